@@ -1,0 +1,86 @@
+// Every environment variable Kyozo reads, parsed in one pure function. README.md lists the same table.
+import { resolve } from 'node:path';
+
+export type NetworkMode = 'bridge' | 'host';
+
+export interface BaseImages {
+  node: string;
+  bun: string;
+  deno: string;
+  python: string;
+  go: string;
+  ruby: string;
+  php: string;
+  static: string;
+  /** Image generated multi-stage builds use to build static sites (needs node + npm). */
+  nodeBuild: string;
+}
+
+export interface Config {
+  port: number;
+  proxyPort: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  domain: string;
+  adminToken: string | null;
+  network: NetworkMode;
+  dockerHost: string | null;
+  images: BaseImages;
+  /** Deadline for a new replica to answer its health check. */
+  healthTimeoutMs: number;
+  /** How long old replicas keep serving in-flight requests after the switch. */
+  drainMs: number;
+  /** Memory limit of one image build, in MB. */
+  buildMemoryMb: number;
+  /** Public URL of the proxy shown to users (defaults to http://<app>.<domain>:<proxyPort>). */
+  publicProxyPort: number;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: Record<string, string | undefined>, key: string, fallback: number, min = 0, max = 65535): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be an integer between ${min} and ${max}, got "${raw}"`);
+  return n;
+}
+
+function str(env: Record<string, string | undefined>, key: string, fallback: string): string {
+  const raw = env[key];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+export function parseConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const network = str(env, 'KYOZO_NETWORK', 'bridge');
+  if (network !== 'bridge' && network !== 'host') throw new ConfigError(`KYOZO_NETWORK must be "bridge" or "host", got "${network}"`);
+  const domain = str(env, 'KYOZO_DOMAIN', 'localhost').toLowerCase().replace(/\.$/, '');
+  const proxyPort = int(env, 'KYOZO_PROXY_PORT', 8080);
+  return {
+    port: int(env, 'KYOZO_PORT', 3000),
+    proxyPort,
+    host: str(env, 'KYOZO_HOST', '0.0.0.0'),
+    dataDir: resolve(cwd, str(env, 'KYOZO_DATA_DIR', './.kyozo')),
+    databaseUrl: env.DATABASE_URL || null,
+    domain,
+    adminToken: env.KYOZO_ADMIN_TOKEN || null,
+    network,
+    dockerHost: env.DOCKER_HOST || null,
+    images: {
+      node: str(env, 'KYOZO_IMAGE_NODE', 'node:20-slim'),
+      bun: str(env, 'KYOZO_IMAGE_BUN', 'oven/bun:1'),
+      deno: str(env, 'KYOZO_IMAGE_DENO', 'denoland/deno:2.1.4'),
+      python: str(env, 'KYOZO_IMAGE_PYTHON', 'python:3.12-slim'),
+      go: str(env, 'KYOZO_IMAGE_GO', 'golang:1.23'),
+      ruby: str(env, 'KYOZO_IMAGE_RUBY', 'ruby:3.3-slim'),
+      php: str(env, 'KYOZO_IMAGE_PHP', 'php:8.3-apache'),
+      static: str(env, 'KYOZO_IMAGE_STATIC', 'busybox:1.36'),
+      nodeBuild: str(env, 'KYOZO_IMAGE_NODE_BUILD', str(env, 'KYOZO_IMAGE_NODE', 'node:20')),
+    },
+    healthTimeoutMs: int(env, 'KYOZO_HEALTH_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    drainMs: int(env, 'KYOZO_DRAIN_MS', 2_000, 0, 600_000),
+    buildMemoryMb: int(env, 'KYOZO_BUILD_MEMORY_MB', 2048, 64, 1_048_576),
+    publicProxyPort: int(env, 'KYOZO_PUBLIC_PROXY_PORT', proxyPort),
+  };
+}
