@@ -1,0 +1,91 @@
+// Kyozo post-receive hook client (plain JS, run by `node`; no tsx, no dependencies).
+//
+// Started by the /bin/sh post-receive hook that createRepo() installs in every bare repo, with the
+// environment the git front gives each `git receive-pack` (server/git/hookEnv.ts):
+//   KYOZO_HOOK_URL     loopback URL of the route, e.g. http://127.0.0.1:3000/internal/git/post-receive
+//   KYOZO_HOOK_SECRET  shared secret;  KYOZO_APP  app name;  KYOZO_PUSHER  user id of the pusher
+//
+// CONTRACT, once per line `<old-sha> <new-sha> <refname>` on stdin, in order:
+//   POST $KYOZO_HOOK_URL
+//     x-kyozo-hook-secret: $KYOZO_HOOK_SECRET
+//     content-type: application/json
+//     {"app": "...", "ref": "refs/heads/main", "oldSha": "<40 hex>", "newSha": "<40 hex>", "pusher": "<user id>"}
+//   Response 200 text/plain, streamed line by line (it is copied live to stdout, which git shows
+//   as `remote: ...` lines). The final line is one of
+//     Release vN is live at http://...
+//     ! Release vN failed: <reason>
+//     Branch feature-x stored; only main/master deploy.      (non-deploy refs: the only line)
+//   Any non-200 status (401 bad secret, 400 bad body, 5xx) is reported as a failure.
+// Exit status: 1 if any call failed or its final line starts with "!", else 0. (git ignores a
+// post-receive exit status for the push result: the refs are already updated.)
+
+const env = process.env;
+
+function fail(msg) {
+  process.stdout.write(`! ${msg}\n`);
+  process.exitCode = 1;
+}
+
+async function readStdin() {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
+function loopbackUrl(raw) {
+  try {
+    const u = new URL(raw);
+    const hosts = ['127.0.0.1', 'localhost', '[::1]'];
+    return u.protocol === 'http:' && hosts.includes(u.hostname) ? u : null;
+  } catch {
+    return null;
+  }
+}
+
+async function post(url, body) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-kyozo-hook-secret': env.KYOZO_HOOK_SECRET ?? '' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) {
+    const text = (await res.text().catch(() => '')).trim().split('\n')[0];
+    return fail(`Kyozo refused the push notification (HTTP ${res.status}${text ? `: ${text}` : ''}); not deployed.`);
+  }
+  const decoder = new TextDecoder();
+  let lastLine = '';
+  let pending = '';
+  for await (const chunk of res.body ?? []) {
+    const text = decoder.decode(chunk, { stream: true });
+    process.stdout.write(text);
+    pending += text;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const l of lines) if (l.trim()) lastLine = l.trim();
+  }
+  const tail = pending + decoder.decode();
+  if (tail) process.stdout.write(tail.endsWith('\n') ? tail : tail + '\n');
+  if (tail.trim()) lastLine = tail.trim();
+  if (!lastLine) return fail('Kyozo sent an empty response; the release outcome is unknown.');
+  if (lastLine.startsWith('!')) process.exitCode = 1;
+}
+
+async function main() {
+  const url = loopbackUrl(env.KYOZO_HOOK_URL ?? '');
+  if (!url) return fail('KYOZO_HOOK_URL is missing or not a loopback http URL; the push was stored but not deployed.');
+  const app = env.KYOZO_APP || process.cwd().split('/').pop()?.replace(/\.git$/, '') || '';
+  const pusher = env.KYOZO_PUSHER ?? '';
+  const input = await readStdin();
+  for (const line of input.split('\n')) {
+    const m = /^([0-9a-f]{40}) ([0-9a-f]{40}) (refs\/\S+)$/.exec(line.trim());
+    if (!m) continue;
+    try {
+      await post(url, { app, ref: m[3], oldSha: m[1], newSha: m[2], pusher });
+    } catch (err) {
+      fail(`Could not reach Kyozo at ${url.origin} (${err?.cause?.code ?? err?.message ?? err}); ${m[3]} stored but not deployed.`);
+    }
+  }
+}
+
+main().catch((err) => fail(`Kyozo hook crashed: ${err?.stack ?? err}`));
