@@ -1,0 +1,87 @@
+// The Docker port: everything Kyozo asks of a container engine. server/runtime/docker.ts implements it
+// with dockerode; tests and other modules implement fakes for fault injection.
+import type { ContainerCreateOptions } from 'dockerode';
+
+export type { ContainerCreateOptions };
+
+export interface BuildOptions {
+  contextDir: string;
+  /** Path of the Dockerfile relative to contextDir. */
+  dockerfile: string;
+  tag: string;
+  labels: Record<string, string>;
+  /** Memory limit for RUN steps, in MB. */
+  memoryMb?: number;
+  /** Network for RUN steps ('host' on machines without a bridge). Default: engine default. */
+  networkMode?: string;
+  onLine(line: string): void;
+  signal?: AbortSignal;
+}
+
+export interface ContainerState {
+  id: string;
+  name: string;
+  running: boolean;
+  /** null while running or never started. */
+  exitCode: number | null;
+  startedAt: string;
+  finishedAt: string;
+  oomKilled: boolean;
+  /** Container IP on its first network; null in host mode. */
+  ip: string | null;
+  restartCount: number;
+  labels: Record<string, string>;
+}
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  /** created | running | exited | paused | restarting | removing | dead */
+  state: string;
+  status: string;
+  created: number;
+}
+
+export interface ImageSummary {
+  id: string;
+  tags: string[];
+  labels: Record<string, string>;
+  created: number;
+  size: number;
+}
+
+export interface ContainerStats {
+  /** Percent of one CPU (100 = one full core); null on a one-shot sample (no previous sample). */
+  cpuPercent: number | null;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  pids: number;
+}
+
+export interface DockerPort {
+  ping(): Promise<boolean>;
+  build(opts: BuildOptions): Promise<{ imageId: string }>;
+  /** Create + start; a container that fails to start is removed and the error rethrown. */
+  run(spec: ContainerCreateOptions): Promise<string>;
+  /** null when the container does not exist. */
+  inspect(id: string): Promise<ContainerState | null>;
+  /** Graceful stop (SIGTERM, then SIGKILL after timeoutSec). Missing/stopped containers are fine. */
+  stop(id: string, timeoutSec?: number): Promise<void>;
+  /** Force remove; missing containers and removals already in progress are fine. */
+  remove(id: string): Promise<void>;
+  stopAndRemove(id: string, timeoutSec?: number): Promise<void>;
+  list(labels: Record<string, string>): Promise<ContainerSummary[]>;
+  /** true when gone (removed or never existed); false when the image is in use (409). */
+  removeImage(ref: string): Promise<boolean>;
+  imageExists(ref: string): Promise<boolean>;
+  listImages(labels: Record<string, string>): Promise<ImageSummary[]>;
+  /** Creates a labelled bridge network unless it exists; returns its id. */
+  ensureNetwork(name: string): Promise<string>;
+  removeNetwork(name: string): Promise<void>;
+  /** Last lines of stdout+stderr as text (demultiplexed). */
+  logs(id: string, opts?: { tail?: number }): Promise<string>;
+  /** oneShot: fast single sample, cpuPercent null. Otherwise Docker waits ~1 s for a second sample. */
+  stats(id: string, opts?: { oneShot?: boolean }): Promise<ContainerStats | null>;
+}

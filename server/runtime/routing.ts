@@ -1,0 +1,49 @@
+// What the proxy should route for an app, derived from the database's view (pure).
+import type { AppRoutes } from '../proxy/routeTable.ts';
+
+export interface RoutedService {
+  name: string;
+  routed: boolean;
+  primary: boolean;
+}
+
+export interface RoutedReplica {
+  service: string;
+  containerId: string;
+  host: string;
+  port: number;
+  state: string;
+}
+
+export interface AppView {
+  app: string;
+  state: string; // 'running' | 'stopped'
+  live: { services: RoutedService[]; replicas: RoutedReplica[] } | null;
+}
+
+/** Replica states the proxy may send traffic to. */
+const SERVING = new Set(['running', 'starting']);
+
+export function appRoutesFor(view: AppView): AppRoutes {
+  if (view.state === 'stopped') return { app: view.app, state: 'stopped', primary: null, services: [] };
+  if (!view.live) return { app: view.app, state: 'none', primary: null, services: [] };
+  const routed = view.live.services.filter((s) => s.routed);
+  const services = routed.map((s) => ({
+    service: s.name,
+    upstreams: view.live!.replicas
+      .filter((r) => r.service === s.name && SERVING.has(r.state))
+      .map((r) => ({ host: r.host, port: r.port, id: r.containerId })),
+  }));
+  const primary = routed.find((s) => s.primary)?.name ?? (routed.length === 1 ? routed[0].name : null);
+  return { app: view.app, state: 'live', primary, services };
+}
+
+/** Picks the primary service: override, else `web`, else the root service, else the only web/static one. */
+export function choosePrimary(
+  services: { name: string; path: string | null; type: string }[],
+  override?: string | null,
+): string | null {
+  const web = services.filter((s) => s.type === 'web' || s.type === 'static');
+  if (override && web.some((s) => s.name === override)) return override;
+  return web.find((s) => s.name === 'web')?.name ?? web.find((s) => s.path === '.')?.name ?? (web.length >= 1 ? web[0].name : null);
+}
