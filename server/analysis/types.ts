@@ -6,6 +6,8 @@ export interface Snapshot {
   paths: string[];
   /** Reads at most maxBytes (default 256 KiB) of a file as UTF-8; null if absent or unreadable. */
   read(path: string, maxBytes?: number): string | null;
+  /** True when the producer stopped early (file cap reached); the analysis says so in a recommendation. */
+  truncated?: boolean;
 }
 
 export type ServiceType = 'web' | 'worker' | 'static' | 'database' | 'cache' | 'queue';
@@ -16,6 +18,32 @@ export interface BuildSpec {
   dockerfile?: string;
   /** strategy=image: the image to run. */
   image?: string;
+  /** Build context relative to the snapshot root when it differs from the service path (compose `context:`, monorepo Dockerfiles). */
+  context?: string;
+}
+
+/** What a generated build plan needs to know, decided at analysis time from the manifests (see server/build/plan.ts). */
+export interface PlanFacts {
+  /** Build context relative to the snapshot root ("." for the root). */
+  context: string;
+  /** The service folder relative to the context ("." when the same). */
+  dir: string;
+  /** Dependency manifests and lockfiles present in `dir`, copied before the install step for layer caching. */
+  files: string[];
+  /** Package manager / toolchain: npm, yarn, pnpm, bun, deno, pip, poetry, pipenv, uv, bundler, composer, go, cargo, maven, gradle, mix, dotnet, hugo, jekyll, mkdocs, none. */
+  tool: string;
+  /** The manifest declares runtime dependencies (skip the install step otherwise). */
+  hasDeps: boolean;
+  /** Shell command that builds the app (e.g. "npm run build"), null when none. */
+  build: string | null;
+  /** Start command: an argv array (exec form) or a shell string; null when unknown. */
+  start: string[] | string | null;
+  /** Static sites: folder with the built files, relative to `dir` ("." = serve the folder as is). */
+  output?: string;
+  /** Runtime-specific entry: go main package ("./cmd/api"), rust bin, python WSGI module, .csproj, mix app. */
+  entry?: string;
+  /** Port the generated image listens on by default (PORT overrides it). */
+  port: number;
 }
 
 export interface Service {
@@ -35,6 +63,8 @@ export interface Service {
   env?: Record<string, string>;
   /** Compose volumes for backing services: container paths that must persist. */
   volumes?: string[];
+  /** Inputs of the generated build plan (strategy=generated); internal, dropped from the JSON contract output. */
+  plan?: PlanFacts;
 }
 
 export interface Dependency {
