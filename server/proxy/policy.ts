@@ -1,5 +1,6 @@
 // Pure proxy decisions: when to retry, when to mark an upstream down, forwarded headers, error pages.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Resolution, Upstream } from './routeTable.ts';
 
 /** Errors raised before the connection to the upstream existed: nothing reached the app. */
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -60,6 +61,17 @@ export type ErrorPage = { status: number; body: string };
 export function errorPage(status: 404 | 502 | 503 | 504, detail: string): ErrorPage {
   const title = { 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[status];
   return { status, body: `${status} ${title}\n\n${detail}\n\n-- kyozo\n` };
+}
+
+/** http-proxy target for an upstream (an object, so http-proxy skips url.parse). */
+export const target = (u: Upstream) => ({ protocol: 'http:', host: u.host, hostname: u.host, port: u.port });
+
+/** The plain page for a host that has no upstream to proxy to. */
+export function pageFor(r: Exclude<Resolution, { kind: 'upstreams' }>): ErrorPage {
+  if (r.kind === 'unknown') return errorPage(404, 'No app is deployed at this address.');
+  if (r.reason === 'stopped') return errorPage(503, `App "${r.app}" is stopped.`);
+  if (r.reason === 'no-service') return errorPage(503, `App "${r.app}" has no web service.`);
+  return errorPage(503, `App "${r.app}" has no live release yet.`);
 }
 
 /** Raw HTTP/1.1 response for a rejected WebSocket upgrade. */
