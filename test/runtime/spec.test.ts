@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { buildLabels, containerName, containerSpec, imageTag, labelFilters, slug, type ContainerSpecInput } from '../../server/runtime/spec.ts';
+
+const base: ContainerSpecInput = {
+  app: 'shop',
+  release: 7,
+  service: 'web',
+  replica: 2,
+  image: 'kyozo/shop-web:v7',
+  env: { ZED: 'last', DATABASE_URL: 'postgres://x', PORT: 'ignored' },
+  port: 21234,
+  network: { mode: 'host' },
+  limits: { memoryMb: 256, cpus: 0.5 },
+  suffix: 'a1b2',
+};
+
+describe('containerSpec', () => {
+  it('builds the exact host-mode spec', () => {
+    expect(containerSpec(base)).toEqual({
+      name: 'kyozo-shop-web-v7-2-a1b2',
+      Image: 'kyozo/shop-web:v7',
+      Env: ['PORT=21234', 'DATABASE_URL=postgres://x', 'ZED=last'],
+      Labels: { 'kyozo.app': 'shop', 'kyozo.service': 'web', 'kyozo.release': '7', 'kyozo.replica': '2', 'kyozo.port': '21234' },
+      HostConfig: {
+        Memory: 268435456,
+        MemorySwap: 268435456,
+        NanoCpus: 500000000,
+        PidsLimit: 256,
+        SecurityOpt: ['no-new-privileges'],
+        CapDrop: ['ALL'],
+        Init: true,
+        RestartPolicy: { Name: 'no' },
+        NetworkMode: 'host',
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+      },
+    });
+  });
+
+  it('builds the bridge-mode extras, cmd, pids and extra labels', () => {
+    const spec = containerSpec({
+      ...base,
+      port: 5000,
+      network: { mode: 'bridge', name: 'kyozo' },
+      limits: { memoryMb: 64, cpus: 2, pids: 64 },
+      cmd: ['node', 'server.js'],
+      labels: { 'kyozo.test': 'run1', 'kyozo.app': 'overridden?' },
+    });
+    expect(spec.Cmd).toEqual(['node', 'server.js']);
+    expect(spec.ExposedPorts).toEqual({ '5000/tcp': {} });
+    expect(spec.NetworkingConfig).toEqual({ EndpointsConfig: { kyozo: { Aliases: ['web.shop'] } } });
+    expect(spec.HostConfig?.NetworkMode).toBe('kyozo');
+    expect(spec.HostConfig?.PidsLimit).toBe(64);
+    expect(spec.HostConfig?.NanoCpus).toBe(2e9);
+    expect(spec.Labels).toEqual({ 'kyozo.test': 'run1', 'kyozo.app': 'shop', 'kyozo.service': 'web', 'kyozo.release': '7', 'kyozo.replica': '2', 'kyozo.port': '5000' });
+  });
+
+  it('is deterministic regardless of env key order', () => {
+    const a = containerSpec({ ...base, env: { B: '2', A: '1' } });
+    const b = containerSpec({ ...base, env: { A: '1', B: '2' } });
+    expect(a).toEqual(b);
+    expect(a.Env).toEqual(['PORT=21234', 'A=1', 'B=2']);
+  });
+});
+
+describe('names, tags and labels', () => {
+  it('slugs unsafe names', () => {
+    expect(slug('My App_2!')).toBe('my-app-2');
+    expect(slug('--')).toBe('x');
+    expect(containerName({ app: 'My App', service: 'API', release: 1, replica: 0, suffix: 'Z9' })).toBe('kyozo-my-app-api-v1-0-z9');
+  });
+
+  it('tags images by release or hash', () => {
+    expect(imageTag('shop', 'web', 3)).toBe('kyozo/shop-web:v3');
+    expect(imageTag('Shop', 'web', 'abc123/def')).toBe('kyozo/shop-web:abc123-def');
+  });
+
+  it('labels builds and renders label filters sorted', () => {
+    expect(buildLabels({ app: 'shop', service: 'web' })).toEqual({ 'kyozo.app': 'shop', 'kyozo.service': 'web' });
+    expect(buildLabels({ app: 'shop', service: 'web', release: 4, commit: 'abc' })).toEqual({
+      'kyozo.app': 'shop',
+      'kyozo.service': 'web',
+      'kyozo.release': '4',
+      'kyozo.commit': 'abc',
+    });
+    expect(labelFilters({ b: '2', a: '1' })).toEqual(['a=1', 'b=2']);
+  });
+});
