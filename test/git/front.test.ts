@@ -1,0 +1,147 @@
+// End to end: real git client ⇄ git front on 127.0.0.1 ⇄ post-receive hook ⇄ stub of the lead's hook route.
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitFront } from '../../server/git/front.ts';
+import { hookUrl, HOOK_SECRET_HEADER } from '../../server/git/hookEnv.ts';
+import { planPostReceive, releaseFailedLine, releaseLiveLine } from '../../server/git/hookRoute.ts';
+import { createRepo, resolveRef } from '../../server/git/repos.ts';
+import { basic, cleanupTempDirs, gitClient, mustGit, rawRequest, serve, tempDir, type Served } from './helpers.ts';
+
+const SECRET = 'test-hook-secret';
+const TOKENS: Record<string, string> = { 'tok-alice': 'alice', 'tok-bob': 'bob' };
+const GRANTS: Record<string, string[]> = { alice: ['demo'], bob: ['other'] };
+const calls: Array<Record<string, unknown>> = [];
+let deploys = 0;
+
+/** Stand-in for the lead's `POST /internal/git/post-receive` route. */
+async function hookRoute(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let raw = '';
+  for await (const c of req) raw += c;
+  const body = JSON.parse(raw) as Record<string, unknown>;
+  const plan = planPostReceive(req.headers[HOOK_SECRET_HEADER] as string | undefined, SECRET, body);
+  if (plan.kind === 'reject') return void res.writeHead(plan.status).end(plan.message);
+  calls.push(body);
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  if (plan.kind === 'reply') return void res.end(plan.line + '\n');
+  const v = ++deploys;
+  res.write(`Building ${plan.push.app} at ${plan.push.newSha.slice(0, 7)}\n`);
+  await sleep(300);
+  res.write('Starting replica\n');
+  await sleep(300);
+  res.end((v === 2 ? releaseFailedLine(v, 'boom') : releaseLiveLine(v, `http://${plan.push.app}.localhost:8080`)) + '\n');
+}
+
+let home: string;
+let reposDir: string;
+let front: Served;
+let stub: Served;
+let work: string;
+let url: (token: string, app?: string) => string;
+const pushes: Array<{ app: string; userId: string }> = [];
+
+beforeAll(async () => {
+  home = await tempDir();
+  reposDir = await tempDir();
+  await createRepo(reposDir, 'demo');
+  await createRepo(reposDir, 'other');
+  stub = await serve((req, res) => void hookRoute(req, res));
+  front = await serve(createGitFront({
+    reposDir,
+    authenticate: async (_user, password) => (TOKENS[password] ? { userId: TOKENS[password] } : null),
+    authorize: async (userId, app) => GRANTS[userId]?.includes(app) ?? false,
+    hook: { url: hookUrl(stub.port), secret: SECRET },
+    onPushAccepted: (info) => pushes.push(info),
+  }));
+  url = (token, app = 'demo') => `http://git:${token}@127.0.0.1:${front.port}/git/${app}.git`;
+  work = join(home, 'work');
+  await mustGit(['init', '-q', '-b', 'main', work], home, home);
+});
+afterAll(async () => {
+  await front?.close();
+  await stub?.close();
+  await cleanupTempDirs();
+});
+
+async function commit(msg: string): Promise<string> {
+  await writeFile(join(work, 'file.txt'), msg);
+  await mustGit(['add', '-A'], work, home);
+  await mustGit(['commit', '-q', '-m', msg], work, home);
+  return mustGit(['rev-parse', 'HEAD'], work, home);
+}
+
+describe('git push over HTTP', () => {
+  it('pushes main, runs the hook and streams the release log live as remote: lines', async () => {
+    const sha = await commit('one');
+    const seen: Record<string, number> = {};
+    let err = '';
+    const r = await gitClient(['push', url('tok-alice'), 'main'], work, home, (c) => {
+      err += c;
+      for (const k of ['remote: Building demo', 'remote: Release v1 is live']) if (!seen[k] && err.includes(k)) seen[k] = Date.now();
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`remote: Building demo at ${sha.slice(0, 7)}`);
+    expect(r.stderr).toContain('remote: Starting replica');
+    expect(r.stderr).toContain('remote: Release v1 is live at http://demo.localhost:8080');
+    expect(seen['remote: Release v1 is live'] - seen['remote: Building demo']).toBeGreaterThanOrEqual(400);
+    expect(calls.at(-1)).toEqual({ app: 'demo', ref: 'refs/heads/main', oldSha: '0'.repeat(40), newSha: sha, pusher: 'alice' });
+    expect(await resolveRef(join(reposDir, 'demo.git'), 'main')).toBe(sha);
+    expect(pushes.at(-1)).toEqual({ app: 'demo', userId: 'alice' });
+  });
+
+  it('reports a failed release (hook exits non-zero) while the ref is still updated', async () => {
+    const before = await resolveRef(join(reposDir, 'demo.git'), 'main');
+    const sha = await commit('two');
+    const r = await gitClient(['push', url('tok-alice'), 'main'], work, home);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('remote: ! Release v2 failed: boom');
+    expect(r.stderr).toMatch(new RegExp(`${before!.slice(0, 7)}\\.\\.${sha.slice(0, 7)}\\s+main -> main`));
+    expect(await resolveRef(join(reposDir, 'demo.git'), 'main')).toBe(sha);
+  });
+
+  it('stores other branches without deploying', async () => {
+    const sha = await commit('feature');
+    const r = await gitClient(['push', url('tok-alice'), 'HEAD:refs/heads/feature-x'], work, home);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('remote: Branch feature-x stored; only main/master deploy.');
+    expect(r.stderr).not.toContain('Building');
+    expect(await resolveRef(join(reposDir, 'demo.git'), 'feature-x')).toBe(sha);
+  });
+
+  it('allows force pushes', async () => {
+    await mustGit(['commit', '-q', '--amend', '-m', 'amended'], work, home);
+    const sha = await mustGit(['rev-parse', 'HEAD'], work, home);
+    const r = await gitClient(['push', '--force', url('tok-alice'), 'HEAD:refs/heads/feature-x'], work, home);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('(forced update)');
+    expect(await resolveRef(join(reposDir, 'demo.git'), 'feature-x')).toBe(sha);
+  });
+
+  it('clones with the right token; clone and push with a wrong token fail with 401', async () => {
+    const ok = await gitClient(['clone', '-q', url('tok-alice'), join(home, 'clone-ok')], home, home);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await readFile(join(home, 'clone-ok', 'file.txt'), 'utf8')).toBe('two');
+
+    const before = await resolveRef(join(reposDir, 'demo.git'), 'main');
+    const bad = await gitClient(['clone', '-q', url('wrong'), join(home, 'clone-bad')], home, home);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/Authentication failed|401/);
+    await commit('three');
+    const push = await gitClient(['push', url('wrong'), 'main'], work, home);
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toMatch(/Authentication failed|401/);
+    expect(await resolveRef(join(reposDir, 'demo.git'), 'main')).toBe(before);
+  });
+
+  it('never auto-creates repositories: unknown app and unauthorized app are 404', async () => {
+    const unknown = await gitClient(['push', url('tok-alice', 'nosuch'), 'main'], work, home);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/not found|404/);
+    const foreign = await gitClient(['push', url('tok-bob'), 'main'], work, home);
+    expect(foreign.code).not.toBe(0);
+    expect(foreign.stderr).toMatch(/not found|404/);
+    expect((await readdir(reposDir)).sort()).toEqual(['demo.git', 'other.git']);
+  });
+});
