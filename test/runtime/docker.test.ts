@@ -160,3 +160,29 @@ describe('DockerPort against the real engine', () => {
     await docker.removeNetwork(name);
   });
 });
+
+describe('a stuck Docker engine', () => {
+  it('times out every call instead of hanging; build can be aborted', async () => {
+    const net = await import('node:net');
+    const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kyozo-stuck-')), 'docker.sock');
+    const sockets: import('node:net').Socket[] = [];
+    const srv = net.createServer((s) => sockets.push(s)); // accepts, never answers
+    await new Promise<void>((r) => srv.listen(sock, r));
+    try {
+      const stuck = createDockerPort(new Dockerode({ socketPath: sock }), { timeoutMs: 300 });
+      const t0 = Date.now();
+      expect(await stuck.ping()).toBe(false);
+      await expect(stuck.inspect('x')).rejects.toThrow(/docker inspect: no answer from the Docker engine within 300ms/);
+      await expect(stuck.list({ a: 'b' })).rejects.toThrow(/within 300ms/);
+      expect(Date.now() - t0).toBeLessThan(3000);
+      const ac = new AbortController();
+      const dir = context({ Dockerfile: 'FROM scratch\n' });
+      const p = stuck.build({ contextDir: dir, dockerfile: 'Dockerfile', tag: 'x', labels: {}, onLine: () => {}, signal: ac.signal });
+      setTimeout(() => ac.abort(), 100);
+      await expect(p).rejects.toThrow(/build aborted/);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      srv.close();
+    }
+  });
+});
