@@ -1,0 +1,48 @@
+// Builds one service's image through the Docker port, streaming Docker's output into the release log.
+import { writeFile } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import type { Config } from '../config.ts';
+import type { Service } from '../analysis/types.ts';
+import type { DockerPort } from '../runtime/port.ts';
+import { planBuild } from './plan.ts';
+
+export const GENERATED_DOCKERFILE = 'Dockerfile.kyozo';
+
+export const imageRepo = (app: string, service: string) => `kyozo/${app}-${service}`;
+
+export interface BuildDeps {
+  docker: DockerPort;
+  config: Config;
+  log: (line: string) => void;
+}
+
+/** Builds `service` from the exported source tree at `srcDir`; returns the image tag and id. */
+export async function buildService(
+  deps: BuildDeps, input: { app: string; release: number; service: Service; srcDir: string },
+): Promise<{ image: string; imageId: string }> {
+  const { app, release, service, srcDir } = input;
+  const plan = planBuild(service, deps.config.images);
+  const contextDir = resolve(srcDir, plan.context);
+  if (contextDir !== srcDir && !contextDir.startsWith(srcDir + sep)) throw new Error(`service ${service.name}: build context ${plan.context} is outside the repository`);
+  let dockerfile: string;
+  if (plan.kind === 'generated') {
+    dockerfile = GENERATED_DOCKERFILE;
+    await writeFile(join(contextDir, dockerfile), plan.dockerfileText);
+    deps.log(`-----> ${service.name}: building with a generated Dockerfile (${service.runtime}${service.framework ? `/${service.framework}` : ''})`);
+  } else {
+    dockerfile = plan.dockerfilePath;
+    deps.log(`-----> ${service.name}: building with ${plan.context === '.' ? '' : plan.context + '/'}${dockerfile}`);
+  }
+  const image = `${imageRepo(app, service.name)}:v${release}`;
+  const { imageId } = await deps.docker.build({
+    contextDir,
+    dockerfile,
+    tag: image,
+    labels: { 'kyozo.app': app, 'kyozo.service': service.name, 'kyozo.release': String(release) },
+    memoryMb: deps.config.buildMemoryMb,
+    networkMode: deps.config.network === 'host' ? 'host' : undefined,
+    onLine: (line) => deps.log(`       ${line}`),
+  });
+  deps.log(`       ${service.name}: image ${image} (${imageId.replace(/^sha256:/, '').slice(0, 12)})`);
+  return { image, imageId };
+}

@@ -1,0 +1,41 @@
+// The hono app on KYOZO_PORT: /healthz, the JSON API, the git hook callback. Git itself is served
+// by the git front before hono sees the request (server/main.ts).
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { pingDb } from '../db/client.ts';
+import { OpError, type OpsDeps } from '../ops/deps.ts';
+import { appsRouter } from './apps.ts';
+import { requireToken } from './auth.ts';
+import type { HttpEnv } from './env.ts';
+import { hookRouter } from './hook.ts';
+import { BadRequest } from './json.ts';
+
+export interface HttpDeps extends OpsDeps {
+  hookSecret: string;
+}
+
+export function createApp(deps: HttpDeps) {
+  const app = new Hono<HttpEnv>();
+
+  app.get('/healthz', async (c) => {
+    const [db, docker] = await Promise.all([pingDb(deps.database), deps.docker.ping().catch(() => false)]);
+    return c.json({ status: db ? 'ok' : 'degraded', db: db ? 'ok' : 'down', docker: docker ? 'ok' : 'down' }, db ? 200 : 503);
+  });
+
+  app.route('/internal/git', hookRouter(deps, deps.hookSecret));
+
+  const api = new Hono<HttpEnv>();
+  api.use('*', requireToken(deps.database.db));
+  api.route('/apps', appsRouter(deps));
+  api.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
+  app.route('/api', api);
+
+  app.onError((err, c) => {
+    if (err instanceof BadRequest) return c.json({ error: err.message }, 400);
+    if (err instanceof OpError) return c.json({ error: err.message }, err.status);
+    if (err instanceof HTTPException) return err.getResponse();
+    console.error(`[http] ${c.req.method} ${c.req.path}:`, err);
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,66 @@
+// /api/apps: create, list, show, delete, config, rollback.
+import { Hono } from 'hono';
+import { getApp, listApps } from '../db/apps.ts';
+import { createAppOp, deleteAppOp } from '../ops/apps.ts';
+import { appJson } from '../ops/appView.ts';
+import type { OpsDeps } from '../ops/deps.ts';
+import { changeConfig, rollback } from '../ops/releases.ts';
+import { appUrl, gitUrl } from '../urls.ts';
+import type { HttpEnv } from './env.ts';
+import { asObject, field, readJson } from './json.ts';
+import { releasesRouter } from './releases.ts';
+
+export function appsRouter(deps: OpsDeps) {
+  const { db } = deps.database;
+  const r = new Hono<HttpEnv>();
+
+  const load = async (c: { get(k: 'principal'): HttpEnv['Variables']['principal'] }, name: string) => getApp(db, c.get('principal'), name);
+
+  r.post('/', async (c) => {
+    const body = asObject(await readJson(c));
+    const app = await createAppOp(deps, c.get('principal').userId, body.name);
+    return c.json({ name: app.name, gitUrl: gitUrl(deps.config, app.name, c.req.header('host')), url: appUrl(deps.config, app.name) }, 201);
+  });
+
+  r.get('/', async (c) => {
+    const apps = await listApps(db, c.get('principal'));
+    return c.json(await Promise.all(apps.map((a) => appJson(db, deps.config, a, c.req.header('host')))));
+  });
+
+  r.get('/:name', async (c) => {
+    const app = await load(c, c.req.param('name'));
+    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+    return c.json(await appJson(db, deps.config, app, c.req.header('host')));
+  });
+
+  r.delete('/:name', async (c) => {
+    const app = await load(c, c.req.param('name'));
+    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+    await deleteAppOp(deps, app);
+    return c.body(null, 204);
+  });
+
+  r.get('/:name/config', async (c) => {
+    const app = await load(c, c.req.param('name'));
+    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+    return c.json(app.config);
+  });
+
+  r.patch('/:name/config', async (c) => {
+    const app = await load(c, c.req.param('name'));
+    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+    const { config, release } = await changeConfig(deps, app, (await readJson(c)) as Record<string, string | null>, c.get('principal').userId);
+    return c.json({ config, release: release ? { version: release.version, status: release.status } : null });
+  });
+
+  r.post('/:name/rollback', async (c) => {
+    const app = await load(c, c.req.param('name'));
+    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+    const version = field<number>(asObject(await readJson(c)), 'version', 'integer', true);
+    const release = await rollback(deps, app, version, c.get('principal').userId);
+    return c.json({ version: release.version, status: release.status, baseVersion: release.baseVersion }, 202);
+  });
+
+  r.route('/:name/releases', releasesRouter(deps));
+  return r;
+}

@@ -1,0 +1,37 @@
+// POST /internal/git/post-receive: the bare repo's hook hands a push over; the answer streams the
+// release log back to `git push` until the release ends (contract: server/git/hook.mjs).
+import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
+import { getAppByName } from '../db/apps.ts';
+import { HOOK_SECRET_HEADER } from '../git/hookEnv.ts';
+import { planPostReceive } from '../git/hookRoute.ts';
+import { followReleaseLog } from '../logs/releaseLog.ts';
+import type { OpsDeps } from '../ops/deps.ts';
+import { releasePush } from '../ops/releases.ts';
+
+export function hookRouter(deps: OpsDeps, secret: string) {
+  const r = new Hono();
+  r.post('/post-receive', async (c) => {
+    let body: unknown = null;
+    try {
+      body = await c.req.json();
+    } catch {
+      /* planPostReceive rejects non-objects */
+    }
+    const plan = planPostReceive(c.req.header(HOOK_SECRET_HEADER), secret, body);
+    if (plan.kind === 'reject') return c.text(plan.message, plan.status);
+    c.header('Content-Type', 'text/plain; charset=utf-8');
+    if (plan.kind === 'reply') return c.text(plan.line + '\n');
+    const app = await getAppByName(deps.database.db, plan.push.app);
+    if (!app) return c.text(`! app ${plan.push.app} no longer exists\n`);
+    const userId = Number(plan.push.pusher);
+    const release = await releasePush(deps, app, plan.push.newSha, Number.isInteger(userId) ? userId : null);
+    return stream(c, async (s) => {
+      await s.write(`Kyozo: ${app.name} v${release.version} queued for ${plan.push.newSha.slice(0, 12)}\n`);
+      const ac = new AbortController();
+      s.onAbort(() => ac.abort());
+      await followReleaseLog(deps.database.db, deps.bus, release.id, (line) => void s.write(line + '\n'), ac.signal);
+    });
+  });
+  return r;
+}

@@ -1,0 +1,93 @@
+// Composition root: the only place that creates clients (database, Docker, proxy, jobs, git) and wires them.
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import { getRequestListener } from '@hono/node-server';
+import { parseConfig, type Config } from './config.ts';
+import { connect, runMigrations, type Database } from './db/client.ts';
+import { startEmbeddedPostgres } from './db/embedded.ts';
+import { getApp } from './db/apps.ts';
+import { authenticateToken, bootstrapAdmin, principalById } from './db/users.ts';
+import { createGitFront } from './git/front.ts';
+import { generateHookSecret, hookUrl } from './git/hookEnv.ts';
+import { createApp } from './http/app.ts';
+import { startJobs } from './jobs/worker.ts';
+import { LogBus } from './logs/releaseLog.ts';
+import { ensureProxyDaemon } from './proxy/supervisor.ts';
+import { createDockerPort } from './runtime/docker.ts';
+import { reconcile } from './runtime/reconcile.ts';
+import { RouteSync } from './runtime/routeSync.ts';
+
+export interface Kyozo {
+  config: Config;
+  server: http.Server;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+export async function startKyozo(env: Record<string, string | undefined> = process.env, log: (m: string) => void = console.log): Promise<Kyozo> {
+  const config = parseConfig(env);
+  const reposDir = join(config.dataDir, 'repos');
+  const buildsDir = join(config.dataDir, 'builds');
+  for (const d of [config.dataDir, reposDir, buildsDir]) mkdirSync(d, { recursive: true });
+
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(join(config.dataDir, 'postgres'), () => {});
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  const database = connect(databaseUrl);
+  await runMigrations(database);
+  const { db } = database;
+
+  const { printToken } = await bootstrapAdmin(db, config.adminToken);
+  if (printToken) log(`\n  Admin API token (shown once, store it now): ${printToken}\n`);
+
+  const docker = createDockerPort(new Dockerode());
+  const proxy = await ensureProxyDaemon({ port: config.proxyPort, host: config.host, domain: config.domain, runDir: join(config.dataDir, 'run') }, log);
+  const routes = new RouteSync(db, proxy);
+  const bus = new LogBus();
+
+  if (await docker.ping()) await reconcile(db, docker, log);
+  else log('docker: engine unreachable; skipping reconcile (deploys wait until it is back)');
+  await routes.syncAll();
+
+  const jobDeps = { db, docker, config, bus, routes, reposDir, buildsDir };
+  const jobs = await startJobs(databaseUrl, jobDeps);
+  const hookSecret = generateHookSecret();
+  const api = createApp({ database, docker, config, jobs, bus, routes, reposDir, hookSecret });
+
+  const git = createGitFront({
+    reposDir,
+    hook: { url: hookUrl(config.port), secret: hookSecret },
+    authenticate: async (_user, password) => {
+      const p = await authenticateToken(db, password);
+      return p ? { userId: String(p.userId) } : null;
+    },
+    authorize: async (userId, app) => {
+      const principal = await principalById(db, Number(userId));
+      return !!principal && !!(await getApp(db, principal, app));
+    },
+  });
+  const honoListener = getRequestListener(api.fetch);
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/git/')) return git(req, res);
+    return honoListener(req, res);
+  });
+  server.requestTimeout = 0; // pushes and log streams can be long
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  log(`kyozo: console/API/git on http://${config.host}:${config.port}, apps on *.${config.domain}:${config.proxyPort} (network ${config.network})`);
+
+  return {
+    config, server, database,
+    async stop() {
+      server.close();
+      server.closeAllConnections();
+      await jobs.stop().catch(() => {});
+      await database.close().catch(() => {});
+      await embedded?.stop().catch(() => {});
+    },
+  };
+}
+

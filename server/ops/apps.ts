@@ -1,0 +1,36 @@
+// App lifecycle: create (with its git repository) and delete (containers, images, route, repository).
+import { createApp, deleteApp, type App } from '../db/apps.ts';
+import { listReleases, servicesOf } from '../db/releases.ts';
+import { createRepo, deleteRepo } from '../git/repos.ts';
+import { appNameError } from '../names.ts';
+import { networkName } from '../runtime/rollout.ts';
+import { OpError, type OpsDeps } from './deps.ts';
+
+export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown): Promise<App> {
+  const err = appNameError(name);
+  if (err) throw new OpError(400, err);
+  const app = await createApp(deps.database.db, name as string, ownerId);
+  if (!app) throw new OpError(409, `app "${name}" already exists`);
+  try {
+    await createRepo(deps.reposDir, app.name);
+  } catch (e) {
+    await deleteApp(deps.database.db, app.id);
+    throw e;
+  }
+  await deps.routes.syncApp(app.name).catch(() => {});
+  return app;
+}
+
+export async function deleteAppOp(deps: OpsDeps, app: App): Promise<void> {
+  const { db } = deps.database;
+  await deps.routes.removeApp(app.name);
+  const containers = await deps.docker.list({ 'kyozo.app': app.name });
+  await Promise.all(containers.map((c) => deps.docker.stopAndRemove(c.id, 2)));
+  const images = new Set<string>();
+  for (const r of await listReleases(db, app.id, 10_000)) for (const s of await servicesOf(db, r.id)) images.add(s.image);
+  for (const img of await deps.docker.listImages({ 'kyozo.app': app.name })) images.add(img.id);
+  for (const img of images) await deps.docker.removeImage(img).catch(() => false);
+  if (deps.config.network === 'bridge') await deps.docker.removeNetwork(networkName(app.name)).catch(() => {});
+  await deleteRepo(deps.reposDir, app.name);
+  await deleteApp(db, app.id);
+}

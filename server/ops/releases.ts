@@ -1,0 +1,56 @@
+// Making releases: from a push, a config change, a rollback or a restart. Each one is a deploy job.
+import { setAppConfig, type App } from '../db/apps.ts';
+import { createRelease, getReleaseByVersion, liveRelease, type Release } from '../db/releases.ts';
+import { configKeyError } from '../names.ts';
+import { OpError, type OpsDeps } from './deps.ts';
+
+export async function releasePush(deps: OpsDeps, app: App, commit: string, userId: number | null): Promise<Release> {
+  const release = await createRelease(deps.database.db, { appId: app.id, kind: 'push', commit, config: app.config, createdBy: userId });
+  await deps.jobs.enqueueDeploy(app.name, release.id);
+  return release;
+}
+
+/** Validates a `{"KEY": "value" | null}` patch; returns the error naming the field, or null. */
+export function configPatchError(patch: unknown): string | null {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return 'body must be a JSON object of KEY: "value" | null';
+  for (const [k, v] of Object.entries(patch)) {
+    const e = configKeyError(k);
+    if (e) return e;
+    if (v !== null && typeof v !== 'string') return `${k} must be a string or null`;
+    if (typeof v === 'string' && v.length > 32_768) return `${k} is longer than 32 KiB`;
+  }
+  return null;
+}
+
+export function applyConfigPatch(config: Record<string, string>, patch: Record<string, string | null>): Record<string, string> {
+  const next = { ...config };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete next[k];
+    else next[k] = v;
+  }
+  return next;
+}
+
+/** Saves the config; when something is live, rolls it out as a new release of the live images. */
+export async function changeConfig(deps: OpsDeps, app: App, patch: Record<string, string | null>, userId: number | null) {
+  const err = configPatchError(patch);
+  if (err) throw new OpError(400, err);
+  const config = applyConfigPatch(app.config, patch);
+  await setAppConfig(deps.database.db, app.id, config);
+  const live = await liveRelease(deps.database.db, app.id);
+  if (!live) return { config, release: null };
+  const release = await createRelease(deps.database.db, { appId: app.id, kind: 'config', baseVersion: live.version, config, createdBy: userId });
+  await deps.jobs.enqueueDeploy(app.name, release.id);
+  return { config, release };
+}
+
+export async function rollback(deps: OpsDeps, app: App, version: number, userId: number | null): Promise<Release> {
+  const target = await getReleaseByVersion(deps.database.db, app.id, version);
+  if (!target) throw new OpError(404, `release v${version} does not exist`);
+  if (target.status === 'failed' || target.status === 'queued' || target.status === 'building')
+    throw new OpError(422, `release v${version} never went live (status ${target.status})`);
+  await setAppConfig(deps.database.db, app.id, target.config);
+  const release = await createRelease(deps.database.db, { appId: app.id, kind: 'rollback', baseVersion: target.version, config: target.config, createdBy: userId });
+  await deps.jobs.enqueueDeploy(app.name, release.id);
+  return release;
+}
