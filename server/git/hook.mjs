@@ -64,8 +64,10 @@ async function post(url, body) {
     pending = lines.pop() ?? '';
     for (const l of lines) if (l.trim()) lastLine = l.trim();
   }
-  const tail = pending + decoder.decode();
-  if (tail) process.stdout.write(tail.endsWith('\n') ? tail : tail + '\n');
+  const rest = decoder.decode();
+  if (rest) process.stdout.write(rest);
+  const tail = pending + rest; // already written; only terminate it and use it for the verdict
+  if (tail) process.stdout.write('\n');
   if (tail.trim()) lastLine = tail.trim();
   if (!lastLine) return fail('Kyozo sent an empty response; the release outcome is unknown.');
   if (lastLine.startsWith('!')) process.exitCode = 1;
