@@ -2,12 +2,16 @@
 # Builds local stand-in base images so Kyozo can build and run apps without any registry.
 #   kyozo/node-standin:20   FROM scratch: host node + its shared libs + loader, busybox, npm/npx
 #   kyozo/static-standin:1  FROM scratch: static busybox (httpd serves files)
+#   kyozo/node-git-standin:20  node stand-in + host git (for Kyozo's own image; skipped if host has no git
+#                              or KYOZO_STANDIN_GIT=0)
 # Idempotent: an image whose kyozo.standin.fingerprint label matches the host inputs is kept.
 # Usage: scripts/build-stand-ins.sh [--force]
 set -euo pipefail
 
 NODE_IMAGE=${KYOZO_STANDIN_NODE_TAG:-kyozo/node-standin:20}
 STATIC_IMAGE=${KYOZO_STANDIN_STATIC_TAG:-kyozo/static-standin:1}
+GIT_IMAGE=${KYOZO_STANDIN_GIT_TAG:-kyozo/node-git-standin:20}
+GIT_BIN=$(command -v git || true)
 NODE_BIN=${NODE_BIN:-$(command -v node)}
 NPM_DIR=${NPM_DIR:-/usr/lib/node_modules/npm}
 BUSYBOX=${BUSYBOX:-/usr/bin/busybox}
@@ -24,9 +28,16 @@ NODE_VERSION=$("$NODE_BIN" --version)
 NPM_VERSION=$("$NODE_BIN" "$NPM_DIR/bin/npm-cli.js" --version)
 SCRIPT_SUM=$(sha256sum "$0" | cut -c1-12)
 NODE_FP="node=$NODE_VERSION npm=$NPM_VERSION script=$SCRIPT_SUM"
+GIT_FP="$NODE_FP git=$([[ -n "$GIT_BIN" ]] && "$GIT_BIN" --version | cut -d' ' -f3)"
 STATIC_FP="busybox=$(sha256sum "$BUSYBOX" | cut -c1-12) script=$SCRIPT_SUM"
 
 current_fp() { docker image inspect --format '{{ index .Config.Labels "kyozo.standin.fingerprint" }}' "$1" 2>/dev/null || true; }
+
+# Serialize concurrent runs (parallel test workers, several engineers) on one machine.
+if command -v flock >/dev/null; then
+  exec 9>"${TMPDIR:-/tmp}/kyozo-build-stand-ins.lock"
+  flock 9
+fi
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -61,8 +72,8 @@ copy_lib() {
   fi
 }
 
-build_node() {
-  local root=$WORK/node lib
+node_rootfs() {
+  local root=$1 lib
   base_rootfs "$root"
   # Replicate merged-/usr top-level symlinks (/lib -> usr/lib) so ldd paths resolve identically.
   for lib in /lib /lib64 /lib32 /libx32; do
@@ -78,12 +89,36 @@ build_node() {
   printf '#!/bin/sh\nexec node /usr/local/lib/node_modules/npm/bin/npm-cli.js "$@"\n' >"$root/usr/local/bin/npm"
   printf '#!/bin/sh\nexec node /usr/local/lib/node_modules/npm/bin/npx-cli.js "$@"\n' >"$root/usr/local/bin/npx"
   chmod 755 "$root/usr/local/bin/npm" "$root/usr/local/bin/npx"
+}
+
+import_node() { # import_node <rootfs> <tag> <fingerprint>
+  local root=$1 tag=$2 fp=$3
   tar -C "$root" --numeric-owner -cf - . | docker import \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     -c "ENV NODE_VERSION=${NODE_VERSION#v}" \
     -c 'ENV HOME=/root' \
-    -c "LABEL kyozo.standin=node kyozo.standin.fingerprint=\"$NODE_FP\"" \
-    -c 'CMD ["node"]' - "$NODE_IMAGE" >/dev/null
+    -c "LABEL kyozo.standin=node kyozo.standin.fingerprint=\"$fp\"" \
+    -c 'CMD ["node"]' - "$tag" >/dev/null
+}
+
+build_node() {
+  node_rootfs "$WORK/node"
+  import_node "$WORK/node" "$NODE_IMAGE" "$NODE_FP"
+}
+
+# git + its helper programs (git-core) + templates + every shared library any of them needs.
+build_git() {
+  local root=$WORK/git f lib
+  node_rootfs "$root"
+  mkdir -p "$root/usr/bin" "$root/usr/lib" "$root/usr/share/git-core"
+  cp "$GIT_BIN" "$root/usr/bin/git"
+  cp -a /usr/lib/git-core "$root/usr/lib/git-core"
+  [[ -d /usr/share/git-core/templates ]] && cp -a /usr/share/git-core/templates "$root/usr/share/git-core/"
+  for f in "$GIT_BIN" /usr/lib/git-core/*; do
+    [[ -f "$f" && ! -L "$f" ]] || continue
+    for lib in $(ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' || true); do copy_lib "$root" "$lib"; done
+  done
+  import_node "$root" "$GIT_IMAGE" "$GIT_FP"
 }
 
 build_static() {
@@ -97,18 +132,28 @@ build_static() {
 }
 
 ensure() { # ensure <tag> <fingerprint> <builder>
-  local tag=$1 fp=$2 builder=$3 start
+  local tag=$1 fp=$2 builder=$3 start old
   if [[ $FORCE == 0 && "$(current_fp "$tag")" == "$fp" ]]; then
     echo "ok      $tag (up to date)"
     return
   fi
   start=$(date +%s)
+  old=$(docker image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
   "$builder"
+  # Drop the replaced image unless something still uses it.
+  if [[ -n "$old" && "$old" != "$(docker image inspect --format '{{.Id}}' "$tag")" ]]; then
+    docker rmi "$old" >/dev/null 2>&1 || true
+  fi
   echo "built   $tag in $(( $(date +%s) - start ))s"
 }
 
 ensure "$NODE_IMAGE" "$NODE_FP" build_node
 ensure "$STATIC_IMAGE" "$STATIC_FP" build_static
+if [[ -n "$GIT_BIN" && -d /usr/lib/git-core && "${KYOZO_STANDIN_GIT:-1}" != 0 ]]; then
+  ensure "$GIT_IMAGE" "$GIT_FP" build_git
+  docker run --rm --network host "$GIT_IMAGE" sh -c 'cd /tmp && git init -q r && git -C r receive-pack --help >/dev/null 2>&1; git --version' >/dev/null \
+    || die "git does not run in $GIT_IMAGE"
+fi
 
 # Verify (host networking: there is no bridge on Kyozo test machines).
 out=$(docker run --rm --network host "$NODE_IMAGE" node -e 'console.log(1)') || die "node does not run in $NODE_IMAGE"
