@@ -1,0 +1,91 @@
+// Runs a real Kyozo process (bin/kyozo.js serve) for end-to-end tests: own data dir, ports and database.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../server/db/embedded.ts';
+import { ProxyClient } from '../../server/proxy/client.ts';
+import { socketPathFor } from '../../server/proxy/supervisor.ts';
+
+export const STANDIN_ENV = {
+  KYOZO_IMAGE_NODE: 'kyozo/node-standin:20',
+  KYOZO_IMAGE_NODE_BUILD: 'kyozo/node-standin:20',
+  KYOZO_IMAGE_STATIC: 'kyozo/static-standin:1',
+};
+
+export interface KyozoProcess {
+  url: string;
+  port: number;
+  proxyPort: number;
+  token: string;
+  dataDir: string;
+  output(): string;
+  /** Stops the Kyozo process (the proxy daemon keeps running, as in production). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  start(): Promise<void>;
+  /** Stops Kyozo and its proxy daemon and removes the data dir. */
+  destroy(): Promise<void>;
+}
+
+export async function startKyozoProcess(opts: { databaseUrl: string; env?: Record<string, string> }): Promise<KyozoProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kyozo-e2e-'));
+  const port = await freePort();
+  const proxyPort = await freePort();
+  const token = `kz_test_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  const env = {
+    ...process.env, ...STANDIN_ENV,
+    KYOZO_PORT: String(port), KYOZO_PROXY_PORT: String(proxyPort), KYOZO_HOST: '127.0.0.1', KYOZO_DATA_DIR: dataDir,
+    DATABASE_URL: opts.databaseUrl, KYOZO_DOMAIN: 'localhost', KYOZO_ADMIN_TOKEN: token, KYOZO_NETWORK: 'host',
+    KYOZO_HEALTH_TIMEOUT_MS: '20000', KYOZO_DRAIN_MS: '1000', ...opts.env,
+  };
+  let child: ChildProcess | null = null;
+  let out = '';
+  const url = `http://127.0.0.1:${port}`;
+
+  async function start() {
+    child = spawn(process.execPath, [resolve('bin/kyozo.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d) => { out += d; });
+    child.stderr!.on('data', (d) => { out += d; });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`kyozo exited with ${child.exitCode}:\n${out}`);
+      const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`kyozo did not answer /healthz within 60 s:\n${out}`);
+  }
+
+  async function stop(signal: NodeJS.Signals = 'SIGTERM') {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill(signal);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (c.exitCode === null) c.kill('SIGKILL');
+  }
+
+  await start();
+  return {
+    url, port, proxyPort, token, dataDir, start, stop,
+    output: () => out,
+    async destroy() {
+      await stop();
+      await new ProxyClient(socketPathFor(join(dataDir, 'run'))).shutdown().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** JSON API call with the admin token (or another). */
+export async function api(k: KyozoProcess, method: string, path: string, body?: unknown, token = k.token) {
+  const res = await fetch(`${k.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any = null;
+  try { json = JSON.parse(text); } catch { /* text body */ }
+  return { status: res.status, json, text };
+}
