@@ -1,0 +1,22 @@
+# Kyozo itself. Run with the Docker socket mounted:
+#   docker run -d --name kyozo --network host -v /var/run/docker.sock:/var/run/docker.sock \
+#     -v kyozo-data:/var/lib/kyozo kyozo
+# The base image is a build arg; on a machine that cannot pull, build from the local stand-in:
+#   bash scripts/build-stand-ins.sh && docker build --network host --build-arg BASE_IMAGE=kyozo/node-git-standin:20 -t kyozo .
+ARG BASE_IMAGE=node:20-bookworm-slim
+FROM ${BASE_IMAGE}
+# git is required (bare repositories, hooks, git archive). The stand-in already carries it.
+RUN command -v git >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*)
+WORKDIR /opt/kyozo
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY server ./server
+COPY views ./views
+COPY migrations ./migrations
+COPY scripts ./scripts
+ENV KYOZO_DATA_DIR=/var/lib/kyozo \
+    NODE_ENV=production
+VOLUME ["/var/lib/kyozo"]
+EXPOSE 3000 8080
+CMD ["node", "bin/kyozo.js", "serve"]
