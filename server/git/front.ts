@@ -21,7 +21,7 @@ export interface GitFrontOptions {
   hook?: HookConfig;
   /** Largest pack accepted per push (git's receive.maxInputSize). Default 1 GiB. */
   maxPushBytes?: number;
-  /** Called after a receive-pack run exits 0, i.e. after the hook finished (releases are driven by the hook route). */
+  /** Called after a real receive-pack run exits 0, i.e. after the hook finished (releases are driven by the hook route). */
   onPushAccepted?(info: PushInfo): void;
 }
 
@@ -75,8 +75,9 @@ export function createGitFront(opts: GitFrontOptions): (req: IncomingMessage, re
     }
     const pushEnv = opts.hook ? hookEnv(opts.hook, route.app, user.userId, env) : { ...env, KYOZO_APP: route.app, KYOZO_PUSHER: user.userId };
     const gitArgs = ['-c', `core.hooksPath=${join(dir, 'hooks')}`, '-c', `receive.maxInputSize=${maxPush}`];
-    const exitCode = await serveRpc(req, res, dir, service, pushEnv, gitArgs);
-    if (exitCode === 0) opts.onPushAccepted?.({ app: route.app, userId: user.userId });
+    const { code, bodyBytes } = await serveRpc(req, res, dir, service, pushEnv, gitArgs);
+    // bodyBytes > 4 skips git's empty "0000" auth probe that precedes large pushes.
+    if (code === 0 && bodyBytes > 4) opts.onPushAccepted?.({ app: route.app, userId: user.userId });
   }
 
   return (req, res) => {

@@ -42,34 +42,36 @@ export function advertiseRefs(res: ServerResponse, repoDir: string, service: Git
 /**
  * POST /git-<service>: streams the request body (gunzipped if needed) into git and git's output
  * back to the client. `gitArgs` go before the subcommand (e.g. `-c key=value`). Resolves with
- * git's exit code once the child is gone.
+ * git's exit code and the (decoded) body size once the child is gone.
  */
 export function serveRpc(
   req: IncomingMessage, res: ServerResponse, repoDir: string, service: GitService,
   env: NodeJS.ProcessEnv, gitArgs: string[] = [],
-): Promise<number> {
+): Promise<{ code: number; bodyBytes: number }> {
   return new Promise((resolve) => {
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
     if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') {
       res.writeHead(415, { 'content-type': 'text/plain', connection: 'close' }).end('unsupported content-encoding\n');
       req.resume();
-      return resolve(-1);
+      return resolve({ code: -1, bodyBytes: 0 });
     }
     const ps = spawn('git', [...gitArgs, service, '--stateless-rpc', repoDir], { env, stdio: ['pipe', 'pipe', 'ignore'] });
     const body = encoding === 'identity' ? req : req.pipe(createGunzip());
-    ps.on('error', (err) => (fail(res, err), resolve(-1)));
+    let bodyBytes = 0;
+    ps.on('error', (err) => (fail(res, err), resolve({ code: -1, bodyBytes })));
     ps.stdin.on('error', () => {}); // EPIPE when git stops reading (e.g. receive.maxInputSize hit)
     body.on('error', (err: Error) => { ps.kill(); fail(res, err); });
     ps.once('spawn', () => {
       noCache(res);
       res.writeHead(200, { 'content-type': `application/x-git-${service}-result` });
       body.pipe(ps.stdin);
+      body.on('data', (c: Buffer) => (bodyBytes += c.length)); // same tick as pipe(): nothing is missed
       ps.stdout.pipe(res);
     });
     ps.on('close', (code) => {
       // Don't keep reading (or buffering) a body git no longer wants: drop the connection after the reply.
       if (!req.complete) res.once('finish', () => req.socket.destroy());
-      resolve(code ?? -1);
+      resolve({ code: code ?? -1, bodyBytes });
     });
     // Client went away mid-response (e.g. Ctrl-C): stop git. A finished response never kills it.
     res.on('close', () => !res.writableFinished && ps.exitCode === null && ps.kill());

@@ -1,4 +1,5 @@
 // End to end: real git client ⇄ git front on 127.0.0.1 ⇄ post-receive hook ⇄ stub of the lead's hook route.
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { createGitFront } from '../../server/git/front.ts';
 import { hookUrl, HOOK_SECRET_HEADER } from '../../server/git/hookEnv.ts';
 import { planPostReceive, releaseFailedLine, releaseLiveLine } from '../../server/git/hookRoute.ts';
 import { createRepo, resolveRef } from '../../server/git/repos.ts';
-import { basic, cleanupTempDirs, gitClient, mustGit, rawRequest, serve, tempDir, type Served } from './helpers.ts';
+import { cleanupTempDirs, gitClient, mustGit, serve, tempDir, type Served } from './helpers.ts';
 
 const SECRET = 'test-hook-secret';
 const TOKENS: Record<string, string> = { 'tok-alice': 'alice', 'tok-bob': 'bob' };
@@ -117,6 +118,29 @@ describe('git push over HTTP', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('(forced update)');
     expect(await resolveRef(join(reposDir, 'demo.git'), 'feature-x')).toBe(sha);
+  });
+
+  it('streams large pushes (chunked, after the auth probe) and enforces maxPushBytes', async () => {
+    await writeFile(join(work, 'big.bin'), randomBytes(3 * 1024 * 1024));
+    const sha = await commit('big');
+    const n = pushes.length;
+    const r = await gitClient(['push', url('tok-alice'), 'HEAD:refs/heads/big'], work, home);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await resolveRef(join(reposDir, 'demo.git'), 'big')).toBe(sha);
+    expect(pushes.length).toBe(n + 1); // the empty probe request is not reported as a push
+
+    const small = await serve(createGitFront({
+      reposDir, authenticate: async () => ({ userId: 'alice' }), authorize: async () => true, maxPushBytes: 200_000,
+    }));
+    try {
+      const tooBig = await gitClient(['push', `http://git:x@127.0.0.1:${small.port}/git/other.git`, 'HEAD:refs/heads/main'], work, home);
+      expect(tooBig.code).not.toBe(0);
+      expect(tooBig.stderr).toMatch(/pack exceeds maximum allowed size|unpack/);
+      expect(await resolveRef(join(reposDir, 'other.git'), 'main')).toBeNull();
+    } finally {
+      await small.close();
+    }
+    await mustGit(['reset', '-q', '--hard', 'HEAD~1'], work, home);
   });
 
   it('clones with the right token; clone and push with a wrong token fail with 401', async () => {
