@@ -25,7 +25,9 @@ export interface FakeDockerPort extends DockerPort {
   onBuild?: (tag: string) => { lines?: string[]; error?: string };
 }
 
-const matches = (have: Record<string, string>, want: Record<string, string>) => Object.entries(want).every(([k, v]) => have[k] === v);
+/** Same semantics as labelFilters: '' means "label present, any value". */
+const matches = (have: Record<string, string>, want: Record<string, string>) =>
+  Object.entries(want).every(([k, v]) => (v === '' ? k in have : have[k] === v));
 
 export function createFakeDockerPort(): FakeDockerPort {
   const faults = new Map<Method, { fault: Fault; times: number }>();

@@ -72,10 +72,12 @@ export interface DockerPort {
   /** Force remove; missing containers and removals already in progress are fine. */
   remove(id: string): Promise<void>;
   stopAndRemove(id: string, timeoutSec?: number): Promise<void>;
+  /** All containers (any state) carrying every label; a '' value matches any value of that label. */
   list(labels: Record<string, string>): Promise<ContainerSummary[]>;
   /** true when gone (removed or never existed); false when the image is in use (409). */
   removeImage(ref: string): Promise<boolean>;
   imageExists(ref: string): Promise<boolean>;
+  /** Same label semantics as list(). */
   listImages(labels: Record<string, string>): Promise<ImageSummary[]>;
   /** Creates a labelled bridge network unless it exists; returns its id. */
   ensureNetwork(name: string): Promise<string>;

@@ -96,9 +96,12 @@ export function buildLabels(i: { app: string; service: string; release?: number;
   };
 }
 
-/** Docker label filter values: { a: '1' } → ['a=1'] (sorted for determinism). */
+/**
+ * Docker label filter values, sorted for determinism: { a: '1' } → ['a=1']. An empty value means "has the
+ * label, any value": { a: '' } → ['a'] (Kyozo never sets empty label values).
+ */
 export function labelFilters(labels: Record<string, string>): string[] {
-  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`);
+  return Object.keys(labels).sort().map((k) => (labels[k] === '' ? k : `${k}=${labels[k]}`));
 }
 
 export { createJsonLineSplitter, createBuildLog, demuxDockerStream } from './streams.ts';

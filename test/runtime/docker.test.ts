@@ -110,7 +110,7 @@ describe('DockerPort against the real engine', () => {
     const st = await docker.inspect(r.id);
     expect(st).toMatchObject({ id: r.id, running: true, exitCode: null, ip: null, restartCount: 0 });
     expect(st?.labels).toMatchObject({ 'kyozo.app': 'rt', 'kyozo.service': 'web', 'kyozo.port': String(r.port), 'kyozo.test': runId });
-    const listed = await docker.list({ ...testLabels, 'kyozo.service': 'web' });
+    const listed = await docker.list({ ...testLabels, 'kyozo.service': 'web', 'kyozo.app': '' });
     expect(listed.map((c) => c.id)).toContain(r.id);
     expect(listed.find((c) => c.id === r.id)).toMatchObject({ state: 'running', image: tag });
 

@@ -18,6 +18,8 @@ describe('createFakeDockerPort', () => {
     const id = await d.run(spec('kyozo/a-web:v1'));
     expect(await d.inspect(id)).toMatchObject({ running: true, name: 'kyozo-a-web-v1-0-s1', labels: { 'kyozo.port': '20001' } });
     expect((await d.list({ 'kyozo.app': 'a' })).map((c) => c.id)).toEqual([id]);
+    expect((await d.list({ 'kyozo.app': '' })).map((c) => c.id)).toEqual([id]);
+    expect(await d.list({ 'kyozo.app': 'b' })).toEqual([]);
     expect(await d.removeImage(imageId)).toBe(false);
     d.exit(id, 1, 'Error: boom');
     expect(await d.inspect(id)).toMatchObject({ running: false, exitCode: 1 });

@@ -83,5 +83,6 @@ describe('names, tags and labels', () => {
       'kyozo.commit': 'abc',
     });
     expect(labelFilters({ b: '2', a: '1' })).toEqual(['a=1', 'b=2']);
+    expect(labelFilters({ 'kyozo.app': '', x: 'y' })).toEqual(['kyozo.app', 'x=y']);
   });
 });
