@@ -73,7 +73,14 @@ describe('DockerPort against the real engine', () => {
   });
 
   it('builds and serves a static site from kyozo/static-standin:1', async () => {
-    const dir = context({ Dockerfile: 'FROM kyozo/static-standin:1\nCOPY index.html /www/\nCMD busybox httpd -f -p $PORT -h /www\n', 'index.html': 'static ok' });
+    const dir = context({
+      Dockerfile: 'FROM kyozo/static-standin:1\nCOPY . /www/\nRUN test ! -e /www/.git && test ! -e /www/secret.txt && test -f /www/index.html\nCMD busybox httpd -f -p $PORT -h /www\n',
+      'index.html': 'static ok',
+      'secret.txt': 'nope',
+      '.dockerignore': 'secret.txt\n',
+    });
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.writeFileSync(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
     const tag = `kyozo-test/${runId}-static:1`;
     const b = await build(dir, tag);
     timings.buildStaticMs = b.ms;
