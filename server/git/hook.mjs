@@ -74,11 +74,11 @@ async function post(url, body) {
 }
 
 async function main() {
+  const input = await readStdin(); // always drain stdin so git never sees EPIPE
   const url = loopbackUrl(env.KYOZO_HOOK_URL ?? '');
   if (!url) return fail('KYOZO_HOOK_URL is missing or not a loopback http URL; the push was stored but not deployed.');
   const app = env.KYOZO_APP || process.cwd().split('/').pop()?.replace(/\.git$/, '') || '';
   const pusher = env.KYOZO_PUSHER ?? '';
-  const input = await readStdin();
   for (const line of input.split('\n')) {
     const m = /^([0-9a-f]{40}) ([0-9a-f]{40}) (refs\/\S+)$/.exec(line.trim());
     if (!m) continue;

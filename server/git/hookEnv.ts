@@ -16,8 +16,14 @@ export interface HookConfig {
   secret: string;
 }
 
-export function hookUrl(port: number): string {
-  return `http://127.0.0.1:${port}${HOOK_ROUTE}`;
+/**
+ * Loopback URL of the hook route for a server listening on `listenHost` (default: all interfaces).
+ * hook.mjs only calls loopback hosts, so a server bound to one specific non-loopback IP must
+ * also listen on 127.0.0.1 for pushes to deploy.
+ */
+export function hookUrl(port: number, listenHost = '0.0.0.0'): string {
+  const host = listenHost === '::1' ? '[::1]' : listenHost === 'localhost' ? 'localhost' : '127.0.0.1';
+  return `http://${host}:${port}${HOOK_ROUTE}`;
 }
 
 export function generateHookSecret(): string {

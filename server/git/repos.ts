@@ -11,6 +11,7 @@ import { isValidAppName } from './parse.ts';
 export const POST_RECEIVE_HOOK = `#!/bin/sh
 # Installed by Kyozo: hands each pushed ref to the Kyozo server and streams the release log back.
 if [ -z "$KYOZO_HOOK_SCRIPT" ]; then
+  cat >/dev/null
   echo "! Kyozo hook is not configured (KYOZO_HOOK_SCRIPT unset); the push was stored but not deployed."
   exit 1
 fi

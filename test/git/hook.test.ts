@@ -34,6 +34,7 @@ function runHook(env: NodeJS.ProcessEnv, stdin: string): Promise<{ code: number;
     ps.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     ps.on('error', reject);
     ps.on('close', (code) => resolve({ code: code ?? -1, out }));
+    ps.stdin.on('error', () => {}); // a hook that exits early must not crash the test
     ps.stdin.end(stdin);
   });
 }

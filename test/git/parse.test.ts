@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { branchOf, isDeployBranch, isValidAppName, parseBasicAuth, parseGitUrl, parsePostReceiveInput } from '../../server/git/parse.ts';
+import { hookUrl } from '../../server/git/hookEnv.ts';
 import { planPostReceive, releaseFailedLine, releaseLiveLine, secretMatches } from '../../server/git/hookRoute.ts';
 
 const A = 'a'.repeat(40);
@@ -67,6 +68,12 @@ describe('planPostReceive (hook route helper)', () => {
     expect(planPostReceive('s', 's', { ...body, ref: 'refs/heads/feature-x' })).toEqual({ kind: 'reply', line: 'Branch feature-x stored; only main/master deploy.' });
     expect(planPostReceive('s', 's', { ...body, ref: 'refs/tags/v1' })).toEqual({ kind: 'reply', line: 'Tag v1 stored; only main/master deploy.' });
     expect(planPostReceive('s', 's', { ...body, newSha: Z })).toMatchObject({ kind: 'reply', line: 'Branch main deleted; the running release is unchanged.' });
+  });
+  it('builds a loopback hook URL for the listen host', () => {
+    expect(hookUrl(3000)).toBe('http://127.0.0.1:3000/internal/git/post-receive');
+    expect(hookUrl(3000, '::')).toBe('http://127.0.0.1:3000/internal/git/post-receive');
+    expect(hookUrl(3000, '::1')).toBe('http://[::1]:3000/internal/git/post-receive');
+    expect(hookUrl(3000, 'localhost')).toBe('http://localhost:3000/internal/git/post-receive');
   });
   it('formats final lines', () => {
     expect(releaseLiveLine(3, 'http://demo.localhost:8080')).toBe('Release v3 is live at http://demo.localhost:8080');
