@@ -18,6 +18,7 @@ import { ensureProxyDaemon } from './proxy/supervisor.ts';
 import { createDockerPort } from './runtime/docker.ts';
 import { reconcile } from './runtime/reconcile.ts';
 import { RouteSync } from './runtime/routeSync.ts';
+import { instanceId } from './instance.ts';
 
 export interface Kyozo {
   config: Config;
@@ -31,6 +32,7 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
   const reposDir = join(config.dataDir, 'repos');
   const buildsDir = join(config.dataDir, 'builds');
   for (const d of [config.dataDir, reposDir, buildsDir]) mkdirSync(d, { recursive: true });
+  const instance = instanceId(config.dataDir);
 
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(join(config.dataDir, 'postgres'), () => {});
   const databaseUrl = config.databaseUrl ?? embedded!.url;
@@ -46,18 +48,18 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
   const routes = new RouteSync(db, proxy);
   const bus = new LogBus();
 
-  if (await docker.ping()) await reconcile(db, docker, log);
+  if (await docker.ping()) await reconcile(db, docker, instance, log);
   else log('docker: engine unreachable; skipping reconcile (deploys wait until it is back)');
   await routes.syncAll();
 
-  const jobDeps = { db, docker, config, bus, routes, reposDir, buildsDir };
+  const jobDeps = { db, docker, config, bus, routes, reposDir, buildsDir, instance };
   const jobs = await startJobs(databaseUrl, jobDeps);
   const hookSecret = generateHookSecret();
-  const api = createApp({ database, docker, config, jobs, bus, routes, reposDir, hookSecret });
+  const api = createApp({ database, docker, config, jobs, bus, routes, reposDir, instance, hookSecret });
 
   const git = createGitFront({
     reposDir,
-    hook: { url: hookUrl(config.port), secret: hookSecret },
+    hook: { url: hookUrl(config.port, config.host), secret: hookSecret },
     authenticate: async (_user, password) => {
       const p = await authenticateToken(db, password);
       return p ? { userId: String(p.userId) } : null;

@@ -10,6 +10,7 @@ import { checkReplica, removeReplicas, startReplica, type ServicePlan, type Star
 import { InfrastructureError, type JobDeps } from './deps.ts';
 import { preparePush } from './prepare.ts';
 import { appUrl } from '../urls.ts';
+import { INSTANCE_LABEL } from '../instance.ts';
 
 export interface DeployPayload { releaseId: number }
 
@@ -42,7 +43,7 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
     await log.flush();
   } catch (err) {
     const message = (err as Error).message || String(err);
-    await removeReplicas({ docker: deps.docker, config: deps.config, log }, started.map((r) => r.containerId), 2);
+    await removeReplicas(rolloutDeps(deps, log), started.map((r) => r.containerId), 2);
     await deleteReplicasOf(deps.db, release.id);
     if (err instanceof InfrastructureError) {
       await setReleaseStatus(deps.db, release.id, 'queued');
@@ -85,7 +86,7 @@ async function servicesFor(deps: JobDeps, app: string, release: Release, log: Re
 
 async function startAll(deps: JobDeps, app: string, release: Release, services: NewReleaseService[], log: ReleaseLogger) {
   const inUse = new Set((await allReplicas(deps.db)).map((r) => r.port));
-  const rd = { docker: deps.docker, config: deps.config, log };
+  const rd = rolloutDeps(deps, log);
   const started: StartedReplica[] = [];
   const env = release.config;
   try {
@@ -111,6 +112,9 @@ async function startAll(deps: JobDeps, app: string, release: Release, services: 
   }
 }
 
+const rolloutDeps = (deps: JobDeps, log: (l: string) => void) =>
+  ({ docker: deps.docker, config: deps.config, log, labels: { [INSTANCE_LABEL]: deps.instance } });
+
 function toPlan(s: NewReleaseService): ServicePlan {
   return {
     name: s.name, type: s.type, image: s.image, port: s.port ?? null, healthPath: s.healthPath ?? null,
@@ -123,7 +127,7 @@ async function retire(deps: JobDeps, app: string, previous: Release, log: Releas
   const old = await replicasOf(deps.db, previous.id);
   if (old.length === 0) return;
   await deps.routes.waitIdle(old.map((r) => r.containerId), deps.config.drainMs);
-  await removeReplicas({ docker: deps.docker, config: deps.config, log }, old.map((r) => r.containerId));
+  await removeReplicas(rolloutDeps(deps, log), old.map((r) => r.containerId));
   await deleteReplicasOf(deps.db, previous.id);
   log(`-----> Stopped ${old.length} replica${old.length === 1 ? '' : 's'} of v${previous.version} (${app})`);
 }

@@ -13,6 +13,8 @@ export interface JobDeps {
   routes: RouteSync;
   reposDir: string;
   buildsDir: string;
+  /** This installation's id (container label kyozo.instance). */
+  instance: string;
 }
 
 /** Errors of the infrastructure (Docker unreachable, database gone): the job is retried, the release waits. */

@@ -5,6 +5,7 @@ import { createRepo, deleteRepo } from '../git/repos.ts';
 import { appNameError } from '../names.ts';
 import { networkName } from '../runtime/rollout.ts';
 import { OpError, type OpsDeps } from './deps.ts';
+import { INSTANCE_LABEL } from '../instance.ts';
 
 export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown): Promise<App> {
   const err = appNameError(name);
@@ -24,7 +25,7 @@ export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown)
 export async function deleteAppOp(deps: OpsDeps, app: App): Promise<void> {
   const { db } = deps.database;
   await deps.routes.removeApp(app.name);
-  const containers = await deps.docker.list({ 'kyozo.app': app.name });
+  const containers = await deps.docker.list({ 'kyozo.app': app.name, [INSTANCE_LABEL]: deps.instance });
   await Promise.all(containers.map((c) => deps.docker.stopAndRemove(c.id, 2)));
   const images = new Set<string>();
   for (const r of await listReleases(db, app.id, 10_000)) for (const s of await servicesOf(db, r.id)) images.add(s.image);

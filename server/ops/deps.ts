@@ -14,6 +14,7 @@ export interface OpsDeps {
   bus: LogBus;
   routes: RouteSync;
   reposDir: string;
+  instance: string;
 }
 
 /** A user-facing error with an HTTP status. */

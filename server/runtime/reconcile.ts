@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import { allLiveReleases, releasesWithStatus, setReleaseStatus } from '../db/releases.ts';
 import { deleteReplicasOf, replicasOfReleases, setReplicaState } from '../db/replicas.ts';
 import type { DockerPort } from './port.ts';
+import { INSTANCE_LABEL } from '../instance.ts';
 
 export interface ReconcileReport {
   adopted: number;
@@ -12,7 +13,7 @@ export interface ReconcileReport {
   interrupted: number;
 }
 
-export async function reconcile(db: Db, docker: DockerPort, log: (m: string) => void): Promise<ReconcileReport> {
+export async function reconcile(db: Db, docker: DockerPort, instance: string, log: (m: string) => void): Promise<ReconcileReport> {
   // Deploys that were running when Kyozo stopped cannot resume half-way: fail them cleanly.
   const interrupted = await releasesWithStatus(db, ['building', 'deploying']);
   for (const r of interrupted) {
@@ -21,7 +22,7 @@ export async function reconcile(db: Db, docker: DockerPort, log: (m: string) => 
   }
   const live = await allLiveReleases(db);
   const keep = new Map((await replicasOfReleases(db, live.map((r) => r.id))).map((r) => [r.containerId, r]));
-  const containers = await docker.list({ 'kyozo.app': '' });
+  const containers = await docker.list({ 'kyozo.app': '', [INSTANCE_LABEL]: instance });
   let adopted = 0;
   let removed = 0;
   const seen = new Set<string>();

@@ -31,6 +31,8 @@ export interface RolloutDeps {
   docker: DockerPort;
   config: Config;
   log: (line: string) => void;
+  /** Labels every container gets (the installation's kyozo.instance). */
+  labels?: Record<string, string>;
 }
 
 export const networkName = (app: string) => `kyozo-${app}`;
@@ -48,6 +50,7 @@ export async function startReplica(
     network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName(app) },
     limits: { memoryMb: svc.memoryMb, cpus: svc.cpus },
     suffix: randomBytes(3).toString('hex'),
+    labels: deps.labels,
   });
   const containerId = await deps.docker.run(spec);
   if (host) return { service: svc.name, index, containerId, host: '127.0.0.1', port };

