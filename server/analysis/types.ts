@@ -44,6 +44,8 @@ export interface PlanFacts {
   entry?: string;
   /** Port the generated image listens on by default (PORT overrides it). */
   port: number;
+  /** OS packages the install step needs (native extensions: libpq-dev, build-essential...). */
+  packages?: string[];
 }
 
 export interface Service {

@@ -1,0 +1,83 @@
+// Compose services → drafts: build contexts become built services (enriched by inference), images become
+// backing services or image-only services; depends_on and URLs in environment become dependencies.
+import type { Ctx } from './context.ts';
+import { envHosts, findCompose, readCompose, type ComposeService } from './compose.ts';
+import { detectDir, inferDir } from './detect.ts';
+import { toService } from './discover.ts';
+import { parseDockerfile, dockerfileRecs } from './dockerfile.ts';
+import { backingService, defaultResources, imageRepo } from './images.ts';
+import type { Draft } from './links.ts';
+import type { Dependency, Service } from './types.ts';
+import { basename, display } from './tree.ts';
+
+type NamedDraft = Draft & { hint: string; key: string };
+
+export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDraft[]; authoritative: boolean } {
+  const file = findCompose(ctx);
+  const compose = file ? readCompose(ctx, file) : null;
+  if (!file || !compose) return { drafts: [], authoritative: false };
+  const fname = basename(file);
+  const drafts: NamedDraft[] = [];
+  for (const cs of compose.services) {
+    const d = cs.build ? built(ctx, cs, fname) : cs.image ? image(cs, fname) : null;
+    if (d) drafts.push(d);
+  }
+  const keys = new Set(compose.services.map((s) => s.key.toLowerCase()));
+  const add = (from: string, to: string, reason: string) => { if (from !== to && keys.has(to) && !deps.some((x) => x.from === from && x.to === to)) deps.push({ from, to, reason }); };
+  for (const cs of compose.services) {
+    for (const t of cs.dependsOn) add(cs.key, t, `depends_on in ${fname}`);
+    for (const h of envHosts(cs.env)) add(cs.key, keys.has(h.host) ? compose.services.find((s) => s.key.toLowerCase() === h.host)!.key : h.host, `environment ${h.key} in ${fname} names ${h.host}`);
+  }
+  // A compose file that only starts databases for local development does not describe the app itself.
+  return { drafts, authoritative: compose.services.some((s) => s.build) };
+}
+
+function built(ctx: Ctx, cs: ComposeService, fname: string): NamedDraft {
+  const dir = cs.build!.context;
+  const df = cs.build!.dockerfile;
+  const inferred = inferDir(ctx, dir);
+  const ev = [`service "${cs.key}" in ${fname} builds ${display(dir)}`];
+  let service: Service;
+  if (ctx.tree.has(df)) {
+    const info = parseDockerfile(ctx.text(df, 128 * 1024) ?? '', df);
+    dockerfileRecs(ctx, info, dir);
+    const inf = inferred?.runs ? inferred : null;
+    const port = cs.port ?? info.port ?? inf?.port ?? null;
+    const worker = !port && (inf?.type === 'worker' || /worker|celery|sidekiq|consumer|queue/.test(`${cs.command ?? ''} ${cs.key}`));
+    if (info.port) ev.push(`EXPOSE ${info.port}`);
+    if (inf) ev.push(...inf.evidence.slice(0, 3).map((e) => `inferred: ${e}`));
+    const cmd = cs.command ?? info.cmd;
+    service = {
+      name: cs.key, path: display(dir), type: worker ? 'worker' : inf?.type === 'static' ? 'static' : 'web', runtime: 'docker', framework: inf?.framework ?? null,
+      confidence: 0.97, evidence: ev, port, healthPath: cs.healthPath ?? info.healthPath ?? inf?.healthPath ?? null,
+      processes: cmd ? { [worker ? 'worker' : 'web']: cmd } : {}, build: { strategy: 'dockerfile', dockerfile: df },
+      resources: defaultResources('docker', worker ? 'worker' : 'web', inf?.memoryMb), env: cs.env,
+    };
+  } else {
+    ctx.rec('medium', 'compose-dockerfile-missing', df, `Service "${cs.key}" in ${fname} builds with ${df}, which is not in the repository; Kyozo generates a Dockerfile from the folder instead.`);
+    const det = detectDir(ctx, dir);
+    service = det?.runs ? { ...toService(ctx, dir, det, ev), name: cs.key, env: cs.env } : {
+      name: cs.key, path: display(dir), type: 'web', runtime: 'docker', framework: null, confidence: 0.3, evidence: [...ev, 'nothing to build it with was found'],
+      port: cs.port, healthPath: null, processes: {}, build: { strategy: 'dockerfile', dockerfile: df }, resources: defaultResources('docker', 'web'), env: cs.env,
+    };
+    if (cs.port) service.port = cs.port;
+  }
+  if (cs.memoryMb || cs.cpus) service.resources = { memoryMb: cs.memoryMb ?? service.resources.memoryMb, cpus: cs.cpus ?? service.resources.cpus };
+  return { service, uses: inferred?.uses ?? [], localDeps: [], dir, hint: cs.key, key: cs.key };
+}
+
+function image(cs: ComposeService, fname: string): NamedDraft {
+  const img = cs.image!;
+  const b = backingService(img);
+  const ev = [`service "${cs.key}" in ${fname} runs image ${img}`];
+  if (b) ev.push(`${imageRepo(img)} is a ${b.runtime} ${b.type}`);
+  const port = cs.port ?? b?.port ?? null;
+  const service: Service = {
+    name: cs.key, path: null, type: b?.type ?? (port ? 'web' : 'worker'), runtime: b?.runtime ?? 'docker', framework: null,
+    confidence: b ? 0.97 : 0.9, evidence: ev, port, healthPath: cs.healthPath,
+    processes: cs.command ? { [b || port ? 'web' : 'worker']: cs.command } : {}, build: { strategy: 'image', image: img },
+    resources: { memoryMb: cs.memoryMb ?? b?.memoryMb ?? 256, cpus: cs.cpus ?? 0.5 }, env: cs.env,
+    volumes: cs.volumes.length ? cs.volumes : b?.volume ? [b.volume] : [],
+  };
+  return { service, uses: [], localDeps: [], dir: null, hint: cs.key, key: cs.key };
+}

@@ -1,0 +1,122 @@
+// Python manifests + entry files → Django, Flask, FastAPI, Streamlit... web apps, Celery/RQ workers, or a library.
+import type { Ctx, Detection } from './context.ts';
+import { pythonManifest } from './python-deps.ts';
+import { backingUses, scanSources } from './source.ts';
+import { join } from './tree.ts';
+
+interface PyFw { framework: string; dep: string; port: number; marker: RegExp }
+const FRAMEWORKS: PyFw[] = [
+  { framework: 'django', dep: 'django', port: 8000, marker: /DJANGO_SETTINGS_MODULE|get_wsgi_application/ },
+  { framework: 'fastapi', dep: 'fastapi', port: 8000, marker: /(\w+)\s*=\s*FastAPI\(/ },
+  { framework: 'flask', dep: 'flask', port: 5000, marker: /(\w+)\s*=\s*Flask\(/ },
+  { framework: 'streamlit', dep: 'streamlit', port: 8501, marker: /import streamlit|from streamlit/ },
+  { framework: 'gradio', dep: 'gradio', port: 7860, marker: /import gradio/ },
+  { framework: 'dash', dep: 'dash', port: 8050, marker: /(\w+)\s*=\s*(?:dash\.)?Dash\(/ },
+  { framework: 'litestar', dep: 'litestar', port: 8000, marker: /(\w+)\s*=\s*Litestar\(/ },
+  { framework: 'starlette', dep: 'starlette', port: 8000, marker: /(\w+)\s*=\s*Starlette\(/ },
+  { framework: 'quart', dep: 'quart', port: 5000, marker: /(\w+)\s*=\s*Quart\(/ },
+  { framework: 'sanic', dep: 'sanic', port: 8000, marker: /(\w+)\s*=\s*Sanic\(/ },
+  { framework: 'aiohttp', dep: 'aiohttp', port: 8080, marker: /web\.Application\(|web\.run_app/ },
+  { framework: 'tornado', dep: 'tornado', port: 8888, marker: /tornado\.web/ },
+  { framework: 'bottle', dep: 'bottle', port: 8080, marker: /import bottle|from bottle/ },
+  { framework: 'pyramid', dep: 'pyramid', port: 6543, marker: /pyramid\.config/ },
+];
+const WORKERS = ['celery', 'rq', 'dramatiq', 'huey', 'arq', 'taskiq', 'apscheduler', 'discord-py', 'python-telegram-bot', 'aiogram', 'slack-bolt', 'kafka-python', 'confluent-kafka', 'pika', 'schedule'];
+const ENTRIES = ['app.py', 'main.py', 'server.py', 'wsgi.py', 'asgi.py', 'api.py', 'application.py', 'run.py', 'app/main.py', 'app/__init__.py', 'src/main.py', 'src/app.py', 'app/app.py', 'streamlit_app.py', 'Home.py', 'bot.py', 'worker.py', 'tasks.py'];
+
+export function detectPython(ctx: Ctx, dir: string): Detection | null {
+  const m = pythonManifest(ctx, dir);
+  const files = ctx.tree.filesIn(dir);
+  const hasManage = files.has('manage.py');
+  if (!m.hasManifest && !hasManage) return null;
+  const ev = [...m.evidence];
+  const fw = FRAMEWORKS.find((f) => m.deps.has(f.dep)) ?? (hasManage ? FRAMEWORKS[0] : undefined);
+  const worker = WORKERS.find((w) => m.deps.has(w));
+  const entries = fw?.framework === 'django' ? ['manage.py'] : ENTRIES.filter((e) => ctx.tree.has(join(dir, e)));
+  // Find the file that instantiates the framework (module:variable for the ASGI/WSGI server).
+  let entry: string | null = null;
+  let appVar = 'app';
+  for (const e of entries.slice(0, 8)) {
+    const t = ctx.text(join(dir, e), 64 * 1024) ?? '';
+    const mm = fw ? fw.marker.exec(t) : /__main__|serve_forever|while True/.exec(t);
+    if (mm) { entry = e; if (mm[1] && /^\w+$/.test(mm[1])) appVar = mm[1]; break; }
+  }
+  entry ??= entries[0] ?? null;
+  const src = scanSources(ctx, dir, entry ? [entry, ...(fw?.framework === 'django' ? djangoFiles(ctx, dir) : [])] : []);
+  let type: Detection['type'] = 'web';
+  let confidence: number;
+  if (fw) {
+    ev.unshift(m.deps.has(fw.dep) ? `depends on ${fw.dep}` : 'manage.py present');
+    if (entry && fw.framework !== 'django') ev.push(`${entry} creates the ${fw.framework} app`);
+    if (hasManage && fw.framework === 'django') ev.push('manage.py present');
+    confidence = entry ? 0.93 : 0.82;
+  } else if (worker) {
+    type = 'worker'; confidence = 0.78; ev.unshift(`depends on ${worker} and no web framework was found`);
+  } else if (entry && !m.packaged) {
+    type = /serve_forever|http\.server|wsgiref/.test(src.text) ? 'web' : 'worker';
+    confidence = 0.4; ev.push(`${entry} present, no web framework found (guess)`);
+  } else return { runtime: 'python', framework: null, type: 'worker', confidence: 0.2, evidence: ev, port: null, healthPath: null, processes: {}, runs: false, name: m.name };
+  const port = type === 'web' ? (fw ? fw.port : src.port ?? 8000) : null;
+  const start = pythonStart(fw?.framework ?? null, m.deps, entry, appVar, port ?? 8000, worker ?? null, ctx, dir);
+  const processes: Record<string, string> = {};
+  if (start) processes[type === 'worker' ? 'worker' : 'web'] = start;
+  if (type === 'web' && m.deps.has('celery')) processes.worker = celeryCmd(ctx, dir);
+  if (fw?.framework === 'django') processes.release = 'python manage.py migrate --noinput';
+  return {
+    runtime: 'python', framework: fw?.framework ?? null, type, confidence, evidence: ev, port, healthPath: src.healthPath, processes, runs: true, name: m.name,
+    uses: backingUses(m.deps),
+    plan: { context: dir, dir: '.', files: m.files, tool: m.tool, hasDeps: m.deps.size > 0, build: fw?.framework === 'django' && m.deps.has('whitenoise') ? 'python manage.py collectstatic --noinput' : null, start, port: port ?? 8000, entry: entry ?? undefined, packages: pyPackages(m.deps) },
+  };
+}
+
+const modOf = (file: string) => file.replace(/\.py$/, '').replace(/\/__init__$/, '').replace(/\//g, '.');
+
+function pythonStart(fw: string | null, deps: Set<string>, entry: string | null, v: string, port: number, worker: string | null, ctx: Ctx, dir: string): string | null {
+  const bind = `0.0.0.0:\${PORT:-${port}}`;
+  const mod = entry ? modOf(entry) : 'app';
+  switch (fw) {
+    case 'django': {
+      const proj = djangoProject(ctx, dir);
+      if (deps.has('gunicorn') && proj) return `gunicorn ${proj}.wsgi:application --bind ${bind}`;
+      if (deps.has('uvicorn') && proj) return `uvicorn ${proj}.asgi:application --host 0.0.0.0 --port \${PORT:-${port}}`;
+      return `python manage.py runserver ${bind}`;
+    }
+    case 'fastapi': case 'starlette': case 'litestar':
+      return deps.has('uvicorn') || fw !== 'fastapi' ? `uvicorn ${mod}:${v} --host 0.0.0.0 --port \${PORT:-${port}}` : `fastapi run ${entry ?? 'main.py'} --host 0.0.0.0 --port \${PORT:-${port}}`;
+    case 'flask': case 'dash':
+      if (deps.has('gunicorn')) return `gunicorn ${mod}:${fw === 'dash' ? `${v}.server` : v} --bind ${bind}`;
+      return fw === 'flask' ? `flask --app ${mod} run --host 0.0.0.0 --port \${PORT:-${port}}` : `python ${entry}`;
+    case 'quart': case 'sanic':
+      return deps.has('hypercorn') ? `hypercorn ${mod}:${v} --bind ${bind}` : `python ${entry}`;
+    case 'streamlit':
+      return `streamlit run ${entry ?? 'app.py'} --server.port \${PORT:-${port}} --server.address 0.0.0.0 --server.headless true`;
+    case 'gradio':
+      return `GRADIO_SERVER_NAME=0.0.0.0 GRADIO_SERVER_PORT=\${PORT:-${port}} python ${entry ?? 'app.py'}`;
+  }
+  if (worker === 'celery') return celeryCmd(ctx, dir);
+  if (worker === 'rq') return 'rq worker --url ${REDIS_URL:-redis://localhost:6379}';
+  if (worker === 'dramatiq' && entry) return `dramatiq ${modOf(entry)}`;
+  return entry ? `python ${entry}` : null;
+}
+
+function djangoProject(ctx: Ctx, dir: string): string | null {
+  const t = ctx.text(join(dir, 'manage.py'), 16 * 1024) ?? '';
+  return /["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w]+)\.settings/.exec(t)?.[1] ?? null;
+}
+function djangoFiles(ctx: Ctx, dir: string): string[] {
+  const p = djangoProject(ctx, dir);
+  return p ? [`${p}/urls.py`, `${p}/settings.py`] : [];
+}
+function celeryCmd(ctx: Ctx, dir: string): string {
+  const p = djangoProject(ctx, dir);
+  const mod = p ?? (['celery_app.py', 'worker.py', 'tasks.py', 'app/celery.py'].find((f) => ctx.tree.has(join(dir, f)))?.replace(/\.py$/, '').replace(/\//g, '.').replace(/\.celery$/, '') ?? 'app');
+  return `celery -A ${mod} worker --loglevel=info`;
+}
+
+/** OS packages slim Python images need for source-only database drivers. */
+function pyPackages(deps: Set<string>): string[] | undefined {
+  const pk: string[] = [];
+  if (deps.has('psycopg2')) pk.push('build-essential', 'libpq-dev');
+  if (deps.has('mysqlclient')) pk.push('build-essential', 'default-libmysqlclient-dev', 'pkg-config');
+  return pk.length ? [...new Set(pk)] : undefined;
+}

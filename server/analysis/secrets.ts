@@ -1,0 +1,62 @@
+// Committed secrets: .env files with values, private keys, cloud/API tokens in config files.
+// Recommendations name the file (and variable names), never the value.
+import type { Ctx } from './context.ts';
+import { basename } from './tree.ts';
+
+const TOKENS: [RegExp, string][] = [
+  [/-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----/, 'a private key'],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  [/\bsk_live_[0-9A-Za-z]{16,}/, 'a Stripe live secret key'],
+  [/\b(?:sk|rk)_test_[0-9A-Za-z]{16,}/, 'a Stripe test secret key'],
+  [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, 'a GitHub token'],
+  [/\bgithub_pat_[A-Za-z0-9_]{40,}/, 'a GitHub token'],
+  [/\bxox[abpors]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/, 'a Google API key'],
+  [/\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}/, 'an OpenAI/Anthropic API key'],
+  [/\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/, 'a SendGrid API key'],
+  [/"type"\s*:\s*"service_account"[\s\S]*"private_key"/, 'a Google service-account key'],
+  [/\bnpm_[A-Za-z0-9]{36}\b/, 'an npm token'],
+];
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|PWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|AUTH|DSN|DATABASE_URL|_URL$|SALT/i;
+const ENV_EXAMPLE = /\.(example|sample|template|dist|defaults?|schema|tpl)$|\.example\.|\.sample\./i;
+const KEY_FILE = /^(id_(rsa|dsa|ecdsa|ed25519)|.*\.(pem|key|p12|pfx|jks|keystore)|credentials(\.json)?|service-account.*\.json|.*\.tfvars|\.npmrc|\.pypirc|\.netrc|\.htpasswd)$/i;
+const CONFIG_FILE = /\.(json|ya?ml|toml|ini|cfg|conf|properties|tfvars|xml|env|sh|py|rb|php|js|ts)$/i;
+
+export function scanSecrets(ctx: Ctx, maxScanned = 400): void {
+  let scanned = 0;
+  const paths = [...ctx.tree.files.entries()].flatMap(([d, fs]) => [...fs].map((f) => (d ? `${d}/${f}` : f)));
+  for (const path of paths) {
+    const name = basename(path);
+    const isEnv = name === '.env' || (name.startsWith('.env.') && !ENV_EXAMPLE.test(name)) || (name.endsWith('.env') && !ENV_EXAMPLE.test(name));
+    if (isEnv) { envFile(ctx, path); continue; }
+    const keyFile = KEY_FILE.test(name);
+    // Besides key files, scan small config files near the top of the tree (bounded: read only what can decide).
+    const depth = path.split('/').length;
+    if (!keyFile && !(CONFIG_FILE.test(name) && depth <= 3 && /config|setting|secret|credential|env|key|auth|deploy|docker|compose/i.test(path))) continue;
+    if (/(^|\/)(package-lock\.json|yarn\.lock|pnpm-lock\.yaml|composer\.lock|Gemfile\.lock|poetry\.lock|Cargo\.lock)$/.test(path)) continue;
+    if (++scanned > maxScanned) break;
+    const t = ctx.text(path, 64 * 1024);
+    if (!t || t.includes('\u0000')) continue;
+    const hit = TOKENS.find(([re]) => re.test(t));
+    if (hit) ctx.rec('high', 'secret-committed', path, `${path} contains ${hit[1]}. Remove it from the repository, rotate it, and provide it as config (kyozo config set) instead.`);
+  }
+}
+
+function envFile(ctx: Ctx, path: string): void {
+  const t = ctx.text(path, 64 * 1024);
+  if (t === null) return;
+  const keys: string[] = [];
+  const secretKeys: string[] = [];
+  for (const line of t.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const v = m[2].replace(/\s+#.*$/, '').trim().replace(/^(["'])(.*)\1$/, '$2');
+    if (!v || /^(changeme|change-me|xxx+|<.*>|\$\{.*\}|your[-_].*|todo|placeholder|false|true|\d{1,5}|localhost|development|production|test)$/i.test(v)) continue;
+    keys.push(m[1]);
+    if (SECRET_NAME.test(m[1]) || TOKENS.some(([re]) => re.test(v))) secretKeys.push(m[1]);
+  }
+  if (!keys.length) return;
+  const list = (k: string[]) => k.slice(0, 6).join(', ') + (k.length > 6 ? `, +${k.length - 6} more` : '');
+  if (secretKeys.length) ctx.rec('high', 'secret-committed', path, `${path} is committed with values for ${list(secretKeys)}. Rotate them, delete the file from the repository (and its history), and set them with kyozo config instead.`);
+  else ctx.rec('medium', 'env-file-committed', path, `${path} is committed with values for ${list(keys)}. Keep environment in Kyozo config, not in the repository.`);
+}
