@@ -1,15 +1,19 @@
 // Kyozo post-receive hook client (plain JS, run by `node`; no tsx, no dependencies).
 //
-// Started by the /bin/sh post-receive hook that createRepo() installs in every bare repo, with the
-// environment the git front gives each `git receive-pack` (server/git/hookEnv.ts):
+// Started by the /bin/sh post-receive hook that createRepo() installs in every bare repo. git
+// (spawned by node-git-server) inherits the Kyozo server's process.env, set once at startup by
+// installHookEnv() (server/git/hookEnv.ts):
 //   KYOZO_HOOK_URL     loopback URL of the route, e.g. http://127.0.0.1:3000/internal/git/post-receive
-//   KYOZO_HOOK_SECRET  shared secret;  KYOZO_APP  app name;  KYOZO_PUSHER  user id of the pusher
+//   KYOZO_HOOK_SECRET  shared secret
+//   KYOZO_APP          optional; default: the bare repo's directory name minus ".git" (the hook runs
+//                      with cwd = the bare repo; GIT_DIR, if set, may be "." or a path)
+//   KYOZO_PUSHER       optional; default "" = the route asks the git front (push tickets, takePusher)
 //
 // CONTRACT, once per line `<old-sha> <new-sha> <refname>` on stdin, in order:
 //   POST $KYOZO_HOOK_URL
 //     x-kyozo-hook-secret: $KYOZO_HOOK_SECRET
 //     content-type: application/json
-//     {"app": "...", "ref": "refs/heads/main", "oldSha": "<40 hex>", "newSha": "<40 hex>", "pusher": "<user id>"}
+//     {"app": "...", "ref": "refs/heads/main", "oldSha": "<40 hex>", "newSha": "<40 hex>", "pusher": "<user id or empty>"}
 //   Response 200 text/plain, streamed line by line (it is copied live to stdout, which git shows
 //   as `remote: ...` lines). The final line is one of
 //     Release vN is live at http://...
@@ -19,7 +23,14 @@
 // Exit status: 1 if any call failed or its final line starts with "!", else 0. (git ignores a
 // post-receive exit status for the push result: the refs are already updated.)
 
+import { basename, resolve } from 'node:path';
+
 const env = process.env;
+
+/** `<reposDir>/<app>.git` → `<app>`. */
+function appFromRepoDir() {
+  return basename(resolve(process.cwd(), env.GIT_DIR || '.')).replace(/\.git$/, '');
+}
 
 function fail(msg) {
   process.stdout.write(`! ${msg}\n`);
@@ -77,7 +88,7 @@ async function main() {
   const input = await readStdin(); // always drain stdin so git never sees EPIPE
   const url = loopbackUrl(env.KYOZO_HOOK_URL ?? '');
   if (!url) return fail('KYOZO_HOOK_URL is missing or not a loopback http URL; the push was stored but not deployed.');
-  const app = env.KYOZO_APP || process.cwd().split('/').pop()?.replace(/\.git$/, '') || '';
+  const app = env.KYOZO_APP || appFromRepoDir();
   const pusher = env.KYOZO_PUSHER ?? '';
   for (const line of input.split('\n')) {
     const m = /^([0-9a-f]{40}) ([0-9a-f]{40}) (refs\/\S+)$/.exec(line.trim());

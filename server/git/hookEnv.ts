@@ -1,4 +1,5 @@
 // What a `git receive-pack` child needs in its environment so the post-receive hook can call back.
+// node-git-server spawns git with the server's own process.env, so installHookEnv() sets it once.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
@@ -30,18 +31,26 @@ export function generateHookSecret(): string {
   return randomBytes(32).toString('hex');
 }
 
-/**
- * Environment for one receive-pack run. Passed per spawn (never written to disk), so the pusher
- * identity cannot be confused between concurrent pushes and a restart rotates the secret freely.
- */
-export function hookEnv(cfg: HookConfig, app: string, pusher: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+/** The hook's configuration variables (no app, no pusher: those are per push, see hook.mjs). */
+export function hookEnvVars(cfg: HookConfig): Record<string, string> {
   return {
-    ...base,
     KYOZO_HOOK_URL: cfg.url,
     KYOZO_HOOK_SECRET: cfg.secret,
     KYOZO_HOOK_SCRIPT: HOOK_SCRIPT_PATH,
     KYOZO_NODE: process.execPath,
-    KYOZO_APP: app,
-    KYOZO_PUSHER: pusher,
   };
+}
+
+/**
+ * Writes the hook configuration into the server process's environment, once at startup.
+ * node-git-server spawns `git-receive-pack` with the inherited process.env (no per-request env),
+ * so this is how the post-receive hook learns where to call back. The app comes from the repo
+ * directory the hook runs in, the pusher from the front's push tickets (takePusher in front.ts).
+ * Stray KYOZO_APP / KYOZO_PUSHER values are removed so every hook run derives them itself.
+ * Calling it again (e.g. another front in tests) overwrites the previous configuration.
+ */
+export function installHookEnv(cfg: HookConfig, env: NodeJS.ProcessEnv = process.env): void {
+  Object.assign(env, hookEnvVars(cfg));
+  delete env.KYOZO_APP;
+  delete env.KYOZO_PUSHER;
 }

@@ -10,8 +10,11 @@ export interface HookPush {
   branch: string | null;
   oldSha: string;
   newSha: string;
-  /** User id of the authenticated pusher (set by the git front, not by the client). */
-  pusher: string;
+  /**
+   * User id of the pusher as sent by the hook, or null when the hook sent "" (the normal case:
+   * the route then asks the git front via takePusher(app, newSha); still null = unknown pusher).
+   */
+  pusher: string | null;
 }
 
 export type HookPlan =
@@ -36,7 +39,7 @@ export function planPostReceive(secretHeader: string | undefined | null, expecte
   if (typeof ref !== 'string' || !/^refs\/[^\s\0]+$/.test(ref)) return { kind: 'reject', status: 400, message: 'invalid ref' };
   if (typeof oldSha !== 'string' || !isSha(oldSha) || typeof newSha !== 'string' || !isSha(newSha))
     return { kind: 'reject', status: 400, message: 'invalid sha' };
-  if (typeof pusher !== 'string' || !pusher) return { kind: 'reject', status: 400, message: 'invalid pusher' };
+  if (typeof pusher !== 'string' || /[\s\0]/.test(pusher)) return { kind: 'reject', status: 400, message: 'invalid pusher' };
 
   const branch = branchOf(ref);
   const name = branch ?? ref.replace(/^refs\/tags\//, '');
@@ -46,7 +49,7 @@ export function planPostReceive(secretHeader: string | undefined | null, expecte
     return { kind: 'reply', line: `${what} ${name} deleted${note}.` };
   }
   if (!isDeployBranch(branch)) return { kind: 'reply', line: `${what} ${name} stored; only main/master deploy.` };
-  return { kind: 'deploy', push: { app, ref, branch, oldSha, newSha, pusher } };
+  return { kind: 'deploy', push: { app, ref, branch, oldSha, newSha, pusher: pusher || null } };
 }
 
 /** Final line of a successful release stream. */

@@ -5,8 +5,9 @@ import { git, runGit } from './git.ts';
 import { isValidAppName } from './parse.ts';
 
 /**
- * The hook never embeds paths, secrets or a node binary: everything comes from the environment
- * the front gives each `git receive-pack` (see hookEnv.ts), so it survives upgrades and restarts.
+ * The hook never embeds paths, secrets or a node binary: everything comes from the Kyozo server's
+ * environment, which `git receive-pack` inherits (installHookEnv in hookEnv.ts), so it survives
+ * upgrades and restarts. The app is the repo directory's name, the pusher comes from takePusher.
  */
 export const POST_RECEIVE_HOOK = `#!/bin/sh
 # Installed by Kyozo: hands each pushed ref to the Kyozo server and streams the release log back.
@@ -36,15 +37,31 @@ export async function repoExists(reposDir: string, app: string): Promise<boolean
   }
 }
 
-/** Creates (or repairs: idempotent) the bare repo for `app` and (re)installs the hook. Returns its path. */
-export async function createRepo(reposDir: string, app: string): Promise<string> {
+/** Default largest pack a push may send (git's receive.maxInputSize), 1 GiB. */
+export const DEFAULT_MAX_PUSH_BYTES = 1024 ** 3;
+
+export interface CreateRepoOptions {
+  /** receive.maxInputSize of the repo (git refuses larger packs). Default DEFAULT_MAX_PUSH_BYTES. */
+  maxPushBytes?: number;
+}
+
+/**
+ * Creates (or repairs: idempotent) the bare repo for `app` and (re)installs the hook. Returns its path.
+ * node-git-server runs `git-receive-pack` without `-c` options, so every push setting lives in the
+ * repo's own config (which also beats a global/system core.hooksPath).
+ */
+export async function createRepo(reposDir: string, app: string, opts: CreateRepoOptions = {}): Promise<string> {
   const dir = repoPath(reposDir, app);
+  const maxPush = opts.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES;
+  if (!Number.isSafeInteger(maxPush) || maxPush <= 0) throw new Error(`createRepo: invalid maxPushBytes ${maxPush}`);
   await git(['init', '--quiet', '--bare', '--initial-branch=main', dir]);
   const config: Array<[string, string]> = [
     ['receive.denyNonFastForwards', 'false'], // force pushes allowed, like Heroku
     ['receive.denyDeletes', 'false'],
     ['receive.fsckObjects', 'true'], // reject malformed trees (e.g. duplicate names) before they are stored
     ['http.receivepack', 'true'],
+    ['receive.maxInputSize', String(maxPush)],
+    ['core.hooksPath', 'hooks'], // relative = <repo>/hooks (hooks run in the bare repo)
     ['gc.auto', '0'],
   ];
   for (const [k, v] of config) await git(['--git-dir', dir, 'config', k, v]);
