@@ -42,14 +42,16 @@ function built(ctx: Ctx, cs: ComposeService, fname: string): NamedDraft {
     const info = parseDockerfile(ctx.text(df, 128 * 1024) ?? '', df);
     dockerfileRecs(ctx, info, dir);
     const inf = inferred?.runs ? inferred : null;
-    const port = cs.port ?? info.port ?? inf?.port ?? null;
-    const worker = !port && (inf?.type === 'worker' || /worker|celery|sidekiq|consumer|queue/.test(`${cs.command ?? ''} ${cs.key}`));
+    // A service that overrides the command of a shared build with a worker-like process does not serve the EXPOSEd port.
+    const workerish = /worker|celery|sidekiq|consumer|queue|jobs?\b|cron|scheduler/.test(`${cs.command ?? ''} ${cs.key}`);
+    const worker = !cs.port && (workerish || (!info.port && inf?.type === 'worker'));
+    const port = worker ? null : cs.port ?? info.port ?? inf?.port ?? null;
     if (info.port) ev.push(`EXPOSE ${info.port}`);
     if (inf) ev.push(...inf.evidence.slice(0, 3).map((e) => `inferred: ${e}`));
     const cmd = cs.command ?? info.cmd;
     service = {
       name: cs.key, path: display(dir), type: worker ? 'worker' : inf?.type === 'static' ? 'static' : 'web', runtime: 'docker', framework: inf?.framework ?? null,
-      confidence: 0.97, evidence: ev, port, healthPath: cs.healthPath ?? info.healthPath ?? inf?.healthPath ?? null,
+      confidence: 0.97, evidence: ev, port, healthPath: worker ? null : cs.healthPath ?? info.healthPath ?? inf?.healthPath ?? null,
       processes: cmd ? { [worker ? 'worker' : 'web']: cmd } : {}, build: { strategy: 'dockerfile', dockerfile: df },
       resources: defaultResources('docker', worker ? 'worker' : 'web', inf?.memoryMb), env: cs.env,
     };
@@ -63,7 +65,8 @@ function built(ctx: Ctx, cs: ComposeService, fname: string): NamedDraft {
     if (cs.port) service.port = cs.port;
   }
   if (cs.memoryMb || cs.cpus) service.resources = { memoryMb: cs.memoryMb ?? service.resources.memoryMb, cpus: cs.cpus ?? service.resources.cpus };
-  return { service, uses: inferred?.uses ?? [], localDeps: [], dir, hint: cs.key, key: cs.key };
+  // Compose declares its dependencies; client libraries are not used to invent more.
+  return { service, uses: [], localDeps: [], dir, hint: cs.key, key: cs.key };
 }
 
 function image(cs: ComposeService, fname: string): NamedDraft {

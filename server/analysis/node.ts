@@ -10,14 +10,15 @@ export interface NodeOptions { workspaceRoot: string | null; workspaceNames?: Se
 export function detectNode(ctx: Ctx, dir: string, opts: NodeOptions = { workspaceRoot: null }): Detection | null {
   const pj = join(dir, 'package.json');
   if (!ctx.tree.has(pj)) return null;
-  const pkg = ctx.json(pj);
-  if (!isObj(pkg)) return null;
+  const parsed = ctx.json(pj);
+  const broken = !isObj(parsed);
+  const pkg: Record<string, any> = broken ? {} : parsed;
   const deps: Record<string, string> = isObj(pkg.dependencies) ? pkg.dependencies : {};
   const dev: Record<string, string> = isObj(pkg.devDependencies) ? pkg.devDependencies : {};
   const all = { ...dev, ...deps };
   const scripts: Record<string, string> = isObj(pkg.scripts) ? pkg.scripts : {};
   const files = ctx.tree.filesIn(dir);
-  const ev: string[] = [];
+  const ev: string[] = broken ? ['package.json is unparsable (guessing from files)'] : [];
   const lockDir = opts.workspaceRoot ?? dir;
   const lock = ctx.tree.first(lockDir, NODE_LOCKFILES);
   const pm = String(pkg.packageManager ?? '');
@@ -47,7 +48,7 @@ export function detectNode(ctx: Ctx, dir: string, opts: NodeOptions = { workspac
   const serves = /\.listen\(|createServer\(|Bun\.serve\(|serve\(\s*\{|export default\s*\{[^}]*fetch/.test(src.text);
   if (!fw && workerLib && !serves) { type = 'worker'; confidence = 0.8; ev.push(`package.json depends on ${workerLib} and no web server was found`); }
   else if (!fw && scripts.start) { confidence = serves ? 0.75 : 0.55; ev.push(`package.json has a start script${serves ? ` and ${src.file} starts an HTTP server` : ''}`); }
-  else if (!fw && serves && !isLibrary) { confidence = 0.6; ev.push(`${src.file} starts an HTTP server`); }
+  else if (!fw && serves && !isLibrary) { confidence = broken ? 0.45 : 0.6; ev.push(`${src.file} starts an HTTP server`); }
   const runs = !isLibrary && (!!fw || !!scripts.start || serves || (!!workerLib && !!src.file)) && (type !== 'static' || !!v?.output || !!fw?.output);
   if (!runs) return { runtime, framework: fw?.framework ?? null, type, confidence: 0.2, evidence: ev, port: null, healthPath: null, processes: {}, runs: false, name: pkg.name };
   if (lock) ev.push(`${lock} present`);
@@ -57,7 +58,7 @@ export function detectNode(ctx: Ctx, dir: string, opts: NodeOptions = { workspac
   if (port === null && type === 'web' && (fw || /process\.env\.PORT|Bun\.env\.PORT/.test(src.text))) port = fw?.port ?? 3000;
   const healthPath = src.healthPath ?? nextHealth(ctx, dir);
   const run = (s: string) => (tool === 'npm' ? `npm run ${s}` : `${tool} run ${s}`);
-  const start = type === 'static' ? null : startCommand(scripts, pkg.main, fw?.framework ?? null, runtime, src.file, tool);
+  const start = type === 'static' ? null : startCommand(scripts, pkg.main, fw?.framework ?? null, runtime, src.file);
   const processes: Record<string, string> = {};
   if (start) processes[type === 'worker' ? 'worker' : 'web'] = Array.isArray(start) ? start.join(' ') : start;
   if (scripts.worker && type !== 'worker') processes.worker = run('worker');
@@ -85,11 +86,12 @@ function startFile(start: string | undefined): string {
   return /^(?:node|bun(?: run)?|tsx|ts-node)\s+([\w./@-]+\.[cm]?[jt]s)\b/.exec(start ?? '')?.[1]?.replace(/^\.\//, '') ?? '';
 }
 
-function startCommand(scripts: Record<string, string>, main: unknown, fw: string | null, runtime: string, entry: string | null, tool: string): string[] | string | null {
+function startCommand(scripts: Record<string, string>, main: unknown, fw: string | null, runtime: string, entry: string | null): string[] | string | null {
   const s = scripts.start?.trim();
   const simple = s && /^(node|bun)(?: run)? ([\w./@-]+\.[cm]?[jt]s)$/.exec(s);
   if (simple) return runtime === 'bun' ? ['bun', 'run', simple[2]] : ['node', simple[2]];
-  if (s) return tool === 'npm' || tool === 'bun' ? `${tool} start` : `${tool} start`;
+  // npm runs any package manager's scripts and is in every Node image.
+  if (s) return runtime === 'bun' ? ['bun', 'run', 'start'] : ['npm', 'start'];
   if (fw === 'next' || fw === 'nuxt' || fw === 'remix') return fw === 'nuxt' ? ['node', '.output/server/index.mjs'] : fw === 'next' ? ['npx', 'next', 'start'] : ['npx', 'remix-serve', 'build/index.js'];
   const file = typeof main === 'string' && main ? main.replace(/^\.\//, '') : entry;
   if (!file) return null;

@@ -30,7 +30,16 @@ export function detectPython(ctx: Ctx, dir: string): Detection | null {
   const hasManage = files.has('manage.py');
   if (!m.hasManifest && !hasManage) return null;
   const ev = [...m.evidence];
-  const fw = FRAMEWORKS.find((f) => m.deps.has(f.dep)) ?? (hasManage ? FRAMEWORKS[0] : undefined);
+  let fw = FRAMEWORKS.find((f) => m.deps.has(f.dep)) ?? (hasManage ? FRAMEWORKS[0] : undefined);
+  let fromSource = false;
+  if (!fw) {
+    // The manifest may be unparsable or incomplete: the entry file still says which framework it uses.
+    for (const e of ENTRIES.slice(0, 8)) {
+      const t = ctx.tree.has(join(dir, e)) ? ctx.text(join(dir, e), 64 * 1024) ?? '' : '';
+      const found = t && FRAMEWORKS.slice(1, 3).find((f) => f.marker.test(t));
+      if (found) { fw = found; fromSource = true; break; }
+    }
+  }
   const worker = WORKERS.find((w) => m.deps.has(w));
   const entries = fw?.framework === 'django' ? ['manage.py'] : ENTRIES.filter((e) => ctx.tree.has(join(dir, e)));
   // Find the file that instantiates the framework (module:variable for the ASGI/WSGI server).
@@ -46,10 +55,10 @@ export function detectPython(ctx: Ctx, dir: string): Detection | null {
   let type: Detection['type'] = 'web';
   let confidence: number;
   if (fw) {
-    ev.unshift(m.deps.has(fw.dep) ? `depends on ${fw.dep}` : 'manage.py present');
+    ev.unshift(m.deps.has(fw.dep) ? `depends on ${fw.dep}` : fromSource ? `${fw.dep} is imported but not in the manifest` : 'manage.py present');
     if (entry && fw.framework !== 'django') ev.push(`${entry} creates the ${fw.framework} app`);
     if (hasManage && fw.framework === 'django') ev.push('manage.py present');
-    confidence = entry ? 0.93 : 0.82;
+    confidence = fromSource ? 0.6 : entry ? 0.93 : 0.82;
   } else if (worker) {
     type = 'worker'; confidence = 0.78; ev.unshift(`depends on ${worker} and no web framework was found`);
   } else if (entry && !m.packaged) {

@@ -3,6 +3,7 @@ import type { Ctx } from './context.ts';
 import { join } from './tree.ts';
 
 const PORT_PATTERNS: RegExp[] = [
+  /["'`]PORT["'`]\)?[^;}]{0,80}?["'`](\d{2,5})["'`]/, // env::var("PORT").unwrap_or("8080"), os.Getenv("PORT") ... "8080"
   /\bPORT["'`\]]?\)?\s*(?:\|\||\?\?|,|\bor\b)\s*["'`]?(\d{2,5})\b/, // process.env.PORT || 3000, getenv("PORT", 5000), ENV['PORT'] or 4567
   /\.listen\(\s*["'`]?(\d{2,5})\b/, // app.listen(3000)
   /(?:ListenAndServe|\.Run|\.Start|\.Listen|\.bind|\.serve)\(\s*["'`](?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\])?:(\d{2,5})["'`]/, // Go/Rust ":8080"
@@ -26,8 +27,14 @@ export function portInSource(src: string): number | null {
 
 const HEALTH = /["'`](\/(?:api\/|_)?(?:healthz|health|health-check|healthcheck|livez|readyz|ready|ping|status|up|_ah\/health))\/?["'`]/;
 
+// Route declarations without a leading slash: Django path('healthz/'), Phoenix-style scopes.
+const HEALTH_ROUTE = /(?:path|re_path|url)\(\s*r?["'`]\^?((?:api\/)?(?:healthz|health|health-check|healthcheck|livez|readyz|ready|ping|status))\/?\$?["'`]/;
+
 export function healthInSource(src: string): string | null {
-  return HEALTH.exec(src)?.[1] ?? null;
+  const m = HEALTH.exec(src);
+  if (m) return m[1];
+  const r = HEALTH_ROUTE.exec(src);
+  return r ? `/${r[1]}/` : null;
 }
 
 /** Port and health route from the first existing candidate entry files (read capped). */
