@@ -8,7 +8,7 @@ export function goPlan(f: PlanFacts, im: BaseImages): string[] {
   const builds = mains.map(([name, pkg]) => `go build -trimpath -ldflags="-s -w" -o /out/${name} ${pkg}`).join(' && ');
   return [
     `FROM ${im.go} AS build`, 'WORKDIR /src', ...copyManifests(f), ...(f.hasDeps ? ['RUN go mod download'] : []), 'COPY . .',
-    `RUN CGO_ENABLED=0 ${builds}`,
+    'ENV CGO_ENABLED=0', `RUN ${builds}`,
     // The binary is static: run it on the small static image, with CA certificates for outgoing TLS.
     `FROM ${im.static}`, 'COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt', 'COPY --from=build /out/ /app/',
     ...portLines(f.port), cmd(f.start),
