@@ -56,6 +56,9 @@ export const REALM = 'kyozo';
 /** Largest ref-update command list (receive-pack) or want list (upload-pack) we buffer: 1 MiB. */
 export const MAX_COMMAND_SECTION_BYTES = 1024 * 1024;
 
+/** How long the rest of a body git no longer reads is drained before the connection is cut. */
+const DRAIN_GRACE_MS = 30_000;
+
 type GitService = 'upload-pack' | 'receive-pack';
 const SERVICES: Record<string, GitService> = { 'git-upload-pack': 'upload-pack', 'git-receive-pack': 'receive-pack' };
 
@@ -336,11 +339,15 @@ export function createGitFront(opts: GitFrontOptions): (req: IncomingMessage, re
       res.on('close', () => !res.writableFinished && ps.exitCode === null && ps.kill());
       ps.once('close', (code) => {
         for (const t of info.tickets) dropTicket(t);
-        // Don't keep reading a body git no longer wants: drop the connection after the reply.
+        // git stopped early (e.g. the pack was cut off at maxPushBytes) while the client is still
+        // sending: keep reading (and dropping) the rest for a while so the client gets to read
+        // git's answer instead of a connection reset, then cut the connection off.
         const req = dup.req as unknown as GitRequestStream;
         if (!req.complete) {
-          if (res.writableFinished) source.destroy();
-          else res.once('finish', () => source.destroy());
+          const cutoff = setTimeout(() => source.destroy(), DRAIN_GRACE_MS);
+          cutoff.unref();
+          source.once('close', () => clearTimeout(cutoff));
+          req.once('end', () => clearTimeout(cutoff));
         }
         if (code === 0 && info.service === 'receive-pack' && !info.probe) opts.onPushAccepted?.({ app: info.app, userId: info.userId });
       });
@@ -421,6 +428,9 @@ export function createGitFront(opts: GitFrontOptions): (req: IncomingMessage, re
     }
     standIn.kyozo.probe = section.section.length === 4; // "0000"
     repos.handle(standIn as unknown as IncomingMessage, res);
+    // node-git-server sets `connection: close`, which makes node reset the socket right after the
+    // reply even while the client is still sending (it then sees "broken pipe", not git's answer).
+    if (!res.headersSent) res.removeHeader('connection');
   }
 
   return (req, res) => {

@@ -83,4 +83,23 @@ describe('git front endpoints', () => {
     expect((await rawRequest(front.port, 'GET', '/git/demo.git/git-receive-pack', alice)).status).toBe(405);
     expect((await rawRequest(front.port, 'POST', '/git/demo.git/git-receive-pack', { ...alice, 'content-type': 'text/plain' }, 'x')).status).toBe(415);
   });
+
+  it.each([
+    ['not pkt-lines', 'hello world'],
+    ['a bad pkt length', '0003'],
+    ['a body that ends inside the command list', `0080${'a'.repeat(40)} ${'b'.repeat(40)} refs/heads/main\0report-status`],
+    ['a command list over 1 MiB', `03e8${'x'.repeat(996)}`.repeat(1100) + '0000'],
+    ['only refs outside heads/tags', `0070${'0'.repeat(40)} ${'b'.repeat(40)} refs/notes/x\0report-status0000`],
+  ])('a receive-pack body with %s → 400, nothing reaches git', async (_what, body) => {
+    const r = await rawRequest(front.port, 'POST', '/git/demo.git/git-receive-pack', { ...alice, ...RP }, body);
+    expect(r.status).toBe(400);
+    expect(await readdir(`${reposDir}/demo.git/refs/heads`)).toEqual([]);
+  });
+
+  it('an upload-pack body without wants → 400 instead of hanging; unknown content-encoding → 415', async () => {
+    const UP = { ...alice, 'content-type': 'application/x-git-upload-pack-request' };
+    expect((await rawRequest(front.port, 'POST', '/git/demo.git/git-upload-pack', UP, '0009done\n0000')).status).toBe(400);
+    expect((await rawRequest(front.port, 'POST', '/git/demo.git/git-upload-pack', { ...UP, 'content-encoding': 'br' }, 'x')).status).toBe(415);
+    expect((await rawRequest(front.port, 'POST', '/git/demo.git/git-receive-pack', { ...alice, ...RP, 'content-encoding': 'gzip' }, 'not gzip')).status).toBe(400);
+  });
 });

@@ -66,6 +66,11 @@ describe('repos', () => {
     expect(await mustGit(['--git-dir', dir, 'config', 'receive.denyNonFastForwards'], home, home)).toBe('false');
     expect(await mustGit(['--git-dir', dir, 'config', 'http.receivepack'], home, home)).toBe('true');
     expect(await mustGit(['--git-dir', dir, 'config', 'receive.fsckObjects'], home, home)).toBe('true');
+    // node-git-server can't pass `git -c`: the push limit and hooks path live in the repo config.
+    expect(await mustGit(['--git-dir', dir, 'config', 'receive.maxInputSize'], home, home)).toBe(String(1024 ** 3));
+    expect(await mustGit(['--git-dir', dir, 'config', 'core.hooksPath'], home, home)).toBe('hooks');
+    await createRepo(reposDir, 'demo', { maxPushBytes: 5000 });
+    expect(await mustGit(['--git-dir', dir, 'config', 'receive.maxInputSize'], home, home)).toBe('5000');
 
     expect(await resolveRef(gitDir, 'main')).toBe(sha);
     expect(await resolveRef(gitDir, 'refs/heads/main')).toBe(sha);

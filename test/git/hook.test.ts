@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hookEnv, hookUrl } from '../../server/git/hookEnv.ts';
+import { hookEnvVars, hookUrl, installHookEnv } from '../../server/git/hookEnv.ts';
 import { createRepo } from '../../server/git/repos.ts';
 import { cleanupTempDirs, serve, tempDir, type Served } from './helpers.ts';
 
@@ -39,7 +39,8 @@ function runHook(env: NodeJS.ProcessEnv, stdin: string): Promise<{ code: number;
   });
 }
 
-const env = () => hookEnv({ url: hookUrl(stub.port), secret: 's3' }, 'demo', 'alice');
+/** What git inherits from the server after installHookEnv(): no app, no pusher. */
+const env = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, ...hookEnvVars({ url: hookUrl(stub.port), secret: 's3' }) });
 
 describe('post-receive hook', () => {
   it('posts each ref line in order and copies the response; exit 0 on success', async () => {
@@ -48,10 +49,34 @@ describe('post-receive hook', () => {
     const r = await runHook(env(), `${A} ${B} refs/heads/main\n${B} ${A} refs/heads/dev\n`);
     expect(r.code).toBe(0);
     expect(r.out).toBe('step 1\nRelease v1 is live at http://demo.localhost\n'.repeat(2));
+    // The app comes from the repo directory (<app>.git), the pusher is left to the route (takePusher).
     expect(bodies).toEqual([
-      { secret: 's3', app: 'demo', ref: 'refs/heads/main', oldSha: A, newSha: B, pusher: 'alice' },
-      { secret: 's3', app: 'demo', ref: 'refs/heads/dev', oldSha: B, newSha: A, pusher: 'alice' },
+      { secret: 's3', app: 'demo', ref: 'refs/heads/main', oldSha: A, newSha: B, pusher: '' },
+      { secret: 's3', app: 'demo', ref: 'refs/heads/dev', oldSha: B, newSha: A, pusher: '' },
     ]);
+  });
+
+  it('derives the app with GIT_DIR="." and honours explicit KYOZO_APP / KYOZO_PUSHER', async () => {
+    bodies.length = 0;
+    reply = { status: 200, text: 'ok\n' };
+    expect((await runHook({ ...env(), GIT_DIR: '.' }, `${A} ${B} refs/heads/main\n`)).code).toBe(0);
+    expect((await runHook({ ...env(), GIT_DIR: repo }, `${A} ${B} refs/heads/main\n`)).code).toBe(0);
+    expect((await runHook({ ...env(), KYOZO_APP: 'other', KYOZO_PUSHER: 'u7' }, `${A} ${B} refs/heads/main\n`)).code).toBe(0);
+    expect(bodies.map((b) => [(b as Record<string, unknown>).app, (b as Record<string, unknown>).pusher])).toEqual([
+      ['demo', ''], ['demo', ''], ['other', 'u7'],
+    ]);
+  });
+
+  it('installHookEnv writes the configuration into an environment and clears stray app/pusher', () => {
+    const target: NodeJS.ProcessEnv = { KEEP: '1', KYOZO_APP: 'x', KYOZO_PUSHER: 'y' };
+    installHookEnv({ url: 'http://127.0.0.1:9/internal/git/post-receive', secret: 'k' }, target);
+    expect(target).toEqual({
+      KEEP: '1',
+      KYOZO_HOOK_URL: 'http://127.0.0.1:9/internal/git/post-receive',
+      KYOZO_HOOK_SECRET: 'k',
+      KYOZO_HOOK_SCRIPT: expect.stringMatching(/server\/git\/hook\.mjs$/),
+      KYOZO_NODE: process.execPath,
+    });
   });
 
   it('exits 1 when the final line reports a failed release', async () => {

@@ -58,12 +58,14 @@ describe('planPostReceive (hook route helper)', () => {
     expect(planPostReceive('nope', 's3cret', body)).toMatchObject({ kind: 'reject', status: 401 });
   });
   it('validates the body', () => {
-    for (const bad of [null, 'x', { ...body, app: '../x' }, { ...body, newSha: 'HEAD' }, { ...body, pusher: '' }, { ...body, ref: 'main' }]) {
+    for (const bad of [null, 'x', { ...body, app: '../x' }, { ...body, newSha: 'HEAD' }, { ...body, pusher: 7 }, { ...body, pusher: 'a b' }, { ...body, ref: 'main' }]) {
       expect(planPostReceive('s', 's', bad)).toMatchObject({ kind: 'reject', status: 400 });
     }
   });
   it('deploys main/master, stores other refs, handles deletions', () => {
     expect(planPostReceive('s', 's', body)).toEqual({ kind: 'deploy', push: { ...body, branch: 'main' } });
+    // hook.mjs normally sends no pusher: the route resolves it with takePusher(); null = unknown.
+    expect(planPostReceive('s', 's', { ...body, pusher: '' })).toEqual({ kind: 'deploy', push: { ...body, pusher: null, branch: 'main' } });
     expect(planPostReceive('s', 's', { ...body, ref: 'refs/heads/master' })).toMatchObject({ kind: 'deploy' });
     expect(planPostReceive('s', 's', { ...body, ref: 'refs/heads/feature-x' })).toEqual({ kind: 'reply', line: 'Branch feature-x stored; only main/master deploy.' });
     expect(planPostReceive('s', 's', { ...body, ref: 'refs/tags/v1' })).toEqual({ kind: 'reply', line: 'Tag v1 stored; only main/master deploy.' });
