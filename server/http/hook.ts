@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { getAppByName } from '../db/apps.ts';
+import { takePusher } from '../git/front.ts';
 import { HOOK_SECRET_HEADER } from '../git/hookEnv.ts';
 import { planPostReceive } from '../git/hookRoute.ts';
 import { followReleaseLog } from '../logs/releaseLog.ts';
@@ -24,7 +25,10 @@ export function hookRouter(deps: OpsDeps, secret: string) {
     if (plan.kind === 'reply') return c.text(plan.line + '\n');
     const app = await getAppByName(deps.database.db, plan.push.app);
     if (!app) return c.text(`! app ${plan.push.app} no longer exists\n`);
-    const userId = Number(plan.push.pusher);
+    // hook.mjs sends no pusher (git inherits the server's env): the git front's push ticket names
+    // the authenticated user. Unknown (null) still deploys.
+    const pusher = plan.push.pusher ?? takePusher(plan.push.app, plan.push.newSha);
+    const userId = pusher === null ? NaN : Number(pusher);
     const release = await releasePush(deps, app, plan.push.newSha, Number.isInteger(userId) ? userId : null);
     return stream(c, async (s) => {
       await s.write(`Kyozo: ${app.name} v${release.version} queued for ${plan.push.newSha.slice(0, 12)}\n`);
