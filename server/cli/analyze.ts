@@ -54,10 +54,9 @@ export function formatTopology(t: Topology, dir: string): string {
     for (const d of t.dependencies) out.push(`  ${d.from} -> ${d.to}  (${d.reason})`);
     out.push('');
   }
-  if (t.recommendations.length) {
-    out.push('Recommendations');
-    for (const r of t.recommendations) out.push(`  [${r.severity}] ${r.code}${r.path ? ` ${r.path}` : ''}: ${r.message}`);
-    out.push('');
-  }
+  out.push('Recommendations');
+  for (const r of t.recommendations) out.push(`  [${r.severity}] ${r.code}${r.path ? ` ${r.path}` : ''}: ${r.message}`);
+  if (!t.recommendations.length) out.push('  none');
+  out.push('');
   return out.join('\n');
 }

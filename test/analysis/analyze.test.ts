@@ -1,0 +1,108 @@
+// analyze() on in-memory snapshots: the module is pure, so a git commit or an upload works the same as a folder.
+import { describe, expect, it } from 'vitest';
+import { analyze, toContractJson } from '../../server/analysis/index.ts';
+import { envHosts } from '../../server/analysis/compose.ts';
+import { dnsLabel, uniqueNames } from '../../server/analysis/names.ts';
+import type { Snapshot } from '../../server/analysis/types.ts';
+
+const mem = (files: Record<string, string>): Snapshot => ({
+  paths: Object.keys(files),
+  read: (p, max = 256 * 1024) => (p in files ? files[p].slice(0, max) : null),
+});
+const pkg = (o: object) => JSON.stringify(o);
+
+describe('analyze (in-memory snapshots)', () => {
+  it('ignores services inside node_modules, vendor and .git even when a snapshot lists them', () => {
+    const t = analyze(mem({
+      'node_modules/express/package.json': pkg({ name: 'express', scripts: { start: 'node index.js' }, dependencies: { express: '1' } }),
+      'vendor/app/composer.json': pkg({ require: { 'laravel/framework': '^11' } }),
+      '.git/hooks/package.json': pkg({ scripts: { start: 'x' } }),
+      'README.md': '# nothing',
+    }));
+    expect(t.services).toEqual([]);
+    expect(t.recommendations[0]).toMatchObject({ severity: 'high', code: 'nothing-deployable' });
+    expect(t.recommendations[0].message).toMatch(/Looked for a Dockerfile, docker-compose\.yml/);
+    expect(t.stats.files).toBe(1);
+  });
+
+  it('never prints secret values, only file and variable names', () => {
+    const t = analyze(mem({
+      '.env': 'DATABASE_URL=postgres://u:SuperSecretPw1@db/app\nAPI_TOKEN="tok_FAKE_123456789"\nDEBUG=true\n',
+      '.env.example': 'API_TOKEN=\n',
+      'deploy/config.yml': 'aws_access_key_id: AKIAIOSFODNN7EXAMPLE\n',
+      'keys/server.key': '-----BEGIN RSA PRIVATE KEY-----\nFAKE\n-----END RSA PRIVATE KEY-----\n',
+    }));
+    const json = JSON.stringify(t);
+    for (const v of ['SuperSecretPw1', 'tok_FAKE_123456789', 'AKIAIOSFODNN7EXAMPLE', 'FAKE\n']) expect(json).not.toContain(v);
+    const secrets = t.recommendations.filter((r) => r.code === 'secret-committed').map((r) => r.path).sort();
+    expect(secrets).toEqual(['.env', 'deploy/config.yml', 'keys/server.key']);
+    expect(t.recommendations.find((r) => r.path === '.env')!.message).toContain('DATABASE_URL, API_TOKEN');
+  });
+
+  it('turns unparsable JSON, TOML and YAML into recommendations', () => {
+    const t = analyze(mem({ 'package.json': '{ "name": ', 'pyproject.toml': '[project\n', 'docker-compose.yml': 'services:\n  a: [1,\n' }));
+    const bad = t.recommendations.filter((r) => r.code === 'unparsable-manifest').map((r) => r.path).sort();
+    expect(bad).toEqual(['docker-compose.yml', 'package.json', 'pyproject.toml']);
+  });
+
+  it('a Dockerfile wins over inference; its context is the root when it copies monorepo paths', () => {
+    const t = analyze(mem({
+      'package.json': pkg({ private: true, workspaces: ['apps/*'] }),
+      'apps/api/package.json': pkg({ name: 'api', scripts: { start: 'node main.js' }, dependencies: { fastify: '4' } }),
+      'apps/api/main.js': "require('fastify')().listen({ port: 3000 })",
+      'apps/api/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY apps/api ./apps/api\nRUN npm ci\nEXPOSE 7000\nCMD ["node","apps/api/main.js"]\n',
+    }));
+    expect(t.services).toHaveLength(1);
+    expect(t.services[0]).toMatchObject({ name: 'api', runtime: 'docker', framework: 'fastify', port: 7000, build: { strategy: 'dockerfile', dockerfile: 'apps/api/Dockerfile', context: '.' } });
+  });
+
+  it('compose: URLs in environment and depends_on become dependencies; names stay the compose keys', () => {
+    const t = analyze(mem({
+      'compose.yaml': 'services:\n  Front_End:\n    image: ghcr.io/acme/front:1.2\n    ports: ["8080:80"]\n    environment:\n      - BACKEND=http://api:9000\n  api:\n    build: ./api\n    environment:\n      MONGO_URL: mongodb://mongo:27017/app\n      CACHE_HOST: valkey\n  mongo:\n    image: mongo:7\n  valkey:\n    image: valkey/valkey:8\n',
+      'api/Dockerfile': 'FROM python:3.12-slim\nUSER app\nEXPOSE 9000\n', 'api/.dockerignore': '',
+    }));
+    expect(t.services.map((s) => [s.name, s.type, s.runtime, s.port])).toEqual([
+      ['front-end', 'web', 'docker', 80], ['api', 'web', 'docker', 9000], ['mongo', 'database', 'mongodb', 27017], ['valkey', 'cache', 'valkey', 6379],
+    ]);
+    expect(t.dependencies.map((d) => `${d.from}->${d.to}`).sort()).toEqual(['api->mongo', 'api->valkey', 'front-end->api']);
+    expect(t.services.find((s) => s.name === 'mongo')!.volumes).toEqual(['/data/db']);
+  });
+
+  it('no root manifest: each top-level folder that runs is a service, docs and scripts are not', () => {
+    const t = analyze(mem({
+      'web/index.html': '<h1>x</h1>', 'web/app.js': '',
+      'api/go.mod': 'module api\n', 'api/main.go': 'package main\nfunc main() { http.ListenAndServe(":9090", nil) }\n',
+      'docs/README.md': '#', 'scripts/deploy.sh': '',
+    }));
+    expect(t.services.map((s) => `${s.name}:${s.type}:${s.runtime}:${s.port}`)).toEqual(['api:web:go:9090', 'web:static:static:8080']);
+  });
+
+  it('generated services carry the Dockerfile text built from the given images, and the contract JSON drops plan facts', () => {
+    const t = analyze(mem({ 'package.json': pkg({ name: 'x', scripts: { start: 'node s.js' } }), 's.js': 'require("http").createServer().listen(process.env.PORT || 5000)' }), { images: { node: 'my/node:1', bun: 'b', deno: 'd', python: 'p', go: 'g', ruby: 'r', php: 'php', static: 's', nodeBuild: 'nb' } });
+    expect(t.services[0].build.dockerfile).toMatch(/^FROM my\/node:1$/m);
+    expect(t.services[0].port).toBe(5000);
+    const json = toContractJson(t);
+    expect(Object.keys(json.services[0]).sort()).toEqual(['build', 'confidence', 'evidence', 'framework', 'healthPath', 'name', 'path', 'port', 'processes', 'resources', 'runtime', 'type']);
+  });
+
+  it('a huge or truncated snapshot gets a recommendation', () => {
+    const s = mem({ 'index.html': '' });
+    s.truncated = true;
+    expect(analyze(s).recommendations.map((r) => r.code)).toContain('huge-repo');
+  });
+});
+
+describe('helpers', () => {
+  it('dnsLabel and uniqueNames', () => {
+    expect(dnsLabel('@acme/Web_App')).toBe('web-app');
+    expect(dnsLabel('3d-viewer')).toBe('s-3d-viewer');
+    expect(dnsLabel('---')).toBe('app');
+    expect(dnsLabel('x'.repeat(80))).toHaveLength(63);
+    expect(uniqueNames([{ hint: 'web', parent: 'apps' }, { hint: 'web', parent: 'services' }, { hint: 'web' }])).toEqual(['web', 'services-web', 'web-2']);
+  });
+  it('envHosts finds hosts in URLs and *_HOST variables', () => {
+    expect(envHosts({ A: 'postgres://u:p@db:5432/x', B: 'redis', B_HOST: 'cache:6379', C: 'amqp://guest:guest@rabbit' })).toEqual([
+      { key: 'A', host: 'db' }, { key: 'B_HOST', host: 'cache' }, { key: 'C', host: 'rabbit' },
+    ]);
+  });
+});
