@@ -133,8 +133,11 @@ export function createProxyServer(opts: ProxyOptions): ProxyServer {
     attempt(req, res, st);
   });
 
-  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) =>
-    handleUpgrade({ proxy, routes: opts.routes, balancer, inflight, log, trustForwarded: !!opts.trustForwarded }, req, socket, head));
+  const sockets = new Set<Socket>();
+  const upgradeCtx = { proxy, routes: opts.routes, balancer, inflight, log, trustForwarded: !!opts.trustForwarded, sockets };
+  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => handleUpgrade(upgradeCtx, req, socket, head));
+  const closeAll = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => { closeAll(); for (const s of sockets) s.destroy(); }; // http.Server forgets upgraded sockets
   server.on('close', () => { if (ownAgent) agent.destroy(); });
 
   return Object.assign(server, {

@@ -15,6 +15,8 @@ export type UpgradeContext = {
   inflight: InflightTracker;
   log: (msg: string) => void;
   trustForwarded: boolean;
+  /** Open client sockets, so closeAllConnections() can end upgraded connections too. */
+  sockets: Set<Socket>;
 };
 
 const responded = new WeakSet<http.IncomingMessage>();
@@ -22,6 +24,8 @@ const hooked = new WeakSet<httpProxy>();
 
 export function handleUpgrade(ctx: UpgradeContext, req: http.IncomingMessage, socket: Socket, head: Buffer): void {
   socket.on('error', () => {}); // client resets must not crash the process
+  ctx.sockets.add(socket);
+  socket.once('close', () => ctx.sockets.delete(socket));
   if (!hooked.has(ctx.proxy)) {
     hooked.add(ctx.proxy);
     ctx.proxy.on('proxyReqWs', (proxyReq, r) => {
