@@ -71,6 +71,22 @@ describe('proxy server', () => {
     expect(a.hits).toBe(10);
   });
 
+  it('re-sends a GET (not a POST) when a reused keep-alive socket is reset, without marking the replica down', async () => {
+    let resetNext = false;
+    const a = await upstream('a', (req, res) => {
+      if (resetNext) { resetNext = false; return void req.socket.destroy(); }
+      res.end('ok');
+    });
+    const { port, server } = await setup([a.upstream]);
+    expect((await request(port, 'shop.localhost')).status).toBe(200); // warms one pooled socket
+    resetNext = true;
+    expect((await request(port, 'shop.localhost')).body).toBe('ok');
+    expect(server.balancer.isDown(a.upstream)).toBe(false);
+    resetNext = true;
+    expect((await request(port, 'shop.localhost', { method: 'POST', body: 'once' })).status).toBe(502);
+    expect(a.hits).toBe(4); // 1 + (reset + retry) + the POST, which is not replayed
+  });
+
   it('sets X-Forwarded-For/-Proto/-Host and keeps the Host header', async () => {
     const a = await upstream('a');
     const { port } = await setup([a.upstream]);
