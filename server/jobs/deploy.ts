@@ -6,7 +6,7 @@ import { deleteReleaseServices, getRelease, getReleaseByVersion, liveRelease, pr
 import { releaseFailedLine, releaseLiveLine } from '../git/hookRoute.ts';
 import { releaseLogger, type ReleaseLogger } from '../logs/releaseLog.ts';
 import { secretValues } from '../logs/mask.ts';
-import { checkReplica, removeReplicas, startReplica, type ServicePlan, type StartedReplica } from '../runtime/rollout.ts';
+import { checkReplica, networkName, removeReplicas, startReplica, type ServicePlan, type StartedReplica } from '../runtime/rollout.ts';
 import { InfrastructureError, type JobDeps } from './deps.ts';
 import { preparePush } from './prepare.ts';
 import { appUrl } from '../urls.ts';
@@ -89,6 +89,7 @@ async function startAll(deps: JobDeps, app: string, release: Release, services: 
   const rd = rolloutDeps(deps, log);
   const started: StartedReplica[] = [];
   const env = release.config;
+  if (deps.config.network === 'bridge') await deps.docker.ensureNetwork(networkName(app));
   try {
     for (const svc of services) {
       const plan = toPlan(svc);
