@@ -38,7 +38,8 @@ export async function buildService(
     contextDir,
     dockerfile,
     tag: image,
-    labels: { 'kyozo.app': app, 'kyozo.service': service.name, 'kyozo.release': String(release) },
+    // No per-release label: a label that changes every build would defeat the layer cache's last steps.
+    labels: { 'kyozo.app': app, 'kyozo.service': service.name },
     memoryMb: deps.config.buildMemoryMb,
     networkMode: deps.config.network === 'host' ? 'host' : undefined,
     onLine: (line) => deps.log(`       ${line}`),
