@@ -25,17 +25,18 @@ export interface AppView {
 const SERVING = new Set(['running', 'starting']);
 
 export function appRoutesFor(view: AppView): AppRoutes {
-  if (view.state === 'stopped') return { app: view.app, state: 'stopped', primary: null, services: [] };
-  if (!view.live) return { app: view.app, state: 'none', primary: null, services: [] };
+  if (!view.live) return { app: view.app, state: view.state === 'stopped' ? 'stopped' : 'none', primary: null, services: [] };
+  const stopped = view.state === 'stopped';
   const routed = view.live.services.filter((s) => s.routed);
+  // A stopped app keeps its hosts (so every one of them answers 503), with no upstreams.
   const services = routed.map((s) => ({
     service: s.name,
-    upstreams: view.live!.replicas
+    upstreams: stopped ? [] : view.live!.replicas
       .filter((r) => r.service === s.name && SERVING.has(r.state))
       .map((r) => ({ host: r.host, port: r.port, id: r.containerId })),
   }));
   const primary = routed.find((s) => s.primary)?.name ?? (routed.length === 1 ? routed[0].name : null);
-  return { app: view.app, state: 'live', primary, services };
+  return { app: view.app, state: stopped ? 'stopped' : 'live', primary, services };
 }
 
 /** Picks the primary service: override, else `web`, else the root service, else the only web/static one. */

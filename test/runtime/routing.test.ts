@@ -21,7 +21,8 @@ describe('appRoutesFor', () => {
     });
   });
   it('says stopped or none', () => {
-    expect(appRoutesFor({ app: 'a', state: 'stopped', live: { services: [], replicas: [] } }).state).toBe('stopped');
+    const stopped = appRoutesFor({ app: 'a', state: 'stopped', live: { services: [{ name: 'web', routed: true, primary: true }], replicas: [replica('web', 1)] } });
+    expect(stopped).toEqual({ app: 'a', state: 'stopped', primary: 'web', services: [{ service: 'web', upstreams: [] }] });
     expect(appRoutesFor({ app: 'a', state: 'running', live: null }).state).toBe('none');
   });
 });
