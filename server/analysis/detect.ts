@@ -16,7 +16,20 @@ import { basename, dirname } from './tree.ts';
 
 export interface DirDetection extends Detection { dockerfile?: DockerfileInfo; buildContext?: string }
 
+/** File names that can make a folder a service; a folder with none of them is skipped without running detectors. */
+const DECISIVE = new Set([
+  'package.json', 'requirements.in', 'deno.json', 'deno.jsonc', 'deno.lock', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.py', 'manage.py', 'go.mod', 'Gemfile',
+  'composer.json', 'index.php', 'wp-config.php', 'wp-config-sample.php', 'wp-login.php', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'Cargo.toml', 'mix.exs',
+  'hugo.toml', 'hugo.yaml', 'hugo.yml', 'hugo.json', 'config.toml', 'config.yaml', 'config.yml', '_config.yml', '_config.yaml', 'mkdocs.yml', 'index.html', 'Procfile',
+  'Dockerfile', 'Containerfile', 'dockerfile', 'Dockerfile.prod', 'Dockerfile.production',
+]);
+export function mayBeService(ctx: Ctx, dir: string): boolean {
+  for (const f of ctx.tree.filesIn(dir)) if (DECISIVE.has(f) || f.endsWith('proj')) return true;
+  return ctx.tree.isDir(dir ? `${dir}/requirements` : 'requirements') || ctx.tree.has(dir ? `${dir}/public/index.php` : 'public/index.php');
+}
+
 export function inferDir(ctx: Ctx, dir: string, node: NodeOptions = { workspaceRoot: null }): Detection | null {
+  if (!mayBeService(ctx, dir)) return null;
   const found: Detection[] = [];
   for (const d of [detectDeno(ctx, dir), detectNode(ctx, dir, node), detectPython(ctx, dir), detectGo(ctx, dir), detectRuby(ctx, dir), detectPhp(ctx, dir),
     detectJava(ctx, dir), detectRust(ctx, dir), detectElixir(ctx, dir), detectDotnet(ctx, dir), detectStatic(ctx, dir)]) if (d) found.push(d);
@@ -29,6 +42,7 @@ export function inferDir(ctx: Ctx, dir: string, node: NodeOptions = { workspaceR
 }
 
 export function detectDir(ctx: Ctx, dir: string, node: NodeOptions = { workspaceRoot: null }): DirDetection | null {
+  if (!mayBeService(ctx, dir)) return null;
   const inferred = inferDir(ctx, dir, node);
   const df = findDockerfile(ctx, dir);
   let det: DirDetection | null = inferred && inferred.runs ? { ...inferred } : null;

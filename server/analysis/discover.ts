@@ -21,7 +21,7 @@ export function discover(ctx: Ctx, rootName?: string): NamedDraft[] {
     const det = detectDir(ctx, dir, { workspaceRoot: members.has(dir) && ws.nodeRoot ? '' : null, workspaceNames: ws.names });
     if (det && (!wsRoot || det.runtime === 'docker')) {
       if (det.runs) { out.push(draft(ctx, dir, det, rootName, ws.evidence, members.has(dir))); return; }
-      if (dir !== '' && !members.has(dir)) return; // a library or tooling folder owns its subtree
+      if (dir !== '') return; // a library or tooling folder owns its subtree
     }
     if (depth >= MAX_DEPTH) return;
     for (const c of ctx.tree.childDirs(dir)) visit(dir ? `${dir}/${c}` : c, depth + 1);

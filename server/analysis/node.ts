@@ -44,7 +44,7 @@ export function detectNode(ctx: Ctx, dir: string, opts: NodeOptions = { workspac
   const workerLib = NODE_WORKER_LIBS.find((d) => d in deps);
   const isLibrary = !scripts.start && (pkg.exports || pkg.types || pkg.typings || pkg.module || Array.isArray(pkg.files)) && (!fw || (fw.type === 'static' && !files.has('index.html') && !files.has('angular.json')));
   const entryCands = [typeof pkg.main === 'string' ? pkg.main.replace(/^\.\//, '') : '', startFile(scripts.start), ...NODE_ENTRIES].filter(Boolean);
-  const src = scanSources(ctx, dir, entryCands, 4);
+  const src = isLibrary ? { port: null, healthPath: null, file: null, text: '' } : scanSources(ctx, dir, entryCands, 4);
   const serves = /\.listen\(|createServer\(|Bun\.serve\(|serve\(\s*\{|export default\s*\{[^}]*fetch/.test(src.text);
   if (!fw && workerLib && !serves) { type = 'worker'; confidence = 0.8; ev.push(`package.json depends on ${workerLib} and no web server was found`); }
   else if (!fw && scripts.start) { confidence = serves ? 0.75 : 0.55; ev.push(`package.json has a start script${serves ? ` and ${src.file} starts an HTTP server` : ''}`); }

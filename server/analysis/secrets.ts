@@ -1,7 +1,6 @@
 // Committed secrets: .env files with values, private keys, cloud/API tokens in config files.
 // Recommendations name the file (and variable names), never the value.
 import type { Ctx } from './context.ts';
-import { basename } from './tree.ts';
 
 const TOKENS: [RegExp, string][] = [
   [/-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----/, 'a private key'],
@@ -19,27 +18,36 @@ const TOKENS: [RegExp, string][] = [
 ];
 const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|PWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|AUTH|DSN|DATABASE_URL|_URL$|SALT/i;
 const ENV_EXAMPLE = /\.(example|sample|template|dist|defaults?|schema|tpl)$|\.example\.|\.sample\./i;
-const KEY_FILE = /^(id_(rsa|dsa|ecdsa|ed25519)|.*\.(pem|key|p12|pfx|jks|keystore)|credentials(\.json)?|service-account.*\.json|.*\.tfvars|\.npmrc|\.pypirc|\.netrc|\.htpasswd)$/i;
-const CONFIG_FILE = /\.(json|ya?ml|toml|ini|cfg|conf|properties|tfvars|xml|env|sh|py|rb|php|js|ts)$/i;
+const KEY_NAMES = new Set(['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'credentials', 'credentials.json', '.npmrc', '.pypirc', '.netrc', '.htpasswd']);
+const KEY_EXT = new Set(['pem', 'key', 'p12', 'pfx', 'jks', 'keystore', 'tfvars']);
+const CONFIG_EXT = new Set(['json', 'yml', 'yaml', 'toml', 'ini', 'cfg', 'conf', 'properties', 'xml', 'env', 'sh', 'py', 'rb', 'php', 'js', 'ts']);
+const ext = (name: string) => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+const isKeyFile = (name: string) => KEY_NAMES.has(name) || KEY_EXT.has(ext(name)) || (name.startsWith('service-account') && name.endsWith('.json'));
 
 export function scanSecrets(ctx: Ctx, maxScanned = 400): void {
   let scanned = 0;
-  const paths = [...ctx.tree.files.entries()].flatMap(([d, fs]) => [...fs].map((f) => (d ? `${d}/${f}` : f)));
-  for (const path of paths) {
-    const name = basename(path);
-    const isEnv = name === '.env' || (name.startsWith('.env.') && !ENV_EXAMPLE.test(name)) || (name.endsWith('.env') && !ENV_EXAMPLE.test(name));
-    if (isEnv) { envFile(ctx, path); continue; }
-    const keyFile = KEY_FILE.test(name);
-    // Besides key files, scan small config files near the top of the tree (bounded: read only what can decide).
-    const depth = path.split('/').length;
-    if (!keyFile && !(CONFIG_FILE.test(name) && depth <= 3 && /config|setting|secret|credential|env|key|auth|deploy|docker|compose/i.test(path))) continue;
-    if (/(^|\/)(package-lock\.json|yarn\.lock|pnpm-lock\.yaml|composer\.lock|Gemfile\.lock|poetry\.lock|Cargo\.lock)$/.test(path)) continue;
-    if (++scanned > maxScanned) break;
-    const t = ctx.text(path, 64 * 1024);
-    if (!t || t.includes('\u0000')) continue;
-    const hit = TOKENS.find(([re]) => re.test(t));
-    if (hit) ctx.rec('high', 'secret-committed', path, `${path} contains ${hit[1]}. Remove it from the repository, rotate it, and provide it as config (kyozo config set) instead.`);
+  for (const [dir, names] of ctx.tree.files) {
+    const depth = dir === '' ? 1 : dir.split('/').length + 1;
+    const dirHint = depth <= 3 && SENSITIVE.test(dir);
+    for (const name of names) {
+      if (name.includes('.env') && (name === '.env' || (name.startsWith('.env.') && !ENV_EXAMPLE.test(name)) || (name.endsWith('.env') && !ENV_EXAMPLE.test(name)))) { envFile(ctx, dir ? `${dir}/${name}` : name); continue; }
+      // Besides key files, scan small config files near the top of the tree (bounded: read only what can decide).
+      if (!isKeyFile(name) && !(depth <= 3 && CONFIG_EXT.has(ext(name)) && (dirHint || SENSITIVE.test(name)))) continue;
+      if (LOCKFILES.has(name)) continue;
+      if (++scanned > maxScanned) return;
+      scanFile(ctx, dir ? `${dir}/${name}` : name);
+    }
   }
+}
+
+const SENSITIVE = /config|setting|secret|credential|env|key|auth|deploy|docker|compose/i;
+const LOCKFILES = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'composer.lock', 'Gemfile.lock', 'poetry.lock', 'Cargo.lock']);
+
+function scanFile(ctx: Ctx, path: string): void {
+  const t = ctx.text(path, 64 * 1024);
+  if (!t || t.includes('\u0000')) return;
+  const hit = TOKENS.find(([re]) => re.test(t));
+  if (hit) ctx.rec('high', 'secret-committed', path, `${path} contains ${hit[1]}. Remove it from the repository, rotate it, and provide it as config (kyozo config set) instead.`);
 }
 
 function envFile(ctx: Ctx, path: string): void {

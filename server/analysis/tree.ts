@@ -39,9 +39,21 @@ export class Tree {
   skipped = 0;
   count = 0;
 
+  private all = new Set<string>();
+
   constructor(paths: readonly string[]) {
     this.dirs.set('', new Set());
+    // Walkers list a folder's files together: remember the last folder to skip re-splitting its path.
+    let lastDir: string | null = null;
+    let lastFiles: Set<string> | null = null;
     outer: for (const p of paths) {
+      const cut = p.lastIndexOf('/');
+      if (lastFiles !== null && (lastDir === '' ? cut === -1 : cut === lastDir!.length && p.startsWith(lastDir!))) {
+        lastFiles.add(p.slice(cut + 1));
+        this.all.add(p);
+        this.count++;
+        continue;
+      }
       let start = 0;
       let dir = '';
       for (;;) {
@@ -60,12 +72,15 @@ export class Tree {
       let f = this.files.get(dir);
       if (!f) this.files.set(dir, (f = new Set()));
       f.add(p.slice(start));
+      this.all.add(p);
       this.count++;
+      lastDir = dir;
+      lastFiles = f;
     }
   }
 
   has(path: string): boolean {
-    return this.files.get(dirname(path))?.has(basename(path)) ?? false;
+    return this.all.has(path);
   }
   filesIn(dir: string): Set<string> {
     return this.files.get(dir) ?? EMPTY;
