@@ -90,6 +90,7 @@ CREATE TABLE "system_metrics" (
 	"containers_crashed" integer
 );
 --> statement-breakpoint
+ALTER TABLE "release_services" ADD COLUMN "runtime" text DEFAULT 'docker' NOT NULL;--> statement-breakpoint
 ALTER TABLE "release_services" ADD COLUMN "source_hash" text;--> statement-breakpoint
 ALTER TABLE "release_services" ADD COLUMN "env" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "release_services" ADD COLUMN "volumes" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint

@@ -59,6 +59,7 @@ export const releaseServices = pgTable('release_services', {
   releaseId: integer('release_id').notNull().references(() => releases.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
   type: text('type').notNull(),
+  runtime: text('runtime').notNull().default('docker'),
   image: text('image').notNull(),
   imageId: text('image_id'),
   port: integer('port'),
