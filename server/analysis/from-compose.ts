@@ -18,9 +18,11 @@ export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDr
   if (!file || !compose) return { drafts: [], authoritative: false };
   const fname = basename(file);
   const drafts: NamedDraft[] = [];
+  let buildable = 0;
   for (const cs of compose.services) {
     const d = cs.build ? built(ctx, cs, fname) : cs.image ? image(cs, fname) : null;
     if (d) drafts.push(d);
+    if (d && cs.build) buildable++;
   }
   const keys = new Set(compose.services.map((s) => s.key.toLowerCase()));
   const add = (from: string, to: string, reason: string) => { if (from !== to && keys.has(to) && !deps.some((x) => x.from === from && x.to === to)) deps.push({ from, to, reason }); };
@@ -29,10 +31,10 @@ export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDr
     for (const h of envHosts(cs.env)) add(cs.key, keys.has(h.host) ? compose.services.find((s) => s.key.toLowerCase() === h.host)!.key : h.host, `environment ${h.key} in ${fname} names ${h.host}`);
   }
   // A compose file that only starts databases for local development does not describe the app itself.
-  return { drafts, authoritative: compose.services.some((s) => s.build) };
+  return { drafts, authoritative: buildable > 0 };
 }
 
-function built(ctx: Ctx, cs: ComposeService, fname: string): NamedDraft {
+function built(ctx: Ctx, cs: ComposeService, fname: string): NamedDraft | null {
   const dir = cs.build!.context;
   const df = cs.build!.dockerfile;
   const inferred = inferDir(ctx, dir);
@@ -56,12 +58,14 @@ function built(ctx: Ctx, cs: ComposeService, fname: string): NamedDraft {
       resources: defaultResources('docker', worker ? 'worker' : 'web', inf?.memoryMb), env: cs.env,
     };
   } else {
-    ctx.rec('medium', 'compose-dockerfile-missing', df, `Service "${cs.key}" in ${fname} builds with ${df}, which is not in the repository; Kyozo generates a Dockerfile from the folder instead.`);
     const det = detectDir(ctx, dir);
-    service = det?.runs ? { ...toService(ctx, dir, det, ev), name: cs.key, env: cs.env } : {
-      name: cs.key, path: display(dir), type: 'web', runtime: 'docker', framework: null, confidence: 0.3, evidence: [...ev, 'nothing to build it with was found'],
-      port: cs.port, healthPath: null, processes: {}, build: { strategy: 'dockerfile', dockerfile: df }, resources: defaultResources('docker', 'web'), env: cs.env,
-    };
+    // e.g. Laravel Sail builds from vendor/: a local-development stack, the app is found by folder discovery instead.
+    if (!det?.runs) {
+      ctx.rec('low', 'compose-dockerfile-missing', df, `Service "${cs.key}" in ${fname} builds with ${df}, which is not in the repository (or is in a dependency folder); it was ignored.`);
+      return null;
+    }
+    ctx.rec('medium', 'compose-dockerfile-missing', df, `Service "${cs.key}" in ${fname} builds with ${df}, which is not in the repository; Kyozo generates a Dockerfile from the folder instead.`);
+    service = { ...toService(ctx, dir, det, ev), name: cs.key, env: cs.env };
     if (cs.port) service.port = cs.port;
   }
   if (cs.memoryMb || cs.cpus) service.resources = { memoryMb: cs.memoryMb ?? service.resources.memoryMb, cpus: cs.cpus ?? service.resources.cpus };

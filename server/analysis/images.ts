@@ -5,7 +5,7 @@ interface Backing { runtime: string; type: ServiceType; port: number; volume?: s
 
 const CATALOG: [RegExp, Backing][] = [
   [/^(postgres|postgis\/postgis|bitnami\/postgresql|timescale\/timescaledb[\w-]*|supabase\/postgres|pgvector\/pgvector|ankane\/pgvector)$/, { runtime: 'postgres', type: 'database', port: 5432, volume: '/var/lib/postgresql/data', memoryMb: 512 }],
-  [/^(mysql|bitnami\/mysql|percona(\/percona-server)?)$/, { runtime: 'mysql', type: 'database', port: 3306, volume: '/var/lib/mysql', memoryMb: 1024 }],
+  [/^(mysql|mysql\/mysql-server|bitnami\/mysql|percona(\/percona-server)?)$/, { runtime: 'mysql', type: 'database', port: 3306, volume: '/var/lib/mysql', memoryMb: 1024 }],
   [/^(mariadb|bitnami\/mariadb)$/, { runtime: 'mariadb', type: 'database', port: 3306, volume: '/var/lib/mysql', memoryMb: 1024 }],
   [/^(mongo|mongodb\/mongodb-community-server|bitnami\/mongodb)$/, { runtime: 'mongodb', type: 'database', port: 27017, volume: '/data/db', memoryMb: 1024 }],
   [/^(redis|redis\/redis-stack(-server)?|bitnami\/redis|redislabs\/\w+)$/, { runtime: 'redis', type: 'cache', port: 6379, volume: '/data', memoryMb: 128 }],

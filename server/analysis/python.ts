@@ -48,7 +48,7 @@ export function detectPython(ctx: Ctx, dir: string): Detection | null {
   for (const e of entries.slice(0, 8)) {
     const t = ctx.text(join(dir, e), 64 * 1024) ?? '';
     const mm = fw ? fw.marker.exec(t) : /__main__|serve_forever|while True/.exec(t);
-    if (mm) { entry = e; if (mm[1] && /^\w+$/.test(mm[1])) appVar = mm[1]; break; }
+    if (mm) { entry = e; if (mm[1] && /^\w+$/.test(mm[1])) appVar = mm[1]; if (/^def create_app\(/m.test(t)) appVar = 'create_app()'; break; }
   }
   entry ??= entries[0] ?? null;
   const src = scanSources(ctx, dir, entry ? [entry, ...(fw?.framework === 'django' ? djangoFiles(ctx, dir) : [])] : []);
@@ -93,7 +93,7 @@ function pythonStart(fw: string | null, deps: Set<string>, entry: string | null,
     case 'fastapi': case 'starlette': case 'litestar':
       return deps.has('uvicorn') || fw !== 'fastapi' ? `uvicorn ${mod}:${v} --host 0.0.0.0 --port \${PORT:-${port}}` : `fastapi run ${entry ?? 'main.py'} --host 0.0.0.0 --port \${PORT:-${port}}`;
     case 'flask': case 'dash':
-      if (deps.has('gunicorn')) return `gunicorn ${mod}:${fw === 'dash' ? `${v}.server` : v} --bind ${bind}`;
+      if (deps.has('gunicorn')) { const target = `${mod}:${fw === 'dash' ? `${v}.server` : v}`; return `gunicorn ${v.includes('(') ? `'${target}'` : target} --bind ${bind}`; }
       return fw === 'flask' ? `flask --app ${mod} run --host 0.0.0.0 --port \${PORT:-${port}}` : `python ${entry}`;
     case 'quart': case 'sanic':
       return deps.has('hypercorn') ? `hypercorn ${mod}:${v} --bind ${bind}` : `python ${entry}`;

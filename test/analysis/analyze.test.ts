@@ -106,3 +106,30 @@ describe('helpers', () => {
     ]);
   });
 });
+
+describe('real-world shapes', () => {
+  it('Laravel Sail: a compose stack that builds from vendor/ is local development; the app is found in the folder', () => {
+    const t = analyze(mem({
+      'docker-compose.yml': "services:\n  laravel.test:\n    build:\n      context: ./vendor/laravel/sail/runtimes/8.3\n      dockerfile: Dockerfile\n    ports:\n      - '${APP_PORT:-80}:80'\n    depends_on: [mysql, redis]\n  mysql:\n    image: 'mysql/mysql-server:8.0'\n  redis:\n    image: 'redis:alpine'\n",
+      'composer.json': pkg({ require: { php: '^8.2', 'laravel/framework': '^11.0', 'predis/predis': '^2' } }), 'composer.lock': '{}', 'artisan': '', 'public/index.php': '<?php',
+    }));
+    expect(t.services.map((s) => `${s.name}:${s.runtime}:${s.framework}`)).toEqual(['mysql:mysql:null', 'redis:redis:null', 'web:php:laravel']);
+    expect(t.dependencies.map((d) => `${d.from}->${d.to}`)).toEqual(['web->redis']);
+  });
+
+  it('Flask application factory: gunicorn calls create_app()', () => {
+    const t = analyze(mem({ 'requirements.txt': 'flask\ngunicorn\n', 'app/__init__.py': 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n' }));
+    expect(t.services[0].processes.web).toBe("gunicorn 'app:create_app()' --bind 0.0.0.0:${PORT:-5000}");
+    expect(t.services[0].build.dockerfile).toContain("CMD exec gunicorn 'app:create_app()' --bind 0.0.0.0:${PORT:-5000}");
+  });
+
+  it('Rails with its generated Dockerfile: docker runtime, rails framework, port from EXPOSE', () => {
+    const t = analyze(mem({
+      'Gemfile': 'gem "rails", "~> 7.1"\ngem "pg"\n', 'Gemfile.lock': '', 'config/application.rb': '', 'config/routes.rb': 'get "up" => "rails/health#show"\n',
+      'Dockerfile': 'ARG RUBY_VERSION=3.3.1\nFROM docker.io/library/ruby:$RUBY_VERSION-slim AS base\nFROM base AS build\nRUN bundle install\nFROM base\nUSER 1000:1000\nEXPOSE 3000\nCMD ["./bin/rails", "server"]\n',
+      '.dockerignore': '',
+    }));
+    expect(t.services[0]).toMatchObject({ runtime: 'docker', framework: 'rails', port: 3000, healthPath: '/up', processes: { web: './bin/rails server' } });
+    expect(t.recommendations.map((r) => r.code)).not.toContain('unpinned-base-image');
+  });
+});
