@@ -124,6 +124,8 @@ export interface AppSettings {
   alerts?: Partial<Record<'cpuPct' | 'memoryPct' | 'errorRatePct' | 'p95Ms' | 'diskPct', number>>;
   webhookUrl?: string | null;
   primary?: string | null;
+  /** Host network mode: the stable 127.0.0.1 port of each service (discovery URLs; backing services listen on it). */
+  servicePorts?: Record<string, number>;
 }
 
 export const appSettings = pgTable('app_settings', {

@@ -23,7 +23,7 @@ function reply(res: http.ServerResponse, status: number, data?: unknown) {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
-export function controlHandler(opts: { routes: RouteTable; proxy: ProxyServer; metrics: ProxyMetrics; version: string; shutdown(): void }) {
+export function controlHandler(opts: { routes: RouteTable; proxy: ProxyServer; metrics: ProxyMetrics; version: string; shutdown(): void; changed?(): void }) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://control');
@@ -35,15 +35,18 @@ export function controlHandler(opts: { routes: RouteTable; proxy: ProxyServer; m
         const keep = new Set(all.map((a) => a.app));
         for (const a of all) opts.routes.setApp(a);
         for (const a of opts.routes.apps()) if (!keep.has(a.app)) opts.routes.removeApp(a.app);
+        opts.changed?.();
         return reply(res, 204);
       }
       const appMatch = /^\/apps\/([a-z0-9-]+)$/.exec(path);
       if (appMatch && req.method === 'PUT') {
         opts.routes.setApp((await body(req)) as AppRoutes);
+        opts.changed?.();
         return reply(res, 204);
       }
       if (appMatch && req.method === 'DELETE') {
         opts.routes.removeApp(appMatch[1]);
+        opts.changed?.();
         return reply(res, 204);
       }
       if (req.method === 'POST' && path === '/wait-idle') {

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { controlHandler } from './control.ts';
+import { InternalListeners } from './internal.ts';
 import { ProxyMetrics } from './metrics.ts';
 import { RouteTable } from './routeTable.ts';
 import { createProxyServer } from './server.ts';
@@ -20,6 +21,7 @@ const routes = new RouteTable(env.KYOZO_DOMAIN ?? 'localhost');
 const metrics = new ProxyMetrics();
 const proxy = createProxyServer({ routes, metrics, log });
 proxy.keepAliveTimeout = 65_000;
+const internal = new InternalListeners(proxy, log);
 
 let closing = false;
 function shutdown() {
@@ -27,13 +29,14 @@ function shutdown() {
   closing = true;
   log('shutting down');
   control.close();
+  internal.close();
   proxy.close(() => process.exit(0));
   proxy.closeIdleConnections?.();
   setTimeout(() => process.exit(0), 3000).unref();
   try { rmSync(pidFile, { force: true }); } catch { /* ignore */ }
 }
 
-const control = http.createServer(controlHandler({ routes, proxy, metrics, version: env.KYOZO_PROXY_VERSION ?? 'dev', shutdown }));
+const control = http.createServer(controlHandler({ routes, proxy, metrics, version: env.KYOZO_PROXY_VERSION ?? 'dev', shutdown, changed: () => internal.sync(routes) }));
 rmSync(socketPath, { force: true });
 control.listen(socketPath, () => {
   chmodSync(socketPath, 0o600);

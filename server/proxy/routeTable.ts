@@ -7,7 +7,8 @@ export type Upstream = {
   /** Container/replica id. When present it is the key for health and in-flight tracking. */
   id?: string;
 };
-export type ServiceRoute = { service: string; upstreams: Upstream[] };
+/** internalPort: host-network mode's stable 127.0.0.1 port for service discovery (the daemon listens on it). */
+export type ServiceRoute = { service: string; upstreams: Upstream[]; internalPort?: number };
 export type AppState = 'live' | 'stopped' | 'none';
 export type AppRoutes = { app: string; state: AppState; primary: string | null; services: ServiceRoute[] };
 
@@ -45,6 +46,7 @@ export class RouteTable {
   setApp(routes: AppRoutes): void {
     const app = routes.app.toLowerCase();
     const services = routes.services.map((s) => ({
+      ...(s.internalPort ? { internalPort: s.internalPort } : {}),
       service: s.service.toLowerCase(),
       upstreams: Object.freeze(s.upstreams.map((u) => Object.freeze({ ...u }))) as Upstream[],
     }));

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { getAppByName } from '../db/apps.ts';
 import { allLiveReleases, getRelease, liveRelease, servicesOf } from '../db/releases.ts';
 import { replicasOf } from '../db/replicas.ts';
+import { getSettings } from '../db/settings.ts';
 import { apps as appsTable } from '../db/schema.ts';
 import type { AppRoutes } from '../proxy/routeTable.ts';
 import { appRoutesFor, type AppView } from './routing.ts';
@@ -24,7 +25,7 @@ export class RouteSync {
     const app = await getAppByName(this.db, appName);
     if (!app) return null;
     const live = liveReleaseId ? await getRelease(this.db, liveReleaseId) : await liveRelease(this.db, app.id);
-    return appRoutesFor(await this.view(app.name, app.state, live?.id ?? null));
+    return appRoutesFor(await this.view(app.id, app.name, app.state, live?.id ?? null));
   }
 
   async syncApp(appName: string, liveReleaseId?: number): Promise<void> {
@@ -40,7 +41,7 @@ export class RouteSync {
   async syncAll(): Promise<AppRoutes[]> {
     const all = await this.db.select().from(appsTable);
     const live = new Map((await allLiveReleases(this.db)).map((r) => [r.appId, r.id]));
-    const routes = await Promise.all(all.map(async (a) => appRoutesFor(await this.view(a.name, a.state, live.get(a.id) ?? null))));
+    const routes = await Promise.all(all.map(async (a) => appRoutesFor(await this.view(a.id, a.name, a.state, live.get(a.id) ?? null))));
     await this.sink.replaceAll(routes);
     return routes;
   }
@@ -49,9 +50,9 @@ export class RouteSync {
     return this.sink.waitIdle(ids, timeoutMs);
   }
 
-  private async view(app: string, state: string, releaseId: number | null): Promise<AppView> {
+  private async view(appId: number, app: string, state: string, releaseId: number | null): Promise<AppView> {
     if (releaseId === null) return { app, state, live: null };
-    const [services, replicas] = await Promise.all([servicesOf(this.db, releaseId), replicasOf(this.db, releaseId)]);
-    return { app, state, live: { services, replicas } };
+    const [services, replicas, settings] = await Promise.all([servicesOf(this.db, releaseId), replicasOf(this.db, releaseId), getSettings(this.db, appId)]);
+    return { app, state, live: { services, replicas }, servicePorts: settings.servicePorts };
   }
 }

@@ -19,6 +19,8 @@ export interface AppView {
   app: string;
   state: string; // 'running' | 'stopped'
   live: { services: RoutedService[]; replicas: RoutedReplica[] } | null;
+  /** Host network mode: stable discovery port per service. */
+  servicePorts?: Record<string, number>;
 }
 
 /** Replica states the proxy may send traffic to. */
@@ -30,6 +32,7 @@ export function appRoutesFor(view: AppView): AppRoutes {
   const routed = view.live.services.filter((s) => s.routed);
   // A stopped app keeps its hosts (so every one of them answers 503), with no upstreams.
   const services = routed.map((s) => ({
+    ...(view.servicePorts?.[s.name] ? { internalPort: view.servicePorts[s.name] } : {}),
     service: s.name,
     upstreams: stopped ? [] : view.live!.replicas
       .filter((r) => r.service === s.name && SERVING.has(r.state))

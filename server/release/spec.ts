@@ -1,0 +1,63 @@
+// What a release runs for each service (pure): built from the analysis plus kyozo.json overrides,
+// or copied from an earlier release. Also decides whether running replicas can be kept.
+import type { Service } from '../analysis/types.ts';
+import type { ServiceOverride } from './kyozoJson.ts';
+
+export interface ServiceSpec {
+  name: string;
+  type: string;
+  runtime: string;
+  image: string;
+  imageId: string | null;
+  port: number | null;
+  healthPath: string | null;
+  replicas: number;
+  memoryMb: number;
+  cpus: number;
+  routed: boolean;
+  primary: boolean;
+  sourceHash: string | null;
+  env: Record<string, string>;
+  volumes: string[];
+  cmd: string[] | null;
+  startOrder: number;
+}
+
+export const isBackingType = (type: string) => type === 'database' || type === 'cache' || type === 'queue';
+export const isRoutedType = (type: string) => type === 'web' || type === 'static';
+
+/** Compose-style command → exec form. A string runs through /bin/sh -c (as compose does for strings). */
+export function commandOf(s: Service): string[] | null {
+  const c = s.processes.web ?? s.processes.worker ?? Object.values(s.processes)[0];
+  if (!c || s.build.strategy !== 'image') return null;
+  return ['/bin/sh', '-c', c];
+}
+
+export function specFromAnalysis(
+  s: Service, o: ServiceOverride | undefined, built: { image: string; imageId: string | null; sourceHash: string },
+  primary: boolean, formation?: { replicas?: number; memoryMb?: number; cpus?: number },
+): ServiceSpec {
+  const backing = isBackingType(s.type);
+  return {
+    name: s.name, type: s.type, runtime: s.runtime, image: built.image, imageId: built.imageId,
+    port: o?.port ?? s.port, healthPath: o?.healthPath ?? s.healthPath,
+    // Backing services run one replica: they own a data volume.
+    replicas: backing ? 1 : formation?.replicas ?? o?.replicas ?? 1,
+    memoryMb: formation?.memoryMb ?? o?.memoryMb ?? s.resources.memoryMb,
+    cpus: formation?.cpus ?? o?.cpus ?? s.resources.cpus,
+    routed: isRoutedType(s.type), primary, sourceHash: built.sourceHash,
+    env: s.env ?? {}, volumes: s.volumes ?? [], cmd: commandOf(s), startOrder: 0,
+  };
+}
+
+/** {...repo env, ...discovery, ...config}: config vars always win. */
+export function effectiveEnv(serviceEnv: Record<string, string>, discovery: Record<string, string>, config: Record<string, string>): Record<string, string> {
+  return { ...serviceEnv, ...discovery, ...config };
+}
+
+const stable = (o: Record<string, string>) => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+
+/** Fingerprint of everything that, when changed, requires new containers for a service. */
+export function runFingerprint(spec: ServiceSpec, env: Record<string, string>): string {
+  return JSON.stringify([spec.image, spec.imageId, spec.sourceHash, spec.port, spec.healthPath, spec.memoryMb, spec.cpus, spec.cmd, spec.volumes, stable(env)]);
+}
