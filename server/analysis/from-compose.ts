@@ -24,11 +24,13 @@ export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDr
     if (d) drafts.push(d);
     if (d && cs.build) buildable++;
   }
-  const keys = new Set(compose.services.map((s) => s.key.toLowerCase()));
-  const add = (from: string, to: string, reason: string) => { if (from !== to && keys.has(to) && !deps.some((x) => x.from === from && x.to === to)) deps.push({ from, to, reason }); };
-  for (const cs of compose.services) {
+  // Only services that were kept (buildable or image) take part in dependencies.
+  const kept = new Set(drafts.map((d) => d.key));
+  const keys = new Set(drafts.map((d) => d.key.toLowerCase()));
+  const add = (from: string, to: string, reason: string) => { if (from !== to && keys.has(to.toLowerCase()) && !deps.some((x) => x.from === from && x.to === to)) deps.push({ from, to, reason }); };
+  for (const cs of compose.services.filter((s) => kept.has(s.key))) {
     for (const t of cs.dependsOn) add(cs.key, t, `depends_on in ${fname}`);
-    for (const h of envHosts(cs.env)) add(cs.key, keys.has(h.host) ? compose.services.find((s) => s.key.toLowerCase() === h.host)!.key : h.host, `environment ${h.key} in ${fname} names ${h.host}`);
+    for (const h of envHosts(cs.env)) add(cs.key, drafts.find((d) => d.key.toLowerCase() === h.host)?.key ?? h.host, `environment ${h.key} in ${fname} names ${h.host}`);
   }
   // A compose file that only starts databases for local development does not describe the app itself.
   return { drafts, authoritative: buildable > 0 };
