@@ -55,12 +55,12 @@ export function detectPython(ctx: Ctx, dir: string): Detection | null {
   let type: Detection['type'] = 'web';
   let confidence: number;
   if (fw) {
-    ev.unshift(m.deps.has(fw.dep) ? `depends on ${fw.dep}` : fromSource ? `${fw.dep} is imported but not in the manifest` : 'manage.py present');
+    ev.unshift(m.deps.has(fw.dep) ? `${m.evidence[0]?.replace(/ present$/, '') ?? 'the manifest'} depends on ${fw.dep}` : fromSource ? `${fw.dep} is imported but not in the manifest` : 'manage.py present');
     if (entry && fw.framework !== 'django') ev.push(`${entry} creates the ${fw.framework} app`);
     if (hasManage && fw.framework === 'django') ev.push('manage.py present');
     confidence = fromSource ? 0.6 : entry ? 0.93 : 0.82;
   } else if (worker) {
-    type = 'worker'; confidence = 0.78; ev.unshift(`depends on ${worker} and no web framework was found`);
+    type = 'worker'; confidence = 0.78; ev.unshift(`${m.evidence[0]?.replace(/ present$/, '') ?? 'the manifest'} depends on ${worker} and no web framework was found`);
   } else if (entry && !m.packaged) {
     type = /serve_forever|http\.server|wsgiref/.test(src.text) ? 'web' : 'worker';
     confidence = 0.4; ev.push(`${entry} present, no web framework found (guess)`);
