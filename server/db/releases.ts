@@ -73,9 +73,9 @@ export async function setReleaseAnalysis(db: Db, id: number, analysis: unknown) 
   await db.update(releases).set({ analysis }).where(eq(releases.id, id));
 }
 
-export async function saveReleaseServices(db: Db, releaseId: number, services: NewReleaseService[]) {
+export async function saveReleaseServices(db: Db, releaseId: number, services: (Omit<NewReleaseService, 'cpus'> & { cpus: number | string })[]) {
   if (services.length === 0) return;
-  await db.insert(releaseServices).values(services.map((s) => ({ ...s, releaseId })));
+  await db.insert(releaseServices).values(services.map((s) => ({ ...s, cpus: String(s.cpus), releaseId })));
 }
 
 export async function servicesOf(db: Db, releaseId: number): Promise<ReleaseService[]> {

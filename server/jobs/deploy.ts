@@ -1,18 +1,32 @@
 // The deploy task: a release goes queued → building → deploying → live, or failed with the previous
-// release still serving. Pushes build images; config, rollback and restart releases reuse them.
-import { getAppById } from '../db/apps.ts';
-import { allReplicas, addReplica, deleteReplicasOf, replicasOf, setReleaseReplicasState } from '../db/replicas.ts';
-import { deleteReleaseServices, getRelease, getReleaseByVersion, liveRelease, promoteRelease, saveReleaseServices, servicesOf, setReleaseStatus, type NewReleaseService, type Release } from '../db/releases.ts';
+// release still serving every service. Pushes build what changed; config, rollback and restart
+// releases reuse images. Services whose image and env did not change keep their running containers.
+import type { Topology } from '../analysis/types.ts';
+import { getAppById, type App } from '../db/apps.ts';
+import { recordEvent } from '../db/events.ts';
+import { deleteReplicasOf, replicasOf } from '../db/replicas.ts';
+import {
+  deleteReleaseServices, getRelease, getReleaseByVersion, liveRelease, promoteRelease, saveReleaseServices,
+  servicesOf, setReleaseAnalysis, setReleaseStatus, type Release,
+} from '../db/releases.ts';
+import { getSettings } from '../db/settings.ts';
 import { releaseFailedLine, releaseLiveLine } from '../git/hookRoute.ts';
 import { releaseLogger, type ReleaseLogger } from '../logs/releaseLog.ts';
-import { secretValues } from '../logs/mask.ts';
-import { checkReplica, networkName, removeReplicas, startReplica, type ServicePlan, type StartedReplica } from '../runtime/rollout.ts';
-import { InfrastructureError, type JobDeps } from './deps.ts';
-import { preparePush } from './prepare.ts';
+import { maskSecrets, secretValues } from '../logs/mask.ts';
+import { startLayers } from '../release/order.ts';
+import type { ServiceSpec } from '../release/spec.ts';
+import { isDockerUnavailable } from '../runtime/breaker.ts';
+import { removeReplicas } from '../runtime/rollout.ts';
 import { appUrl } from '../urls.ts';
-import { INSTANCE_LABEL } from '../instance.ts';
+import { InfrastructureError, rolloutDeps, type JobDeps } from './deps.ts';
+import { preparePush } from './prepare.ts';
+import { rolloutRelease, specsOfRows } from './rollout.ts';
 
-export interface DeployPayload { releaseId: number }
+export interface DeployPayload {
+  releaseId: number;
+  /** Restart releases: services whose containers are replaced even if nothing changed ('all' = every one). */
+  restart?: string[] | 'all';
+}
 
 export async function deployRelease(deps: JobDeps, payload: DeployPayload): Promise<void> {
   const release = await getRelease(deps.db, payload.releaseId);
@@ -22,41 +36,47 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
   if (!(await deps.docker.ping())) throw new InfrastructureError('Docker engine is unreachable; the deploy will be retried');
   const log = releaseLogger(deps.db, deps.bus, release.id, secretValues(release.config));
   const previous = await liveRelease(deps.db, app.id);
-  // A retried job (crash, Docker outage) starts over: drop whatever the last attempt left behind.
-  await cleanupAttempt(deps, release.id);
-  let started: StartedReplica[] = [];
+  const prevReplicas = previous ? await replicasOf(deps.db, previous.id) : [];
+  await cleanupAttempt(deps, release.id, new Set(prevReplicas.map((r) => r.containerId)));
+  const started: string[] = [];
+  const startedAt = Date.now();
   try {
     await setReleaseStatus(deps.db, release.id, 'building');
     log(`-----> Release v${release.version} of ${app.name} (${describeKind(release)})`);
-    const services = await servicesFor(deps, app.name, release, log);
-    await saveReleaseServices(deps.db, release.id, services);
+    const prevSpecs = previous ? specsOfRows(await servicesOf(deps.db, previous.id)) : [];
+    const { specs, topology } = await servicesFor(deps, app, release, prevSpecs, log);
+    const layers = startLayers(specs.map((s) => s.name), topology?.dependencies ?? []);
+    layers.forEach((layer, i) => layer.forEach((n) => { specs.find((s) => s.name === n)!.startOrder = i; }));
+    await saveReleaseServices(deps.db, release.id, specs);
     await setReleaseStatus(deps.db, release.id, 'deploying');
-    started = await startAll(deps, app.name, release, services, log);
+    if (layers.length > 1) log(`-----> Start order: ${layers.map((l) => l.join(', ')).join(' → ')}`);
+    await rolloutRelease(deps, { app, release, specs, layers, dependencies: topology?.dependencies ?? [], previous, prevSpecs, prevReplicas, restart: payload.restart, log, started });
     log(`-----> Switching routes to v${release.version}`);
     await deps.routes.syncApp(app.name, release.id);
-    const url = appUrl(deps.config, app.name);
-    log(releaseLiveLine(release.version, url));
+    log(releaseLiveLine(release.version, appUrl(deps.config, app.name)));
     await log.flush();
     await promoteRelease(deps.db, app.id, release.id);
     deps.bus.notify(release.id);
-    if (previous) await retire(deps, app.name, previous, log);
+    await recordEvent(deps.db, { type: 'release.live', app: app.name, message: `v${release.version} is live`, data: { version: release.version, kind: release.kind, durationMs: Date.now() - startedAt } });
+    if (previous) await retire(deps, app.name, previous, await replicasOf(deps.db, release.id), log);
     await log.flush();
   } catch (err) {
     const message = (err as Error).message || String(err);
-    await removeReplicas(rolloutDeps(deps, log), started.map((r) => r.containerId), 2);
+    await removeReplicas(rolloutDeps(deps, log), started, 2);
     await deleteReplicasOf(deps.db, release.id);
-    if (err instanceof InfrastructureError) {
+    // Docker unreachable (breaker open, socket gone) mid-deploy: the release waits and the job is retried.
+    if (err instanceof InfrastructureError || isDockerUnavailable(err) || !(await deps.docker.ping().catch(() => false))) {
       await setReleaseStatus(deps.db, release.id, 'queued');
       log(`-----> ${message}`);
       await log.flush();
-      throw err;
+      throw err instanceof InfrastructureError ? err : new InfrastructureError(`Docker engine unavailable, the deploy will be retried: ${message}`);
     }
     const still = previous ? ` — v${previous.version} is still live` : '';
     log(releaseFailedLine(release.version, `${message}${still}`));
     await log.flush();
     await setReleaseStatus(deps.db, release.id, 'failed', { error: message });
     deps.bus.notify(release.id);
-    // The previous release keeps serving; make sure the proxy still says so.
+    await recordEvent(deps.db, { type: 'release.failed', level: 'error', app: app.name, message: `v${release.version} failed: ${maskSecrets(message.split('\n')[0], secretValues(release.config))}`, data: { version: release.version, durationMs: Date.now() - startedAt } });
     await deps.routes.syncApp(app.name).catch(() => {});
   }
 }
@@ -68,73 +88,38 @@ function describeKind(r: Release): string {
   return `restart of v${r.baseVersion}`;
 }
 
-async function servicesFor(deps: JobDeps, app: string, release: Release, log: ReleaseLogger): Promise<NewReleaseService[]> {
+async function servicesFor(deps: JobDeps, app: App, release: Release, prevSpecs: ServiceSpec[], log: ReleaseLogger): Promise<{ specs: ServiceSpec[]; topology: Topology | null }> {
   if (release.kind === 'push') {
     if (!release.commit) throw new Error('push release without a commit');
-    return preparePush(deps, { app, releaseId: release.id, version: release.version, commit: release.commit }, log);
+    const settings = await getSettings(deps.db, app.id);
+    return preparePush(deps, { app: app.name, releaseId: release.id, version: release.version, commit: release.commit, settings }, prevSpecs, log);
   }
   const base = release.baseVersion ? await getReleaseByVersion(deps.db, release.appId, release.baseVersion) : null;
   if (!base) throw new Error(`release v${release.baseVersion} does not exist`);
-  const rows = await servicesOf(deps.db, base.id);
-  if (rows.length === 0) throw new Error(`release v${base.version} has no services to reuse`);
-  for (const s of rows) {
-    if (!(await deps.docker.imageExists(s.image))) throw new Error(`image ${s.image} of v${base.version} is gone (cleaned up?)`);
-    log(`       ${s.name}: reusing ${s.image}`);
+  const specs = specsOfRows(await servicesOf(deps.db, base.id));
+  if (specs.length === 0) throw new Error(`release v${base.version} has no services to reuse`);
+  for (const s of specs) {
+    if (!(await deps.docker.imageExists(s.image))) throw new Error(`image ${s.image} of v${base.version} (service ${s.name}) is no longer on this machine`);
+    log(`       ${s.name}: ${s.image}`);
   }
-  return rows.map(({ id: _id, releaseId: _r, ...rest }) => rest);
+  await setReleaseAnalysis(deps.db, release.id, base.analysis);
+  return { specs, topology: (base.analysis as Topology | null) ?? null };
 }
 
-async function startAll(deps: JobDeps, app: string, release: Release, services: NewReleaseService[], log: ReleaseLogger) {
-  const inUse = new Set((await allReplicas(deps.db)).map((r) => r.port));
-  const rd = rolloutDeps(deps, log);
-  const started: StartedReplica[] = [];
-  const env = release.config;
-  if (deps.config.network === 'bridge') await deps.docker.ensureNetwork(networkName(app));
-  try {
-    for (const svc of services) {
-      const plan = toPlan(svc);
-      for (let i = 1; i <= plan.replicas; i++) {
-        const r = await startReplica(rd, app, release.version, plan, i, env, inUse);
-        started.push(r);
-        await addReplica(deps.db, { releaseId: release.id, service: r.service, index: r.index, containerId: r.containerId, host: r.host, port: r.port, state: 'starting' });
-        log(`-----> Started ${svc.name}#${i} (${r.containerId.slice(0, 12)}) on ${r.host}:${r.port}`);
-      }
-    }
-    log(`-----> Health checks`);
-    await Promise.all(started.map((r) => {
-      const svc = services.find((s) => s.name === r.service)!;
-      return checkReplica(rd, toPlan(svc), r, deps.config.healthTimeoutMs);
-    }));
-    await setReleaseReplicasState(deps.db, release.id, 'running');
-    return started;
-  } catch (err) {
-    await removeReplicas(rd, started.map((r) => r.containerId), 2);
-    throw err;
-  }
-}
-
-const rolloutDeps = (deps: JobDeps, log: (l: string) => void) =>
-  ({ docker: deps.docker, config: deps.config, log, labels: { [INSTANCE_LABEL]: deps.instance } });
-
-function toPlan(s: NewReleaseService): ServicePlan {
-  return {
-    name: s.name, type: s.type, image: s.image, port: s.port ?? null, healthPath: s.healthPath ?? null,
-    replicas: s.replicas ?? 1, memoryMb: s.memoryMb, cpus: Number(s.cpus),
-  };
-}
-
-/** After the switch: let in-flight requests finish, then stop the old release's replicas. */
-async function retire(deps: JobDeps, app: string, previous: Release, log: ReleaseLogger) {
-  const old = await replicasOf(deps.db, previous.id);
+/** After the switch: let in-flight requests finish, then stop the replicas the new release did not keep. */
+async function retire(deps: JobDeps, app: string, previous: Release, kept: { containerId: string }[], log: ReleaseLogger) {
+  const keep = new Set(kept.map((r) => r.containerId));
+  const old = (await replicasOf(deps.db, previous.id)).filter((r) => !keep.has(r.containerId));
+  await deleteReplicasOf(deps.db, previous.id);
   if (old.length === 0) return;
   await deps.routes.waitIdle(old.map((r) => r.containerId), deps.config.drainMs);
   await removeReplicas(rolloutDeps(deps, log), old.map((r) => r.containerId));
-  await deleteReplicasOf(deps.db, previous.id);
   log(`-----> Stopped ${old.length} replica${old.length === 1 ? '' : 's'} of v${previous.version} (${app})`);
 }
 
-async function cleanupAttempt(deps: JobDeps, releaseId: number) {
-  const leftovers = await replicasOf(deps.db, releaseId);
+/** A retried job starts over: drop what the last attempt left, except containers the live release uses. */
+async function cleanupAttempt(deps: JobDeps, releaseId: number, live: Set<string>) {
+  const leftovers = (await replicasOf(deps.db, releaseId)).filter((r) => !live.has(r.containerId));
   await Promise.all(leftovers.map((r) => deps.docker.stopAndRemove(r.containerId, 1).catch(() => {})));
   await deleteReplicasOf(deps.db, releaseId);
   await deleteReleaseServices(deps.db, releaseId);

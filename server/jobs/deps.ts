@@ -4,6 +4,8 @@ import type { Db } from '../db/client.ts';
 import type { LogBus } from '../logs/releaseLog.ts';
 import type { DockerPort } from '../runtime/port.ts';
 import type { RouteSync } from '../runtime/routeSync.ts';
+import type { RolloutDeps } from '../runtime/rollout.ts';
+import { INSTANCE_LABEL } from '../instance.ts';
 
 export interface JobDeps {
   db: Db;
@@ -19,3 +21,6 @@ export interface JobDeps {
 
 /** Errors of the infrastructure (Docker unreachable, database gone): the job is retried, the release waits. */
 export class InfrastructureError extends Error {}
+
+export const rolloutDeps = (deps: JobDeps, log: (l: string) => void): RolloutDeps =>
+  ({ docker: deps.docker, config: deps.config, log, labels: { [INSTANCE_LABEL]: deps.instance } });

@@ -1,66 +1,99 @@
-// Source → services for a push release: export the commit, analyze it, build every service.
+// Source → service specs for a push release: export the commit, apply kyozo.json, analyze, then build
+// every service whose source changed (in parallel) and reuse the images of those that did not.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyze } from '../analysis/index.ts';
 import type { Service, Topology } from '../analysis/types.ts';
+import { planBuild } from '../build/plan.ts';
 import { buildService } from '../build/run.ts';
 import { setReleaseAnalysis } from '../db/releases.ts';
-import type { NewReleaseService } from '../db/releases.ts';
+import type { AppSettings } from '../db/schema.ts';
 import { exportCommit } from '../git/export.ts';
 import { repoPath } from '../git/repos.ts';
+import { treeIds } from '../git/tree.ts';
+import { checkOverrideNames, excludePaths, parseKyozoJson } from '../release/kyozoJson.ts';
+import { specFromAnalysis, type ServiceSpec } from '../release/spec.ts';
 import { choosePrimary } from '../runtime/routing.ts';
 import { snapshotFromDir } from '../snapshot/fs.ts';
 import type { JobDeps } from './deps.ts';
+import { describeTopology } from './describe.ts';
 
-const pct = (c: number) => `${Math.round(c * 100)}%`;
+export interface PushInput { app: string; releaseId: number; version: number; commit: string; settings: AppSettings }
 
-export function describeTopology(t: Topology, log: (l: string) => void) {
-  log(`-----> Detected ${t.services.length} service${t.services.length === 1 ? '' : 's'} (${t.stats.files} files, ${t.stats.durationMs} ms)`);
-  for (const s of t.services) {
-    const kind = [s.runtime, s.framework].filter(Boolean).join('/');
-    log(`       ${s.name} (${s.path ?? 'image'}): ${s.type}, ${kind}, confidence ${pct(s.confidence)}${s.port ? `, port ${s.port}` : ''}`);
-    for (const e of s.evidence) log(`         - ${e}`);
-  }
-  for (const d of t.dependencies) log(`       ${d.from} → ${d.to} (${d.reason})`);
-  for (const r of t.recommendations.filter((r) => r.severity !== 'low')) log(`       [${r.severity}] ${r.code}${r.path ? ` (${r.path})` : ''}: ${r.message}`);
-}
-
-export async function preparePush(
-  deps: JobDeps, input: { app: string; releaseId: number; version: number; commit: string }, log: (l: string) => void,
-): Promise<NewReleaseService[]> {
+export async function preparePush(deps: JobDeps, input: PushInput, previous: ServiceSpec[], log: (l: string) => void): Promise<{ specs: ServiceSpec[]; topology: Topology }> {
   const srcDir = join(deps.buildsDir, input.app, `v${input.version}`);
   await rm(srcDir, { recursive: true, force: true });
   await mkdir(srcDir, { recursive: true });
   try {
     log(`-----> Exporting commit ${input.commit.slice(0, 12)}`);
-    await exportCommit(repoPath(deps.reposDir, input.app), input.commit, srcDir);
-    const topology = analyze(snapshotFromDir(srcDir), { images: deps.config.images });
+    const repo = repoPath(deps.reposDir, input.app);
+    await exportCommit(repo, input.commit, srcDir);
+    const kyozoJson = parseKyozoJson(readOptional(join(srcDir, 'kyozo.json')));
+    const snapshot = snapshotFromDir(srcDir);
+    snapshot.paths = excludePaths(snapshot.paths, kyozoJson?.exclude);
+    const topology = analyze(snapshot, { images: deps.config.images });
     await setReleaseAnalysis(deps.db, input.releaseId, topology);
     describeTopology(topology, log);
-    const buildable = topology.services.filter((s) => s.build.strategy !== 'image');
-    for (const s of topology.services.filter((s) => s.build.strategy === 'image')) log(`       ${s.name}: image ${s.build.image} (backing service)`);
-    if (buildable.length === 0) {
-      const why = topology.recommendations.find((r) => r.severity === 'high')?.message
+    if (topology.services.length === 0) {
+      const why = topology.recommendations.find((r) => r.severity === 'high')?.message ?? topology.recommendations[0]?.message
         ?? 'Kyozo looked for a Dockerfile, docker-compose.yml, package.json, requirements.txt/pyproject.toml, go.mod, Gemfile, composer.json, Cargo.toml, a Procfile and index.html';
       throw new Error(`nothing deployable found. ${why}`);
     }
-    const primary = choosePrimary(buildable);
-    const out: NewReleaseService[] = [];
-    for (const s of buildable) {
-      const { image, imageId } = await buildService({ docker: deps.docker, config: deps.config, log }, { app: input.app, release: input.version, service: s, srcDir })
-        .catch((e: Error) => { throw new Error(`service ${s.name} failed to build: ${e.message}`); });
-      out.push(serviceRow(s, image, imageId, s.name === primary));
-    }
-    return out;
+    if (kyozoJson) checkOverrideNames(kyozoJson, topology.services.map((s) => s.name));
+    const primary = choosePrimary(topology.services, kyozoJson?.primary ?? input.settings.primary);
+    const trees = await treeIds(repo, input.commit, topology.services.flatMap((s) => (s.path ? [s.path] : [])));
+    const prevByName = new Map(previous.map((p) => [p.name, p]));
+    const build = async (s: Service): Promise<ServiceSpec> => {
+      const built = s.build.strategy === 'image'
+        ? { image: s.build.image!, imageId: null, sourceHash: hash(['image', s.build.image, s.processes, s.env, s.volumes]) }
+        : await buildOrReuse(deps, input, s, hash(['build', trees[s.path!] ?? input.commit, JSON.stringify(planBuild(s, deps.config.images))]), prevByName.get(s.name), srcDir, log);
+      return specFromAnalysis(s, kyozoJson?.services?.[s.name], built, s.name === primary, input.settings.formation?.[s.name]);
+    };
+    const specs = await pool(topology.services, 2, build);
+    return { specs, topology };
   } finally {
     await rm(srcDir, { recursive: true, force: true }).catch(() => {});
   }
 }
 
-function serviceRow(s: Service, image: string, imageId: string, primary: boolean): NewReleaseService {
-  const routed = s.type === 'web' || s.type === 'static';
-  return {
-    name: s.name, type: s.type, image, imageId, port: s.port, healthPath: s.healthPath, replicas: 1,
-    memoryMb: s.resources.memoryMb, cpus: String(s.resources.cpus), routed, primary,
+async function buildOrReuse(deps: JobDeps, input: PushInput, s: Service, sourceHash: string, prev: ServiceSpec | undefined, srcDir: string, log: (l: string) => void) {
+  if (prev && prev.sourceHash === sourceHash && (await deps.docker.imageExists(prev.image))) {
+    log(`-----> ${s.name}: source unchanged, reusing ${prev.image}`);
+    return { image: prev.image, imageId: prev.imageId, sourceHash };
+  }
+  const { image, imageId } = await buildService({ docker: deps.docker, config: deps.config, log }, { app: input.app, release: input.version, service: s, srcDir })
+    .catch((e: Error) => { throw new Error(`service ${s.name} failed to build: ${e.message}`); });
+  return { image, imageId, sourceHash };
+}
+
+const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+
+function readOptional(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `fn` over items with at most `n` at a time; keeps order; the first failure rejects after the rest settle. */
+async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let failure: unknown = null;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i]);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
   };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  if (failure) throw failure;
+  return out;
 }

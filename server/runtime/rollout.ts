@@ -1,23 +1,15 @@
-// Starting, checking and stopping the replicas of a release (effects through the Docker port).
+// Starting, checking and stopping replicas of a release (effects through the Docker port).
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import type { Config } from '../config.ts';
+import { hostModeCommand, hostModeEnv, volumeName } from '../release/backing.ts';
+import { isBackingType, type ServiceSpec } from '../release/spec.ts';
 import type { DockerPort } from './port.ts';
 import { containerSpec } from './spec.ts';
 import { waitHealthy } from './health.ts';
 import { allocatePort } from './ports.ts';
 
 export const BRIDGE_PORT = 5000;
-
-export interface ServicePlan {
-  name: string;
-  type: string;
-  image: string;
-  port: number | null;
-  healthPath: string | null;
-  replicas: number;
-  memoryMb: number;
-  cpus: number;
-}
 
 export interface StartedReplica {
   service: string;
@@ -37,48 +29,89 @@ export interface RolloutDeps {
 
 export const networkName = (app: string) => `kyozo-${app}`;
 
-/** Starts one replica; in host mode it gets a free host port, in bridge mode the fixed BRIDGE_PORT. */
-export async function startReplica(
-  deps: RolloutDeps, app: string, release: number, svc: ServicePlan, index: number,
-  env: Record<string, string>, portsInUse: Set<number>,
-): Promise<StartedReplica> {
-  const host = deps.config.network === 'host';
-  const port = host ? await allocatePort(portsInUse) : (svc.port ?? BRIDGE_PORT);
-  portsInUse.add(port);
-  const spec = containerSpec({
-    app, release, service: svc.name, replica: index, image: svc.image, env, port,
-    network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName(app) },
-    limits: { memoryMb: svc.memoryMb, cpus: svc.cpus },
-    suffix: randomBytes(3).toString('hex'),
-    labels: deps.labels,
-  });
-  const containerId = await deps.docker.run(spec);
-  if (host) return { service: svc.name, index, containerId, host: '127.0.0.1', port };
-  const state = await deps.docker.inspect(containerId);
-  return { service: svc.name, index, containerId, host: state?.ip ?? '127.0.0.1', port };
+export interface ReplicaInput {
+  app: string;
+  release: number;
+  spec: ServiceSpec;
+  index: number;
+  env: Record<string, string>;
+  /** Host mode: ports already taken. */
+  portsInUse: Set<number>;
+  /** Host mode, backing services: the stable port they listen on. */
+  fixedPort?: number;
 }
 
-/** Waits until a replica answers HTTP below 500 (web/static) or keeps running for a grace period (workers). */
-export async function checkReplica(deps: RolloutDeps, svc: ServicePlan, r: StartedReplica, deadlineMs: number): Promise<void> {
+/** Starts one replica: host mode gets a free host port (or the fixed one), bridge mode the service's own port. */
+export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<StartedReplica> {
+  const { spec } = i;
+  const host = deps.config.network === 'host';
+  const backing = isBackingType(spec.type);
+  const port = host ? i.fixedPort ?? (await allocatePort(i.portsInUse)) : spec.port ?? BRIDGE_PORT;
+  i.portsInUse.add(port);
+  const cmd = spec.cmd ?? (backing && host ? hostModeCommand(spec.runtime, port) : null);
+  const env = backing && host ? { ...i.env, ...hostModeEnv(spec.runtime, port) } : i.env;
+  const create = containerSpec({
+    app: i.app, release: i.release, service: spec.name, replica: i.index, image: spec.image, env, port,
+    network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName(i.app) },
+    limits: { memoryMb: spec.memoryMb, cpus: spec.cpus }, ...(cmd ? { cmd } : {}),
+    suffix: randomBytes(3).toString('hex'), labels: deps.labels,
+  });
+  if (backing) {
+    // Databases switch users in their entrypoints: keep Docker's default capabilities, keep no-new-privileges.
+    delete create.HostConfig!.CapDrop;
+    create.HostConfig!.Mounts = spec.volumes.map((p) => ({ Type: 'volume' as const, Source: volumeName(i.app, spec.name, p), Target: p }));
+  }
+  const containerId = await deps.docker.run(create);
+  if (host) return { service: spec.name, index: i.index, containerId, host: '127.0.0.1', port };
+  const state = await deps.docker.inspect(containerId);
+  return { service: spec.name, index: i.index, containerId, host: state?.ip ?? '127.0.0.1', port };
+}
+
+/** Web/static: HTTP below 500. Backing: the port accepts TCP. Workers: still running after a grace period. */
+export async function checkReplica(deps: RolloutDeps, spec: ServiceSpec, r: StartedReplica, deadlineMs: number): Promise<void> {
   const check = async () => {
     const s = await deps.docker.inspect(r.containerId);
     return { running: !!s?.running, exitCode: s?.exitCode ?? null };
   };
-  if (svc.type === 'worker') {
-    await new Promise((res) => setTimeout(res, Math.min(2000, deadlineMs)));
+  const dead = async (what: string) => {
     const s = await check();
-    if (!s.running) throw new Error(`${await exitReason(deps, r.containerId, s.exitCode)}`);
+    return new Error(`service ${spec.name} ${what}: ${s.running ? 'no answer before the deadline' : await exitReason(deps, r.containerId, s.exitCode)}`);
+  };
+  if (spec.type === 'worker') {
+    await new Promise((res) => setTimeout(res, Math.min(2000, deadlineMs)));
+    if (!(await check()).running) throw await dead('stopped right after starting');
     return;
   }
-  const path = svc.healthPath && svc.healthPath.startsWith('/') ? svc.healthPath : '/';
+  if (isBackingType(spec.type)) {
+    const ok = await waitTcp(r.host, r.port, deadlineMs, check);
+    if (!ok) throw await dead(`did not accept connections on ${r.host}:${r.port}`);
+    deps.log(`       ${spec.name}#${r.index} accepting connections on ${r.host}:${r.port}`);
+    return;
+  }
+  const path = spec.healthPath && spec.healthPath.startsWith('/') ? spec.healthPath : '/';
   const url = `http://${r.host}:${r.port}${path}`;
   const result = await waitHealthy({ url, deadlineMs, checkContainer: check });
   if (!result.ok) {
     const s = await check();
     const why = s.running ? result.reason : await exitReason(deps, r.containerId, s.exitCode);
-    throw new Error(`service ${svc.name} failed its health check (${url}): ${why}`);
+    throw new Error(`service ${spec.name} failed its health check (${url}): ${why}`);
   }
-  deps.log(`       ${svc.name}#${r.index} healthy: GET ${path} → ${result.status} after ${result.ms} ms`);
+  deps.log(`       ${spec.name}#${r.index} healthy: GET ${path} → ${result.status} after ${result.ms} ms`);
+}
+
+async function waitTcp(host: string, port: number, deadlineMs: number, check: () => Promise<{ running: boolean }>): Promise<boolean> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host, port, timeout: 1000 }, () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+      s.on('timeout', () => { s.destroy(); resolve(false); });
+    });
+    if (ok) return true;
+    if (!(await check()).running) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 async function exitReason(deps: RolloutDeps, id: string, code: number | null): Promise<string> {

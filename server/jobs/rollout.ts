@@ -1,0 +1,93 @@
+// Rolls a release's services out layer by layer (dependencies first): keep what did not change, start
+// new replicas for the rest, health-check every new one. Nothing switches here; the caller does.
+import type { Dependency } from '../analysis/types.ts';
+import type { App } from '../db/apps.ts';
+import { addReplica, allReplicas, setReleaseReplicasState, type Replica } from '../db/replicas.ts';
+import type { Release, ReleaseService } from '../db/releases.ts';
+import { discoveryEnv } from '../release/discovery.ts';
+import { ensureServicePorts } from '../release/servicePorts.ts';
+import { effectiveEnv, isBackingType, runFingerprint, type ServiceSpec } from '../release/spec.ts';
+import { BRIDGE_PORT, checkReplica, networkName, removeReplicas, startReplica, type StartedReplica } from '../runtime/rollout.ts';
+import { rolloutDeps, type JobDeps } from './deps.ts';
+
+export function specsOfRows(rows: ReleaseService[]): ServiceSpec[] {
+  return rows.map((r) => ({
+    name: r.name, type: r.type, runtime: r.runtime, image: r.image, imageId: r.imageId, port: r.port, healthPath: r.healthPath,
+    replicas: r.replicas, memoryMb: r.memoryMb, cpus: Number(r.cpus), routed: r.routed, primary: r.primary,
+    sourceHash: r.sourceHash, env: r.env, volumes: r.volumes, cmd: r.cmd ?? null, startOrder: r.startOrder,
+  }));
+}
+
+export interface RolloutInput {
+  app: App;
+  release: Release;
+  specs: ServiceSpec[];
+  layers: string[][];
+  dependencies: Dependency[];
+  previous: Release | null;
+  prevSpecs: ServiceSpec[];
+  prevReplicas: Replica[];
+  restart?: string[] | 'all';
+  log: (l: string) => void;
+  /** Filled with the ids of containers started, so the caller can remove them on failure. */
+  started: string[];
+}
+
+export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<void> {
+  const host = deps.config.network === 'host';
+  const rd = rolloutDeps(deps, i.log);
+  const ports = host ? await ensureServicePorts(deps.db, i.app.id, i.specs.map((s) => s.name)) : {};
+  const envFor = (specs: ServiceSpec[], config: Record<string, string>) => {
+    const addressOf = (name: string) => {
+      const s = specs.find((x) => x.name === name)!;
+      return host ? { host: '127.0.0.1', port: ports[name] } : { host: name, port: s.port ?? BRIDGE_PORT };
+    };
+    const disc = discoveryEnv(specs, (n) => new Set(i.dependencies.filter((d) => d.from === n).map((d) => d.to)), addressOf);
+    return (s: ServiceSpec) => effectiveEnv(s.env, disc.get(s.name) ?? {}, config);
+  };
+  const envNew = envFor(i.specs, i.release.config);
+  const envPrev = envFor(i.prevSpecs, i.previous?.config ?? {});
+  const inUse = new Set([...(await allReplicas(deps.db)).map((r) => r.port), ...Object.values(ports)]);
+  if (!host) await deps.docker.ensureNetwork(networkName(i.app.name));
+
+  for (const layer of i.layers) {
+    const fresh: { spec: ServiceSpec; r: StartedReplica }[] = [];
+    for (const name of layer) {
+      const spec = i.specs.find((s) => s.name === name)!;
+      const env = envNew(spec);
+      const prev = i.prevSpecs.find((s) => s.name === name);
+      const running = i.prevReplicas.filter((r) => r.service === name && r.state === 'running');
+      const forced = i.restart === 'all' || (Array.isArray(i.restart) && i.restart.includes(name));
+      const same = !!prev && !forced && runFingerprint(prev, envPrev(prev)) === runFingerprint(spec, env) && running.length > 0;
+      const keep = same ? running.slice(0, spec.replicas) : [];
+      for (const r of keep) {
+        await addReplica(deps.db, { releaseId: i.release.id, service: name, index: r.index, containerId: r.containerId, host: r.host, port: r.port, state: 'running' });
+      }
+      if (keep.length) i.log(`-----> ${name}: unchanged, keeping ${keep.length} running replica${keep.length === 1 ? '' : 's'}`);
+      if (keep.length >= spec.replicas) continue;
+      if (isBackingType(spec.type)) {
+        if (!(await deps.docker.imageExists(spec.image))) {
+          throw new Error(`service ${name}: image ${spec.image} is not on this machine and Kyozo does not pull images; run "docker pull ${spec.image}" on the host (or use a local image) and push again`);
+        }
+        // One container owns the data volume and the port: the old one stops before the new one starts.
+        if (running.length) {
+          i.log(`-----> ${name}: definition changed, replacing the backing service (brief interruption)`);
+          await removeReplicas(rd, running.map((r) => r.containerId));
+        }
+      }
+      const used = new Set(keep.map((r) => r.index));
+      for (let n = 1; used.size < spec.replicas; n++) {
+        if (used.has(n)) continue;
+        used.add(n);
+        const r = await startReplica(rd, { app: i.app.name, release: i.release.version, spec, index: n, env, portsInUse: inUse, fixedPort: host && isBackingType(spec.type) ? ports[name] : undefined });
+        i.started.push(r.containerId);
+        await addReplica(deps.db, { releaseId: i.release.id, service: name, index: n, containerId: r.containerId, host: r.host, port: r.port, state: 'starting' });
+        i.log(`-----> Started ${name}#${n} (${r.containerId.slice(0, 12)}) on ${r.host}:${r.port}`);
+        fresh.push({ spec, r });
+      }
+    }
+    if (fresh.length) i.log(`-----> Health checks: ${[...new Set(fresh.map((f) => f.spec.name))].join(', ')}`);
+    await Promise.all(fresh.map((f) => checkReplica(rd, f.spec, f.r, deps.config.healthTimeoutMs)));
+  }
+  await setReleaseReplicasState(deps.db, i.release.id, 'running');
+}
