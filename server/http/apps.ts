@@ -4,7 +4,7 @@ import { getApp, listApps } from '../db/apps.ts';
 import { createAppOp, deleteAppOp } from '../ops/apps.ts';
 import { appJson } from '../ops/appView.ts';
 import type { OpsDeps } from '../ops/deps.ts';
-import { changeConfig, rollback } from '../ops/releases.ts';
+import { changeConfig, restart, rollback } from '../ops/releases.ts';
 import { appUrl, gitUrl } from '../urls.ts';
 import type { HttpEnv } from './env.ts';
 import { asObject, field, readJson } from './json.ts';
@@ -59,6 +59,14 @@ export function appsRouter(deps: OpsDeps) {
     const version = field<number>(asObject(await readJson(c)), 'version', 'integer', true);
     const release = await rollback(deps, app, version, c.get('principal').userId);
     return c.json({ version: release.version, status: release.status, baseVersion: release.baseVersion }, 202);
+  });
+
+  r.post('/:name/restart', async (c) => {
+    const app = await load(c, c.req.param('name'));
+    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+    const service = field<string>(asObject(await readJson(c)), 'service', 'string') ?? null;
+    const release = await restart(deps, app, service, c.get('principal').userId);
+    return c.json({ version: release.version, status: release.status, baseVersion: release.baseVersion, service }, 202);
   });
 
   r.route('/:name/releases', releasesRouter(deps));

@@ -2,18 +2,18 @@
 // fails its release and the job ends; only infrastructure errors are retried.
 import { run, type Logger, type Runner, type TaskList } from 'graphile-worker';
 import { Logger as GwLogger } from 'graphile-worker';
-import { deployRelease } from './deploy.ts';
+import { deployRelease, type DeployPayload } from './deploy.ts';
 import type { JobDeps } from './deps.ts';
 
 export interface Jobs {
-  enqueueDeploy(app: string, releaseId: number): Promise<void>;
+  enqueueDeploy(app: string, releaseId: number, opts?: { restart?: string[] | 'all' }): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function taskList(deps: JobDeps): TaskList {
   return {
     deploy: async (payload) => {
-      await deployRelease(deps, payload as { releaseId: number });
+      await deployRelease(deps, payload as DeployPayload);
     },
   };
 }
@@ -32,8 +32,8 @@ export async function startJobs(connectionString: string, deps: JobDeps, opts: {
     logger: quietLogger,
   });
   return {
-    async enqueueDeploy(app, releaseId) {
-      await runner.addJob('deploy', { releaseId }, { queueName: `app:${app}`, maxAttempts: 25 });
+    async enqueueDeploy(app, releaseId, opts = {}) {
+      await runner.addJob('deploy', { releaseId, ...opts }, { queueName: `app:${app}`, maxAttempts: 25 });
     },
     stop: () => runner.stop(),
   };

@@ -1,6 +1,6 @@
 // Making releases: from a push, a config change, a rollback or a restart. Each one is a deploy job.
 import { setAppConfig, type App } from '../db/apps.ts';
-import { createRelease, getReleaseByVersion, liveRelease, type Release } from '../db/releases.ts';
+import { createRelease, getReleaseByVersion, liveRelease, servicesOf, type Release } from '../db/releases.ts';
 import { configKeyError } from '../names.ts';
 import { OpError, type OpsDeps } from './deps.ts';
 
@@ -52,5 +52,18 @@ export async function rollback(deps: OpsDeps, app: App, version: number, userId:
   await setAppConfig(deps.database.db, app.id, target.config);
   const release = await createRelease(deps.database.db, { appId: app.id, kind: 'rollback', baseVersion: target.version, config: target.config, createdBy: userId });
   await deps.jobs.enqueueDeploy(app.name, release.id);
+  return release;
+}
+
+/** Replaces the containers of one service (or all) with fresh ones, zero downtime: a restart release of the live images. */
+export async function restart(deps: OpsDeps, app: App, service: string | null, userId: number | null): Promise<Release> {
+  const live = await liveRelease(deps.database.db, app.id);
+  if (!live) throw new OpError(422, `app "${app.name}" has no live release to restart`);
+  if (service !== null) {
+    const names = (await servicesOf(deps.database.db, live.id)).map((s) => s.name);
+    if (!names.includes(service)) throw new OpError(404, `service "${service}" not found in v${live.version} (${names.join(', ')})`);
+  }
+  const release = await createRelease(deps.database.db, { appId: app.id, kind: 'restart', baseVersion: live.version, config: live.config, createdBy: userId });
+  await deps.jobs.enqueueDeploy(app.name, release.id, { restart: service === null ? 'all' : [service] });
   return release;
 }
