@@ -16,7 +16,9 @@ export function detectNode(ctx: Ctx, dir: string, opts: NodeOptions = { workspac
   const deps: Record<string, string> = isObj(pkg.dependencies) ? pkg.dependencies : {};
   const dev: Record<string, string> = isObj(pkg.devDependencies) ? pkg.devDependencies : {};
   const all = { ...dev, ...deps };
-  const scripts: Record<string, string> = isObj(pkg.scripts) ? pkg.scripts : {};
+  const scripts: Record<string, string> = isObj(pkg.scripts) ? { ...pkg.scripts } : {};
+  // "start": "tsc -w" and friends are development watchers, not a way to run the app.
+  if (typeof scripts.start !== 'string' || /^(tsc|tsup|tsdown|rollup|webpack|babel|esbuild|swc|microbundle|unbuild|parcel watch|vite build)\b/.test(scripts.start.trim())) delete scripts.start;
   const files = ctx.tree.filesIn(dir);
   const ev: string[] = broken ? ['package.json is unparsable (guessing from files)'] : [];
   const lockDir = opts.workspaceRoot ?? dir;
@@ -26,7 +28,8 @@ export function detectNode(ctx: Ctx, dir: string, opts: NodeOptions = { workspac
   const runtime = isBun ? 'bun' : 'node';
   const tool = isBun ? 'bun' : lock === 'pnpm-lock.yaml' || pm.startsWith('pnpm@') ? 'pnpm' : lock === 'yarn.lock' || pm.startsWith('yarn@') ? 'yarn' : 'npm';
 
-  const matches = NODE_FRAMEWORKS.filter((f) => f.deps.some((d) => d in all));
+  // Server frameworks count only as runtime dependencies (in devDependencies they are test tools of a library).
+  const matches = NODE_FRAMEWORKS.filter((f) => f.deps.some((d) => (NODE_SERVERS.has(f.framework) ? d in deps : d in all)));
   let fw: NodeFramework | undefined = matches[0];
   const server = matches.find((f) => NODE_SERVERS.has(f.framework) && f.deps.some((d) => d in deps));
   if (fw && fw.type === 'static' && server && (scripts.start || fw.framework === 'vite' && !files.has('index.html'))) fw = server;
@@ -34,7 +37,7 @@ export function detectNode(ctx: Ctx, dir: string, opts: NodeOptions = { workspac
   let type: Detection['type'] = v?.type ?? fw?.type ?? 'web';
   let confidence = 0.5;
   if (fw) {
-    const dep = fw.deps.find((d) => d in all)!;
+    const dep = fw.deps.find((d) => d in all) ?? fw.deps[0];
     ev.push(`package.json depends on ${dep}`);
     const conf = fw.configs?.find((c) => files.has(c));
     if (conf) ev.push(`${conf} present`);

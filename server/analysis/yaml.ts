@@ -26,7 +26,10 @@ export function parseYaml(src: string): Value {
   return v;
 }
 
-const KEY = /^((?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s'"\[\]{},#&*!|>-][^#]*?|-[^\s#][^#]*?))\s*:(?:\s+|$)/;
+const KEY_RE = /^((?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s'"\[\]{},#&*!|>-][^#]*?|-[^\s#][^#]*?))\s*:(?:\s+|$)/;
+
+/** Keys are matched on the head of a line only: bounded work even for huge single-line values. */
+const KEY = { test: (t: string) => KEY_RE.test(t.slice(0, 1024)), exec: (t: string) => KEY_RE.exec(t.slice(0, 1024)) };
 
 class Parser {
   i = 0;
