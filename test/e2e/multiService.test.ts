@@ -1,0 +1,181 @@
+// Issue "one push, many services", end to end: a compose stack of three Dockerfile services plus a
+// backing service from a local image, deployed, broken, changed, reconfigured and rolled back together.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createTestDb, type TestDb } from '../support/db.ts';
+import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
+import { loadLoop, viaProxy } from '../support/net.ts';
+import { pushUrl, WorkingCopy } from '../support/gitRepo.ts';
+
+const BACKING_IMAGE = 'redis:kyozo-test-standin';
+
+const nodeService = (name: string, version: string, extra = '') => ({
+  [`${name}/Dockerfile`]: 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
+  [`${name}/server.js`]: `
+const http = require('http');
+${extra}
+http.createServer(async (req, res) => {
+  if (req.url === '/env') return res.end(JSON.stringify(process.env));
+  if (req.url === '/chain' && process.env.API_URL) {
+    const r = await fetch(process.env.API_URL + '/').then((x) => x.text(), (e) => 'unreachable: ' + e.message);
+    return res.end('${name}-${version}>' + r);
+  }
+  res.end('${name}-${version}');
+}).listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+`,
+});
+
+const compose = `services:
+  web:
+    build: ./web
+    depends_on: [api]
+  api:
+    build: ./api
+    depends_on:
+      - store
+      - cache
+  store:
+    build: ./store
+  cache:
+    image: ${BACKING_IMAGE}
+    command: busybox httpd -f -p $PORT -h /
+`;
+
+const stack = (v: { web: string; api: string; store: string }, apiExtra = '') => ({
+  'docker-compose.yml': compose,
+  ...nodeService('web', v.web),
+  ...nodeService('api', v.api, apiExtra),
+  ...nodeService('store', v.store),
+});
+
+const appJson = async (k: KyozoProcess) => (await api(k, 'GET', '/api/apps/shop')).json;
+const containerOf = (app: any, service: string) => app.services.find((s: any) => s.name === service)?.replicas[0]?.containerId;
+
+describe('one push, many services', () => {
+  let t: TestDb;
+  let k: KyozoProcess;
+  const wc = new WorkingCopy();
+  const push = async (files: Record<string, string>, msg: string) => {
+    await wc.write(files);
+    await wc.commit(msg);
+    return wc.push(pushUrl(k.port, k.token, 'shop'));
+  };
+
+  beforeAll(async () => {
+    execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
+    execFileSync('docker', ['tag', 'kyozo/static-standin:1', BACKING_IMAGE]);
+    t = await createTestDb();
+    k = await startKyozoProcess({ databaseUrl: t.url });
+    expect((await api(k, 'POST', '/api/apps', { name: 'shop' })).status).toBe(201);
+  });
+  afterAll(async () => {
+    await k?.destroy();
+    await t?.drop();
+    execFileSync('docker', ['rmi', BACKING_IMAGE], { stdio: 'ignore' });
+  });
+
+  it('deploys every service in dependency order, routes each, and wires discovery env', async () => {
+    const out = await push(stack({ web: 'w1', api: 'a1', store: 's1' }), 'v1');
+    expect(out.out).toContain('Release v1 is live');
+    expect(out.out).toMatch(/Start order: cache, store → api → web/);
+    expect((await viaProxy(k.proxyPort, 'shop.localhost')).body).toBe('web-w1');
+    expect((await viaProxy(k.proxyPort, 'api.shop.localhost')).body).toBe('api-a1');
+    expect((await viaProxy(k.proxyPort, 'store.shop.localhost')).body).toBe('store-s1');
+    expect((await viaProxy(k.proxyPort, 'shop.localhost', '/chain')).body).toBe('web-w1>api-a1');
+    const webEnv = JSON.parse((await viaProxy(k.proxyPort, 'shop.localhost', '/env')).body);
+    expect(webEnv.API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(webEnv.STORE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const apiEnv = JSON.parse((await viaProxy(k.proxyPort, 'api.shop.localhost', '/env')).body);
+    expect(apiEnv.REDIS_URL).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+    expect(apiEnv.WEB_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const app = await appJson(k);
+    expect(app.services.map((s: any) => s.name).sort()).toEqual(['api', 'cache', 'store', 'web']);
+    expect(app.services.find((s: any) => s.name === 'web').primary).toBe(true);
+  });
+
+  it('fails the whole release when one service is broken, naming it; the old release keeps serving all', async () => {
+    const before = await appJson(k);
+    const out = await push(stack({ web: 'w2', api: 'a2', store: 's1' }, 'process.exit(3);'), 'broken api');
+    expect(out.out).toMatch(/! Release v2 failed: service api .*exited with code 3.*v1 is still live/);
+    expect((await viaProxy(k.proxyPort, 'shop.localhost')).body).toBe('web-w1');
+    expect((await viaProxy(k.proxyPort, 'api.shop.localhost')).body).toBe('api-a1');
+    const releases = (await api(k, 'GET', '/api/apps/shop/releases')).json;
+    expect(releases[0]).toMatchObject({ version: 2, status: 'failed', error: expect.stringContaining('service api') });
+    expect(containerOf(await appJson(k), 'web')).toBe(containerOf(before, 'web'));
+  });
+
+  it('keeps the containers of services whose source did not change', async () => {
+    const before = await appJson(k);
+    const out = await push(stack({ web: 'w3', api: 'a1', store: 's1' }), 'only web changes');
+    expect(out.out).toContain('Release v3 is live');
+    expect(out.out).toMatch(/api: source unchanged/);
+    const after = await appJson(k);
+    expect(containerOf(after, 'api')).toBe(containerOf(before, 'api'));
+    expect(containerOf(after, 'store')).toBe(containerOf(before, 'store'));
+    expect(containerOf(after, 'cache')).toBe(containerOf(before, 'cache'));
+    expect(containerOf(after, 'web')).not.toBe(containerOf(before, 'web'));
+    expect((await viaProxy(k.proxyPort, 'shop.localhost', '/chain')).body).toBe('web-w3>api-a1');
+  });
+
+  it('serves two services under constant load through a redeploy, a config change and a rollback with 0 failures', async () => {
+    const webLoad = loadLoop(k.proxyPort, 'shop.localhost');
+    const apiLoad = loadLoop(k.proxyPort, 'api.shop.localhost');
+    expect((await push(stack({ web: 'w4', api: 'a4', store: 's1' }), 'v4')).out).toContain('Release v4 is live');
+    const patched = await api(k, 'PATCH', '/api/apps/shop/config', { FEATURE: 'on' });
+    await waitLive(k, patched.json.release.version);
+    const rb = await api(k, 'POST', '/api/apps/shop/rollback', { version: 3 });
+    expect(rb.status).toBe(202);
+    await waitLive(k, rb.json.version);
+    await new Promise((r) => setTimeout(r, 1500));
+    const [w, a] = [await webLoad.stop(), await apiLoad.stop()];
+    expect(w.failures).toEqual([]);
+    expect(a.failures).toEqual([]);
+    expect(w.sent).toBeGreaterThan(20);
+    expect((await viaProxy(k.proxyPort, 'shop.localhost')).body).toBe('web-w3');
+  });
+
+  it('rolls config back together with images (checked inside the containers)', async () => {
+    const webEnv = JSON.parse((await viaProxy(k.proxyPort, 'shop.localhost', '/env')).body);
+    expect(webEnv.FEATURE).toBeUndefined(); // v3 had no FEATURE
+    expect((await api(k, 'GET', '/api/apps/shop/config')).json).toEqual({});
+    const rb = await api(k, 'POST', '/api/apps/shop/rollback', { version: 5 });
+    await waitLive(k, rb.json.version);
+    const env5 = JSON.parse((await viaProxy(k.proxyPort, 'api.shop.localhost', '/env')).body);
+    expect(env5.FEATURE).toBe('on');
+    expect((await viaProxy(k.proxyPort, 'api.shop.localhost')).body).toBe('api-a4');
+  });
+
+  it('restarts one service with new containers and zero downtime', async () => {
+    const before = await appJson(k);
+    const load = loadLoop(k.proxyPort, 'api.shop.localhost');
+    const r = await api(k, 'POST', '/api/apps/shop/restart', { service: 'api' });
+    expect(r.status).toBe(202);
+    await waitLive(k, r.json.version);
+    await new Promise((res) => setTimeout(res, 1200));
+    expect((await load.stop()).failures).toEqual([]);
+    const after = await appJson(k);
+    expect(containerOf(after, 'api')).not.toBe(containerOf(before, 'api'));
+    expect(containerOf(after, 'web')).toBe(containerOf(before, 'web'));
+  });
+
+  it('fails a release with a dependency cycle, naming it, and an invalid kyozo.json naming the field', async () => {
+    const cyclic = compose.replace('  store:\n    build: ./store', '  store:\n    build: ./store\n    depends_on: [web]');
+    const out = await push({ 'docker-compose.yml': cyclic }, 'cycle');
+    expect(out.out).toMatch(/! Release v\d+ failed: dependency cycle: .*web.*→/);
+    await wc.write({ 'docker-compose.yml': compose });
+    const bad = await push({ 'kyozo.json': JSON.stringify({ services: { web: { replicas: 'two' } } }) }, 'bad kyozo.json');
+    expect(bad.out).toMatch(/kyozo\.json: services\.web\.replicas must be an integer/);
+  });
+});
+
+async function waitLive(k: KyozoProcess, version: number) {
+  const end = Date.now() + 90_000;
+  while (Date.now() < end) {
+    const rel = (await api(k, 'GET', `/api/apps/shop/releases/${version}`)).json;
+    if (rel?.status === 'live') return;
+    if (rel?.status === 'failed') throw new Error(`release v${version} failed: ${rel.error}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`release v${version} did not go live`);
+}
