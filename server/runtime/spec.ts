@@ -75,7 +75,8 @@ export function containerSpec(i: ContainerSpecInput): ContainerCreateOptions {
   if (i.network.mode === 'bridge') {
     spec.ExposedPorts = { [`${i.port}/tcp`]: {} };
     spec.NetworkingConfig = {
-      EndpointsConfig: { [i.network.name]: { Aliases: [`${slug(i.service)}.${slug(i.app)}`] } },
+      // The bare service name is what discovery URLs use on the per-app network (e.g. http://api:5000).
+      EndpointsConfig: { [i.network.name]: { Aliases: [slug(i.service), `${slug(i.service)}.${slug(i.app)}`] } },
     };
   }
   return spec;

@@ -47,7 +47,7 @@ describe('containerSpec', () => {
     });
     expect(spec.Cmd).toEqual(['node', 'server.js']);
     expect(spec.ExposedPorts).toEqual({ '5000/tcp': {} });
-    expect(spec.NetworkingConfig).toEqual({ EndpointsConfig: { kyozo: { Aliases: ['web.shop'] } } });
+    expect(spec.NetworkingConfig).toEqual({ EndpointsConfig: { kyozo: { Aliases: ['web', 'web.shop'] } } });
     expect(spec.HostConfig?.NetworkMode).toBe('kyozo');
     expect(spec.HostConfig?.PidsLimit).toBe(64);
     expect(spec.HostConfig?.NanoCpus).toBe(2e9);
