@@ -9,6 +9,7 @@ import { requireToken } from './auth.ts';
 import type { HttpEnv } from './env.ts';
 import { hookRouter } from './hook.ts';
 import { BadRequest } from './json.ts';
+import { consoleRouter } from '../console/index.tsx';
 
 export interface HttpDeps extends OpsDeps {
   hookSecret: string;
@@ -29,6 +30,7 @@ export function createApp(deps: HttpDeps) {
   api.route('/apps', appsRouter(deps));
   api.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
+  app.route('/', consoleRouter(deps)); // web console: pages, htmx fragments, SSE, /assets
 
   app.onError((err, c) => {
     if (err instanceof BadRequest) return c.json({ error: err.message }, 400);

@@ -1,0 +1,44 @@
+// Static assets of the console: htmx 2.0.x + htmx-ext-sse from node_modules and the hand-written CSS,
+// read once, served from versioned URLs with a year-long immutable cache.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+
+const require = createRequire(import.meta.url);
+const pkgDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+const version = (name: string) => (JSON.parse(readFileSync(join(pkgDir(name), 'package.json'), 'utf8')) as { version: string }).version;
+const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex').slice(0, 12);
+
+interface Asset { body: Buffer; type: string; version: string }
+
+const files: Record<string, Asset> = {};
+function load(name: string, path: string, type: string, v?: string) {
+  const body = readFileSync(path);
+  files[name] = { body, type, version: v ?? hash(body) };
+}
+load('htmx.min.js', join(pkgDir('htmx.org'), 'dist', 'htmx.min.js'), 'text/javascript; charset=utf-8', version('htmx.org'));
+load('sse.js', join(pkgDir('htmx-ext-sse'), 'dist', 'sse.min.js'), 'text/javascript; charset=utf-8', version('htmx-ext-sse'));
+load('console.css', fileURLToPath(new URL('../../views/console.css', import.meta.url)), 'text/css; charset=utf-8');
+
+const url = (name: string) => `/assets/${name}?v=${files[name].version}`;
+
+/** Versioned asset URLs for the layout. */
+export const ASSETS = { htmx: url('htmx.min.js'), sse: url('sse.js'), css: url('console.css') };
+
+export function assetsRouter() {
+  const r = new Hono();
+  r.get('/assets/:file', (c) => {
+    const a = files[c.req.param('file')];
+    if (!a) return c.text('not found', 404);
+    const immutable = c.req.query('v') === a.version;
+    return c.body(new Uint8Array(a.body), 200, {
+      'Content-Type': a.type,
+      'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+      ETag: `"${a.version}"`,
+    });
+  });
+  return r;
+}

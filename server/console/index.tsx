@@ -1,0 +1,39 @@
+// The web console on KYOZO_PORT: server-rendered pages (views/), htmx fragments, SSE streams. Mounted at /
+// by server/http/app.ts; every route declares its own session guard, so /api, /git and /healthz are untouched.
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { OpError } from '../ops/deps.ts';
+import { ErrorPage, InlineError } from '../../views/ErrorPage.tsx';
+import { appsRouter } from './apps.tsx';
+import { assetsRouter } from './assets.ts';
+import { authRouter } from './authRoutes.tsx';
+import { deployRouter } from './deploy.tsx';
+import { isHtmx, NotFound, type ConsoleDeps, type ConsoleEnv } from './env.ts';
+import { overviewRouter } from './overview.tsx';
+import { releasesRouter } from './releases.tsx';
+import type { SlidingWindowLimiter } from './rateLimit.ts';
+
+export function consoleRouter(deps: ConsoleDeps, opts: { loginLimiter?: SlidingWindowLimiter } = {}) {
+  const r = new Hono<ConsoleEnv>();
+  r.route('/', assetsRouter());
+  r.route('/', authRouter(deps, opts.loginLimiter));
+  r.route('/', overviewRouter(deps));
+  r.route('/', appsRouter(deps));
+  r.route('/', releasesRouter(deps));
+  r.route('/', deployRouter(deps));
+
+  r.onError((err, c) => {
+    const status = err instanceof NotFound ? 404 : err instanceof OpError ? err.status : err instanceof HTTPException ? err.status : 500;
+    if (status === 500) console.error(`[console] ${c.req.method} ${c.req.path}:`, err);
+    const message = status === 500 ? 'Something went wrong; the error is in the server log.' : err.message;
+    const principal = c.get('principal');
+    const viewer = principal ? { email: principal.email, isAdmin: principal.isAdmin, csrf: c.get('csrf') } : null;
+    if (isHtmx(c)) {
+      c.header('HX-Retarget', '#flash');
+      c.header('HX-Reswap', 'innerHTML');
+      return c.html(<InlineError message={message} />, status as 400);
+    }
+    return c.html(<ErrorPage status={status} message={message} viewer={viewer} />, status as 400);
+  });
+  return r;
+}

@@ -1,0 +1,74 @@
+// The page shell: head with the versioned assets, top navigation, CSRF token for htmx on <body>.
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { ASSETS } from '../server/console/assets.ts';
+
+export interface Viewer {
+  email: string;
+  isAdmin: boolean;
+  csrf: string;
+}
+
+// 4xx/5xx responses are swapped too (the console answers errors with an inline message and HX-Retarget).
+const HTMX_CONFIG = JSON.stringify({
+  responseHandling: [{ code: '204', swap: false }, { code: '[23]..', swap: true }, { code: '[45]..', swap: true, error: true }],
+});
+
+const NAV = [
+  ['overview', '/', 'Overview'],
+  ['apps', '/apps', 'Apps'],
+  ['metrics', '/metrics', 'Metrics'],
+  ['events', '/events', 'Events'],
+  ['tokens', '/tokens', 'Account'],
+] as const;
+
+export function Layout(props: { title: string; viewer?: Viewer | null; active?: string; children?: Child }) {
+  const v = props.viewer;
+  return (
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{props.title} · Kyozo</title>
+          <meta name="htmx-config" content={HTMX_CONFIG} />
+          <link rel="stylesheet" href={ASSETS.css} />
+          <script src={ASSETS.htmx} defer></script>
+          <script src={ASSETS.sse} defer></script>
+        </head>
+        <body hx-headers={v ? JSON.stringify({ 'X-CSRF-Token': v.csrf }) : undefined}>
+          <header class="top">
+            <a class="brand" href="/">Kyozo</a>
+            {v && (
+              <nav>
+                {NAV.map(([key, href, label]) => (
+                  <a href={href} class={props.active === key ? 'active' : undefined}>{label}</a>
+                ))}
+              </nav>
+            )}
+            {v && (
+              <form method="post" action="/logout" class="signout">
+                <input type="hidden" name="_csrf" value={v.csrf} />
+                <span class="muted">{v.email}</span>
+                <button type="submit" class="link">Sign out</button>
+              </form>
+            )}
+          </header>
+          <main>
+            <div id="flash" aria-live="polite"></div>
+            {props.children}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}
+
+export function Csrf(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+export function Badge(props: { status: string; tone: string }) {
+  return <span class={`badge ${props.tone}`}>{props.status}</span>;
+}
