@@ -34,7 +34,7 @@ export const apps = pgTable('apps', {
 });
 
 export type ReleaseStatus = 'queued' | 'building' | 'deploying' | 'live' | 'failed' | 'superseded';
-export type ReleaseKind = 'push' | 'config' | 'rollback' | 'restart';
+export type ReleaseKind = 'push' | 'config' | 'rollback' | 'restart' | 'scale';
 
 export const releases = pgTable('releases', {
   id: serial('id').primaryKey(),

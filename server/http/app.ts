@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { pingDb } from '../db/client.ts';
 import { OpError, type OpsDeps } from '../ops/deps.ts';
 import { appsRouter } from './apps.ts';
+import { formationRouter } from './formation.ts';
 import { requireToken } from './auth.ts';
 import type { HttpEnv } from './env.ts';
 import { hookRouter } from './hook.ts';
@@ -28,6 +29,7 @@ export function createApp(deps: HttpDeps) {
   const api = new Hono<HttpEnv>();
   api.use('*', requireToken(deps.database.db));
   api.route('/apps', appsRouter(deps));
+  api.route('/apps', formationRouter(deps));
   api.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   app.route('/', consoleRouter(deps)); // web console: pages, htmx fragments, SSE, /assets

@@ -14,7 +14,7 @@ import { releaseFailedLine, releaseLiveLine } from '../git/hookRoute.ts';
 import { releaseLogger, type ReleaseLogger } from '../logs/releaseLog.ts';
 import { maskSecrets, secretValues } from '../logs/mask.ts';
 import { startLayers } from '../release/order.ts';
-import type { ServiceSpec } from '../release/spec.ts';
+import { applyFormation, type ServiceSpec } from '../release/spec.ts';
 import { isDockerUnavailable } from '../runtime/breaker.ts';
 import { removeReplicas } from '../runtime/rollout.ts';
 import { appUrl } from '../urls.ts';
@@ -96,7 +96,8 @@ async function servicesFor(deps: JobDeps, app: App, release: Release, prevSpecs:
   }
   const base = release.baseVersion ? await getReleaseByVersion(deps.db, release.appId, release.baseVersion) : null;
   if (!base) throw new Error(`release v${release.baseVersion} does not exist`);
-  const specs = specsOfRows(await servicesOf(deps.db, base.id));
+  const formation = (await getSettings(deps.db, app.id)).formation ?? {};
+  const specs = specsOfRows(await servicesOf(deps.db, base.id)).map((s) => applyFormation(s, formation[s.name]));
   if (specs.length === 0) throw new Error(`release v${base.version} has no services to reuse`);
   for (const s of specs) {
     if (!(await deps.docker.imageExists(s.image))) throw new Error(`image ${s.image} of v${base.version} (service ${s.name}) is no longer on this machine`);

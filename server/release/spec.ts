@@ -41,8 +41,8 @@ export function specFromAnalysis(
   return {
     name: s.name, type: s.type, runtime: s.runtime, image: built.image, imageId: built.imageId,
     port: o?.port ?? s.port, healthPath: o?.healthPath ?? s.healthPath,
-    // Backing services run one replica: they own a data volume.
-    replicas: backing ? 1 : formation?.replicas ?? o?.replicas ?? 1,
+    // Backing services run one replica (or none when stopped): they own a data volume.
+    replicas: backing ? Math.min(1, formation?.replicas ?? 1) : formation?.replicas ?? o?.replicas ?? 1,
     memoryMb: formation?.memoryMb ?? o?.memoryMb ?? s.resources.memoryMb,
     cpus: formation?.cpus ?? o?.cpus ?? s.resources.cpus,
     routed: isRoutedType(s.type), primary, sourceHash: built.sourceHash,
@@ -60,4 +60,15 @@ const stable = (o: Record<string, string>) => JSON.stringify(Object.keys(o).sort
 /** Fingerprint of everything that, when changed, requires new containers for a service. */
 export function runFingerprint(spec: ServiceSpec, env: Record<string, string>): string {
   return JSON.stringify([spec.image, spec.imageId, spec.sourceHash, spec.port, spec.healthPath, spec.memoryMb, spec.cpus, spec.cmd, spec.volumes, stable(env)]);
+}
+
+/** Scale and resource settings of the app win over what a release recorded; backing services stay at one replica. */
+export function applyFormation(s: ServiceSpec, f: { replicas?: number; memoryMb?: number; cpus?: number } | undefined): ServiceSpec {
+  if (!f) return s;
+  return {
+    ...s,
+    replicas: isBackingType(s.type) ? Math.min(1, f.replicas ?? s.replicas) : f.replicas ?? s.replicas,
+    memoryMb: f.memoryMb ?? s.memoryMb,
+    cpus: f.cpus ?? s.cpus,
+  };
 }
