@@ -1,5 +1,5 @@
 // The audit/event log: who did what, when, from where. Never holds secret values (config events carry keys only).
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { events } from './schema.ts';
 
@@ -29,8 +29,20 @@ export async function recordEvent(db: Db, e: EventInput): Promise<void> {
   }
 }
 
+/** Who did it and from where; passed by the HTTP/console layers into ops functions. */
+export interface AuditCtx {
+  actor?: { userId: number; email?: string | null } | null;
+  ip?: string | null;
+}
+
+/** The audit context of an op: the given one, or the acting user id alone. */
+export const auditOr = (audit: AuditCtx | undefined, userId: number | null): AuditCtx =>
+  audit ?? { actor: userId === null ? null : { userId } };
+
 export interface EventFilter {
-  apps?: string[] | null; // null = all (admin)
+  /** Tenant scope: events of these apps (plus `actorId`'s own actions). null/undefined = all (admin). */
+  apps?: string[] | null;
+  actorId?: number;
   app?: string;
   service?: string;
   type?: string;
@@ -42,6 +54,11 @@ export interface EventFilter {
 
 export async function listEvents(db: Db, f: EventFilter): Promise<Event[]> {
   const conds: SQL[] = [];
+  if (f.apps) {
+    const scope = [f.apps.length ? inArray(events.app, f.apps) : sql`false`];
+    if (f.actorId !== undefined) scope.push(eq(events.actorId, f.actorId));
+    conds.push(or(...scope)!);
+  }
   if (f.app) conds.push(eq(events.app, f.app));
   if (f.service) conds.push(eq(events.service, f.service));
   if (f.type) conds.push(eq(events.type, f.type));
@@ -49,4 +66,10 @@ export async function listEvents(db: Db, f: EventFilter): Promise<Event[]> {
   if (f.since) conds.push(gte(events.at, f.since));
   if (f.before) conds.push(lt(events.id, f.before));
   return db.select().from(events).where(conds.length ? and(...conds) : undefined).orderBy(desc(events.id)).limit(Math.min(f.limit ?? 100, 1000));
+}
+
+/** Deletes events older than `before`; returns how many. */
+export async function purgeEvents(db: Db, before: Date): Promise<number> {
+  const rows = await db.execute<{ n: number }>(sql`with d as (delete from ${events} where ${events.at} < ${before.toISOString()} returning 1) select count(*)::int as n from d`);
+  return Number(rows[0]?.n ?? 0);
 }

@@ -9,6 +9,7 @@ import { appUrl, gitUrl } from '../urls.ts';
 import type { HttpEnv } from './env.ts';
 import { asObject, field, readJson } from './json.ts';
 import { releasesRouter } from './releases.ts';
+import { auditOf } from './events.ts';
 
 export function appsRouter(deps: OpsDeps) {
   const { db } = deps.database;
@@ -18,7 +19,7 @@ export function appsRouter(deps: OpsDeps) {
 
   r.post('/', async (c) => {
     const body = asObject(await readJson(c));
-    const app = await createAppOp(deps, c.get('principal').userId, body.name);
+    const app = await createAppOp(deps, c.get('principal').userId, body.name, auditOf(c));
     return c.json({ name: app.name, gitUrl: gitUrl(deps.config, app.name, c.req.header('host')), url: appUrl(deps.config, app.name) }, 201);
   });
 
@@ -36,7 +37,7 @@ export function appsRouter(deps: OpsDeps) {
   r.delete('/:name', async (c) => {
     const app = await load(c, c.req.param('name'));
     if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
-    await deleteAppOp(deps, app);
+    await deleteAppOp(deps, app, auditOf(c));
     return c.body(null, 204);
   });
 
@@ -49,7 +50,7 @@ export function appsRouter(deps: OpsDeps) {
   r.patch('/:name/config', async (c) => {
     const app = await load(c, c.req.param('name'));
     if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
-    const { config, release } = await changeConfig(deps, app, (await readJson(c)) as Record<string, string | null>, c.get('principal').userId);
+    const { config, release } = await changeConfig(deps, app, (await readJson(c)) as Record<string, string | null>, c.get('principal').userId, auditOf(c));
     return c.json({ config, release: release ? { version: release.version, status: release.status } : null });
   });
 
@@ -57,7 +58,7 @@ export function appsRouter(deps: OpsDeps) {
     const app = await load(c, c.req.param('name'));
     if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
     const version = field<number>(asObject(await readJson(c)), 'version', 'integer', true);
-    const release = await rollback(deps, app, version, c.get('principal').userId);
+    const release = await rollback(deps, app, version, c.get('principal').userId, auditOf(c));
     return c.json({ version: release.version, status: release.status, baseVersion: release.baseVersion }, 202);
   });
 
@@ -65,7 +66,7 @@ export function appsRouter(deps: OpsDeps) {
     const app = await load(c, c.req.param('name'));
     if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
     const service = field<string>(asObject(await readJson(c)), 'service', 'string') ?? null;
-    const release = await restart(deps, app, service, c.get('principal').userId);
+    const release = await restart(deps, app, service, c.get('principal').userId, auditOf(c));
     return c.json({ version: release.version, status: release.status, baseVersion: release.baseVersion, service }, 202);
   });
 

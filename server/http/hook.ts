@@ -9,6 +9,8 @@ import { planPostReceive } from '../git/hookRoute.ts';
 import { followReleaseLog } from '../logs/releaseLog.ts';
 import type { OpsDeps } from '../ops/deps.ts';
 import { releasePush } from '../ops/releases.ts';
+import { recordEvent } from '../db/events.ts';
+import { principalById } from '../db/users.ts';
 
 export function hookRouter(deps: OpsDeps, secret: string) {
   const r = new Hono();
@@ -29,7 +31,11 @@ export function hookRouter(deps: OpsDeps, secret: string) {
     // the authenticated user. Unknown (null) still deploys.
     const pusher = plan.push.pusher ?? takePusher(plan.push.app, plan.push.newSha);
     const userId = pusher === null ? NaN : Number(pusher);
-    const release = await releasePush(deps, app, plan.push.newSha, Number.isInteger(userId) ? userId : null);
+    const pusherId = Number.isInteger(userId) ? userId : null;
+    const who = pusherId === null ? null : await principalById(deps.database.db, pusherId);
+    const audit = { actor: who ? { userId: who.userId, email: who.email } : null, ip: null }; // the pusher's address stays in the git front
+    await recordEvent(deps.database.db, { type: 'git.push', app: app.name, message: `${who?.email ?? 'unknown pusher'} pushed ${plan.push.newSha.slice(0, 12)}`, ...audit, data: { commit: plan.push.newSha } });
+    const release = await releasePush(deps, app, plan.push.newSha, pusherId, audit);
     return stream(c, async (s) => {
       await s.write(`Kyozo: ${app.name} v${release.version} queued for ${plan.push.newSha.slice(0, 12)}\n`);
       const ac = new AbortController();

@@ -6,8 +6,9 @@ import { appNameError } from '../names.ts';
 import { networkName } from '../runtime/rollout.ts';
 import { OpError, type OpsDeps } from './deps.ts';
 import { INSTANCE_LABEL } from '../instance.ts';
+import { auditOr, recordEvent, type AuditCtx } from '../db/events.ts';
 
-export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown): Promise<App> {
+export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown, audit?: AuditCtx): Promise<App> {
   const err = appNameError(name);
   if (err) throw new OpError(400, err);
   const app = await createApp(deps.database.db, name as string, ownerId);
@@ -19,10 +20,11 @@ export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown)
     throw e;
   }
   await deps.routes.syncApp(app.name).catch(() => {});
+  await recordEvent(deps.database.db, { type: 'app.create', app: app.name, message: `app ${app.name} created`, ...auditOr(audit, ownerId), data: { ownerId } });
   return app;
 }
 
-export async function deleteAppOp(deps: OpsDeps, app: App): Promise<void> {
+export async function deleteAppOp(deps: OpsDeps, app: App, audit?: AuditCtx): Promise<void> {
   const { db } = deps.database;
   await deps.routes.removeApp(app.name);
   const containers = await deps.docker.list({ 'kyozo.app': app.name, [INSTANCE_LABEL]: deps.instance });
@@ -34,4 +36,5 @@ export async function deleteAppOp(deps: OpsDeps, app: App): Promise<void> {
   if (deps.config.network === 'bridge') await deps.docker.removeNetwork(networkName(app.name)).catch(() => {});
   await deleteRepo(deps.reposDir, app.name);
   await deleteApp(db, app.id);
+  await recordEvent(db, { type: 'app.delete', app: app.name, level: 'warning', message: `app ${app.name} deleted`, ...auditOr(audit, null), data: { containers: containers.length, images: images.size } });
 }

@@ -3,10 +3,12 @@ import { setAppConfig, type App } from '../db/apps.ts';
 import { createRelease, getReleaseByVersion, liveRelease, servicesOf, type Release } from '../db/releases.ts';
 import { configKeyError } from '../names.ts';
 import { OpError, type OpsDeps } from './deps.ts';
+import { auditOr, recordEvent, type AuditCtx } from '../db/events.ts';
 
-export async function releasePush(deps: OpsDeps, app: App, commit: string, userId: number | null): Promise<Release> {
+export async function releasePush(deps: OpsDeps, app: App, commit: string, userId: number | null, audit?: AuditCtx): Promise<Release> {
   const release = await createRelease(deps.database.db, { appId: app.id, kind: 'push', commit, config: app.config, createdBy: userId });
   await deps.jobs.enqueueDeploy(app.name, release.id);
+  await recordEvent(deps.database.db, { type: 'release.create', app: app.name, message: `v${release.version} queued: push of ${commit.slice(0, 12)}`, ...auditOr(audit, userId), data: { version: release.version, kind: 'push', commit } });
   return release;
 }
 
@@ -32,19 +34,22 @@ export function applyConfigPatch(config: Record<string, string>, patch: Record<s
 }
 
 /** Saves the config; when something is live, rolls it out as a new release of the live images. */
-export async function changeConfig(deps: OpsDeps, app: App, patch: Record<string, string | null>, userId: number | null) {
+export async function changeConfig(deps: OpsDeps, app: App, patch: Record<string, string | null>, userId: number | null, audit?: AuditCtx) {
   const err = configPatchError(patch);
   if (err) throw new OpError(400, err);
   const config = applyConfigPatch(app.config, patch);
   await setAppConfig(deps.database.db, app.id, config);
   const live = await liveRelease(deps.database.db, app.id);
-  if (!live) return { config, release: null };
-  const release = await createRelease(deps.database.db, { appId: app.id, kind: 'config', baseVersion: live.version, config, createdBy: userId });
-  await deps.jobs.enqueueDeploy(app.name, release.id);
+  const release = live ? await createRelease(deps.database.db, { appId: app.id, kind: 'config', baseVersion: live.version, config, createdBy: userId }) : null;
+  if (release) await deps.jobs.enqueueDeploy(app.name, release.id);
+  // Keys only, never values.
+  const set = Object.keys(patch).filter((k) => patch[k] !== null).sort();
+  const unset = Object.keys(patch).filter((k) => patch[k] === null).sort();
+  await recordEvent(deps.database.db, { type: 'config.set', app: app.name, message: `config: ${[...set.map((k) => `set ${k}`), ...unset.map((k) => `unset ${k}`)].join(', ') || 'no change'}`, ...auditOr(audit, userId), data: { set, unset, version: release?.version ?? null } });
   return { config, release };
 }
 
-export async function rollback(deps: OpsDeps, app: App, version: number, userId: number | null): Promise<Release> {
+export async function rollback(deps: OpsDeps, app: App, version: number, userId: number | null, audit?: AuditCtx): Promise<Release> {
   const target = await getReleaseByVersion(deps.database.db, app.id, version);
   if (!target) throw new OpError(404, `release v${version} does not exist`);
   if (target.status === 'failed' || target.status === 'queued' || target.status === 'building')
@@ -52,11 +57,12 @@ export async function rollback(deps: OpsDeps, app: App, version: number, userId:
   await setAppConfig(deps.database.db, app.id, target.config);
   const release = await createRelease(deps.database.db, { appId: app.id, kind: 'rollback', baseVersion: target.version, config: target.config, createdBy: userId });
   await deps.jobs.enqueueDeploy(app.name, release.id);
+  await recordEvent(deps.database.db, { type: 'rollback', app: app.name, message: `rollback to v${target.version} (as v${release.version})`, ...auditOr(audit, userId), data: { to: target.version, version: release.version } });
   return release;
 }
 
 /** Replaces the containers of one service (or all) with fresh ones, zero downtime: a restart release of the live images. */
-export async function restart(deps: OpsDeps, app: App, service: string | null, userId: number | null): Promise<Release> {
+export async function restart(deps: OpsDeps, app: App, service: string | null, userId: number | null, audit?: AuditCtx): Promise<Release> {
   const live = await liveRelease(deps.database.db, app.id);
   if (!live) throw new OpError(422, `app "${app.name}" has no live release to restart`);
   if (service !== null) {
@@ -65,5 +71,6 @@ export async function restart(deps: OpsDeps, app: App, service: string | null, u
   }
   const release = await createRelease(deps.database.db, { appId: app.id, kind: 'restart', baseVersion: live.version, config: live.config, createdBy: userId });
   await deps.jobs.enqueueDeploy(app.name, release.id, { restart: service === null ? 'all' : [service] });
+  await recordEvent(deps.database.db, { type: 'restart', app: app.name, service, message: `restart of ${service ?? 'every service'} (v${release.version})`, ...auditOr(audit, userId), data: { version: release.version } });
   return release;
 }
