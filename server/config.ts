@@ -14,7 +14,21 @@ export interface BaseImages {
   static: string;
   /** Image generated multi-stage builds use to build static sites (needs node + npm). */
   nodeBuild: string;
+  /** Optional: rust, java, elixir and .NET plans fall back to public images when unset. */
+  rust?: string;
+  rustRun?: string;
+  java?: string;
+  javaRun?: string;
+  elixir?: string;
+  elixirRun?: string;
+  dotnetSdk?: string;
+  dotnetRun?: string;
 }
+
+const EXTRA_IMAGE_VARS = {
+  rust: 'KYOZO_IMAGE_RUST', rustRun: 'KYOZO_IMAGE_RUST_RUN', java: 'KYOZO_IMAGE_JAVA', javaRun: 'KYOZO_IMAGE_JAVA_RUN',
+  elixir: 'KYOZO_IMAGE_ELIXIR', elixirRun: 'KYOZO_IMAGE_ELIXIR_RUN', dotnetSdk: 'KYOZO_IMAGE_DOTNET_SDK', dotnetRun: 'KYOZO_IMAGE_DOTNET_RUN',
+} as const;
 
 export interface Config {
   port: number;
@@ -77,6 +91,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       php: str(env, 'KYOZO_IMAGE_PHP', 'php:8.3-apache'),
       static: str(env, 'KYOZO_IMAGE_STATIC', 'busybox:1.36'),
       nodeBuild: str(env, 'KYOZO_IMAGE_NODE_BUILD', str(env, 'KYOZO_IMAGE_NODE', 'node:20')),
+      ...Object.fromEntries(Object.entries(EXTRA_IMAGE_VARS).filter(([, v]) => env[v]).map(([k, v]) => [k, env[v]!])),
     },
     healthTimeoutMs: int(env, 'KYOZO_HEALTH_TIMEOUT_MS', 60_000, 100, 3_600_000),
     drainMs: int(env, 'KYOZO_DRAIN_MS', 2_000, 0, 600_000),

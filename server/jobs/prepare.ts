@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyze } from '../analysis/index.ts';
+import { analyze, toContractJson } from '../analysis/index.ts';
 import type { Service, Topology } from '../analysis/types.ts';
 import { planBuild } from '../build/plan.ts';
 import { buildService } from '../build/run.ts';
@@ -34,7 +34,7 @@ export async function preparePush(deps: JobDeps, input: PushInput, previous: Ser
     const snapshot = snapshotFromDir(srcDir);
     snapshot.paths = excludePaths(snapshot.paths, kyozoJson?.exclude);
     const topology = analyze(snapshot, { images: deps.config.images });
-    await setReleaseAnalysis(deps.db, input.releaseId, topology);
+    await setReleaseAnalysis(deps.db, input.releaseId, toContractJson(topology));
     describeTopology(topology, log);
     if (topology.services.length === 0) {
       const why = topology.recommendations.find((r) => r.severity === 'high')?.message ?? topology.recommendations[0]?.message
