@@ -5,6 +5,7 @@ import { dockerMessage, statusOf } from './errors.ts';
 import type { ContainerState, DockerPort } from './port.ts';
 import { labelFilters } from './spec.ts';
 import { demuxDockerStream } from './streams.ts';
+import { parseTimestampedLogs } from './logLines.ts';
 
 export { dockerMessage, statusOf };
 
@@ -171,6 +172,13 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
         docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, tail: opts.tail ?? 100, abortSignal }),
       );
       return demuxDockerStream(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf))).combined;
+    },
+
+    async logLines(id, opts = {}) {
+      const buf = await ignoring([404], timed('logs', (abortSignal) =>
+        docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, timestamps: true, tail: opts.tail ?? 1000, since: opts.since ?? 0, abortSignal }),
+      ));
+      return buf === undefined ? [] : parseTimestampedLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
     },
 
     async stats(id, opts = {}) {

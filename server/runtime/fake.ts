@@ -8,6 +8,8 @@ export interface FakeContainer {
   spec: ContainerCreateOptions;
   image: string;
   logs: string[];
+  /** Timestamps of `logs` lines (filled when first read by logLines). */
+  logTimes?: string[];
 }
 
 export type Fault = Error | 'hang';
@@ -149,6 +151,16 @@ export function createFakeDockerPort(): FakeDockerPort {
       await gate('logs', [id, opts]);
       const lines = find(id)?.logs ?? [];
       return lines.slice(-(opts.tail ?? 100)).map((l) => l + '\n').join('');
+    },
+    async logLines(id, opts = {}) {
+      await gate('logLines', [id, opts]);
+      const c = find(id);
+      if (!c) return [];
+      c.logTimes ??= [];
+      while (c.logTimes.length < c.logs.length) c.logTimes.push(new Date().toISOString().replace('Z', '000000Z'));
+      const since = opts.since ?? 0;
+      return c.logs.map((line, i) => ({ at: c.logTimes![i], stream: 'stdout' as const, line }))
+        .filter((l) => Date.parse(l.at) / 1000 > since).slice(-(opts.tail ?? 1000));
     },
     async stats(id, opts) {
       await gate('stats', [id, opts]);

@@ -60,6 +60,13 @@ export interface ContainerStats {
   pids: number;
 }
 
+export interface LogLine {
+  /** Docker's RFC 3339 timestamp with nanoseconds, normalised to 9 fraction digits (sortable as text). */
+  at: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
 export interface DockerPort {
   ping(): Promise<boolean>;
   build(opts: BuildOptions): Promise<{ imageId: string }>;
@@ -84,6 +91,8 @@ export interface DockerPort {
   removeNetwork(name: string): Promise<void>;
   /** Last lines of stdout+stderr as text (demultiplexed). */
   logs(id: string, opts?: { tail?: number }): Promise<string>;
+  /** Timestamped lines, oldest first, after `since` (unix seconds, fractional) and at most `tail`. [] when the container is gone. */
+  logLines(id: string, opts?: { since?: number; tail?: number }): Promise<LogLine[]>;
   /** oneShot: fast single sample, cpuPercent null. Otherwise Docker waits ~1 s for a second sample. */
   stats(id: string, opts?: { oneShot?: boolean }): Promise<ContainerStats | null>;
 }
