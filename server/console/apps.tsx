@@ -2,7 +2,6 @@
 // calls the same ops as the JSON API (server/ops), never its own copy of the logic.
 import { Hono } from 'hono';
 import { getApp, type App } from '../db/apps.ts';
-import { recordEvent } from '../db/events.ts';
 import { listReleases } from '../db/releases.ts';
 import { createAppOp, deleteAppOp } from '../ops/apps.ts';
 import { appJson, releaseJson } from '../ops/appView.ts';
@@ -29,7 +28,7 @@ export function appsRouter(deps: ConsoleDeps) {
     if (!app) throw new NotFound(`app "${c.req.param('name')}" not found`);
     return app;
   };
-  const actor = (c: Ctx) => ({ actor: c.get('principal'), ip: clientIp(c) });
+  const audit = (c: Ctx) => ({ actor: { userId: c.get('principal').userId, email: c.get('principal').email }, ip: clientIp(c) });
   const releasesOf = async (app: App) => (await listReleases(db, app.id, 30)).map(releaseJson);
 
   r.get('/apps', auth, async (c) => c.html(<AppsPage viewer={viewer(c)} apps={await appSummaries(db, c.get('principal'))} />));
@@ -39,9 +38,8 @@ export function appsRouter(deps: ConsoleDeps) {
     let created = null;
     let error: string | null = null;
     try {
-      const app = await createAppOp(deps, c.get('principal').userId, name);
+      const app = await createAppOp(deps, c.get('principal').userId, name, audit(c));
       created = { name: app.name, gitUrl: gitUrl(deps.config, app.name, c.req.header('host')), url: appUrl(deps.config, app.name) };
-      await recordEvent(db, { type: 'app.create', app: app.name, message: `app ${app.name} created`, ...actor(c) });
     } catch (e) {
       if (!(e instanceof OpError)) throw e;
       error = e.message;
@@ -92,8 +90,7 @@ export function appsRouter(deps: ConsoleDeps) {
     const app = await load(c);
     const version = Number(formString(await c.req.parseBody(), 'version'));
     if (!Number.isInteger(version) || version < 1) throw new OpError(400, 'version must be a release number');
-    const release = await rollback(deps, app, version, c.get('principal').userId);
-    await recordEvent(db, { type: 'rollback', app: app.name, message: `rollback of ${app.name} to v${version} (v${release.version})`, ...actor(c) });
+    const release = await rollback(deps, app, version, c.get('principal').userId, audit(c));
     if (!isHtmx(c)) return c.redirect(`/apps/${app.name}/releases/${release.version}`, 303);
     const message = `Rolling back to v${version} as v${release.version}.`;
     return c.html(<ReleasesTable app={app.name} releases={await releasesOf(app)} csrf={c.get('csrf')} message={message} />, 202);
@@ -112,10 +109,9 @@ export function appsRouter(deps: ConsoleDeps) {
     let error: string | null = null;
     let config = app.config;
     try {
-      const res = await changeConfig(deps, app, patch, c.get('principal').userId);
+      const res = await changeConfig(deps, app, patch, c.get('principal').userId, audit(c));
       config = res.config;
       message = res.release ? `Saved; rolling out as v${res.release.version}.` : 'Saved; applies to the next release.';
-      await recordEvent(db, { type: 'config.set', app: app.name, message: `config of ${app.name} changed: ${Object.keys(patch).join(', ')}`, data: { keys: Object.keys(patch) }, ...actor(c) });
     } catch (e) {
       if (!(e instanceof OpError)) throw e;
       error = e.message;
@@ -133,8 +129,7 @@ export function appsRouter(deps: ConsoleDeps) {
 
   r.post('/apps/:name/delete', auth, async (c) => {
     const app = await load(c);
-    await deleteAppOp(deps, app);
-    await recordEvent(db, { type: 'app.delete', app: app.name, message: `app ${app.name} deleted`, ...actor(c) });
+    await deleteAppOp(deps, app, audit(c));
     if (isHtmx(c)) {
       c.header('HX-Redirect', '/apps');
       return c.body(null, 204);

@@ -1,4 +1,4 @@
-// Which service controls the console can offer: wired to ops once they exist (server/ops/scale.ts etc.).
+// Which service controls the console offers; all are wired to ops (formation.ts scale/start/stop, releases.ts restart).
 import type { Controls } from '../../views/ServiceCard.tsx';
 
-export const controlsAvailable: Controls = { scale: false, lifecycle: false };
+export const controlsAvailable: Controls = { scale: true, lifecycle: true };

@@ -11,6 +11,7 @@ import { deployRouter } from './deploy.tsx';
 import { isHtmx, NotFound, type ConsoleDeps, type ConsoleEnv } from './env.ts';
 import { overviewRouter } from './overview.tsx';
 import { releasesRouter } from './releases.tsx';
+import { servicesRouter } from './services.tsx';
 import type { SlidingWindowLimiter } from './rateLimit.ts';
 
 export function consoleRouter(deps: ConsoleDeps, opts: { loginLimiter?: SlidingWindowLimiter } = {}) {
@@ -20,6 +21,7 @@ export function consoleRouter(deps: ConsoleDeps, opts: { loginLimiter?: SlidingW
   r.route('/', overviewRouter(deps));
   r.route('/', appsRouter(deps));
   r.route('/', releasesRouter(deps));
+  r.route('/', servicesRouter(deps));
   r.route('/', deployRouter(deps));
 
   r.onError((err, c) => {
