@@ -5,7 +5,7 @@
 // Needs Docker and `bash scripts/build-stand-ins.sh`; uses DATABASE_URL or an embedded Postgres.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Dockerode from 'dockerode';
@@ -34,31 +34,37 @@ function pidsOf(pattern: RegExp): number[] {
     try { return pattern.test(readFileSync(`/proc/${d}/comm`, 'utf8').trim()); } catch { return false; }
   }).map(Number);
 }
-/** utime+stime of the given pids, in seconds (pids that vanished count 0). */
-function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
+/** utime+stime per pid, in seconds. */
+function cpuByPid(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
   for (const p of pids) {
     try {
       const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(f[11]) + Number(f[12]); // fields 14/15 of stat, counted after "pid (comm)"
+      out.set(p, (Number(f[11]) + Number(f[12])) / TICK); // fields 14/15 of stat, counted after "pid (comm)"
     } catch { /* gone */ }
   }
-  return ticks / TICK;
+  return out;
 }
 const groups = { dockerd: /^dockerd$/, containerd: /^containerd$/, shims: /^containerd-shim/, postgres: /^postgres$/ };
-type Snap = Record<keyof typeof groups | 'kyozo', number> & { wall: number };
+type Key = keyof typeof groups | 'kyozo';
+type Snap = { wall: number; byGroup: Record<Key, Map<number, number>> };
 function snapshot(): Snap {
-  const s = Object.fromEntries(Object.entries(groups).map(([k, re]) => [k, cpuSeconds(pidsOf(re))])) as Snap;
+  const byGroup = Object.fromEntries(Object.entries(groups).map(([k, re]) => [k, cpuByPid(pidsOf(re))])) as Snap['byGroup'];
   const u = process.cpuUsage();
-  s.kyozo = (u.user + u.system) / 1e6;
-  s.wall = performance.now() / 1000;
-  return s;
+  byGroup.kyozo = new Map([[process.pid, (u.user + u.system) / 1e6]]);
+  return { wall: performance.now() / 1000, byGroup };
 }
-const pct = (a: Snap, b: Snap) => Object.fromEntries((['kyozo', 'dockerd', 'containerd', 'shims', 'postgres'] as const).map((k) => [k, Math.round(((b[k] - a[k]) / (b.wall - a.wall)) * 10000) / 100]));
+/** % of one core per group; a pid counts from 0 if it started during the window, and not at all if it exited. */
+const pct = (a: Snap, b: Snap) => Object.fromEntries((['kyozo', 'dockerd', 'containerd', 'shims', 'postgres'] as const).map((k) => {
+  let used = 0;
+  for (const [pid, t] of b.byGroup[k]) used += t - (a.byGroup[k].get(pid) ?? 0);
+  return [k, Math.round((used / (b.wall - a.wall)) * 10000) / 100];
+})) as Record<Key, number>;
 
 async function main() {
   execFileSync('bash', [resolve('scripts/build-stand-ins.sh')], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'kyozo-bench-mon-'));
+  chmodSync(dir, 0o755); // as root, initdb runs as the postgres user
   const pg = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(join(dir, 'pg'), () => {});
   const database = connect(process.env.DATABASE_URL ?? pg!.url);
   const docker = createDockerPort(new Dockerode());

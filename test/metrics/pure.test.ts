@@ -120,3 +120,21 @@ describe('parseMetricsConfig', () => {
     expect(() => parseMetricsConfig({ KYOZO_METRICS_PUBLIC: 'maybe' })).toThrow(/KYOZO_METRICS_PUBLIC/);
   });
 });
+
+describe('Prometheus text rendering', () => {
+  it('renders counters, gauges and cumulative histograms with escaped labels', async () => {
+    const { Registry, renderPrometheus } = await import('../../server/metrics/prometheus.ts');
+    const r = new Registry();
+    r.inc('kyozo_x_total', 'X things', { app: 'a"b\\c\nd' });
+    r.inc('kyozo_x_total', 'X things', { app: 'a"b\\c\nd' }, 2);
+    r.set('kyozo_g', 'A gauge', {}, 1.5);
+    for (const v of [0.003, 0.2, 0.2, 700]) r.observe('kyozo_h_seconds', 'A histogram', { m: 'GET' }, v, [0.01, 0.5, 10]);
+    expect(renderPrometheus(r.families())).toBe([
+      '# HELP kyozo_x_total X things', '# TYPE kyozo_x_total counter', 'kyozo_x_total{app="a\\"b\\\\c\\nd"} 3',
+      '# HELP kyozo_g A gauge', '# TYPE kyozo_g gauge', 'kyozo_g 1.5',
+      '# HELP kyozo_h_seconds A histogram', '# TYPE kyozo_h_seconds histogram',
+      'kyozo_h_seconds_bucket{m="GET",le="0.01"} 1', 'kyozo_h_seconds_bucket{m="GET",le="0.5"} 3', 'kyozo_h_seconds_bucket{m="GET",le="10"} 3',
+      'kyozo_h_seconds_bucket{m="GET",le="+Inf"} 4', 'kyozo_h_seconds_sum{m="GET"} 700.403', 'kyozo_h_seconds_count{m="GET"} 4',
+    ].join('\n') + '\n');
+  });
+});
