@@ -1,0 +1,102 @@
+// App log collector: every few seconds, reads new lines of every replica Kyozo runs (DockerPort.logLines
+// with `since`), masks the app's config values, stores them in app_logs and keeps the newest N per app.
+// Polling keeps it bounded: one short API call per replica per cycle, no long-lived streams.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { insertAppLogs, lastAppLogAt, trimAppLogs, type NewAppLog } from '../db/appLogs.ts';
+import { apps, releases, replicas } from '../db/schema.ts';
+import { normalizeTimestamp, timestampSeconds } from '../runtime/logLines.ts';
+import type { DockerPort } from '../runtime/port.ts';
+import { maskSecrets, secretValues } from './mask.ts';
+
+export interface AppLogCollectorDeps {
+  db: Db;
+  docker: DockerPort;
+  /** Poll interval. Default 2000 ms (KYOZO_APP_LOG_POLL_MS). */
+  pollMs?: number;
+  /** Lines kept per app. Default 10,000 (KYOZO_APP_LOG_LINES). */
+  keepPerApp?: number;
+  /** Lines read per replica per cycle (first read of a replica: its last lines). Default 1000. */
+  batch?: number;
+  log?: (m: string) => void;
+}
+
+export const DEFAULT_APP_LOG_LINES = 10_000;
+const MAX_LINE = 8192;
+
+interface Target { containerId: string; app: string; service: string; replica: string; secrets: string[] }
+
+async function targets(db: Db): Promise<Target[]> {
+  const rows = await db.select({
+    containerId: replicas.containerId, service: replicas.service, index: replicas.index,
+    app: apps.name, appConfig: apps.config, releaseConfig: releases.config,
+  }).from(replicas).innerJoin(releases, eq(releases.id, replicas.releaseId)).innerJoin(apps, eq(apps.id, releases.appId));
+  return rows.map((r) => ({
+    containerId: r.containerId, app: r.app, service: r.service, replica: String(r.index),
+    secrets: [...new Set([...secretValues(r.appConfig), ...secretValues(r.releaseConfig)])].sort((a, b) => b.length - a.length),
+  }));
+}
+
+export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promise<void>; pollOnce(): Promise<number> } {
+  const keep = deps.keepPerApp ?? DEFAULT_APP_LOG_LINES;
+  const batch = deps.batch ?? 1000;
+  /** containerId → timestamp (normalised, ns) of the newest line stored. */
+  const cursors = new Map<string, string>();
+  let stopped = false;
+  let running: Promise<number> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  async function collect(t: Target): Promise<NewAppLog[]> {
+    let cursor = cursors.get(t.containerId);
+    if (cursor === undefined) {
+      const last = await lastAppLogAt(deps.db, t.app, t.service, t.replica);
+      cursor = last ? normalizeTimestamp(last.toISOString())! : '';
+    }
+    const since = cursor ? Math.floor(timestampSeconds(cursor)) : 0;
+    const lines = (await deps.docker.logLines(t.containerId, { since, tail: batch })).filter((l) => l.at > cursor!);
+    if (lines.length) cursors.set(t.containerId, lines[lines.length - 1].at);
+    else cursors.set(t.containerId, cursor);
+    return lines.map((l) => ({
+      app: t.app, service: t.service, replica: t.replica, stream: l.stream,
+      at: new Date(l.at.slice(0, 23) + 'Z'), line: maskSecrets(l.line, t.secrets).slice(0, MAX_LINE),
+    }));
+  }
+
+  async function pollOnce(): Promise<number> {
+    const all = await targets(deps.db);
+    const live = new Set(all.map((t) => t.containerId));
+    for (const id of cursors.keys()) if (!live.has(id)) cursors.delete(id);
+    const byApp = new Map<string, NewAppLog[]>();
+    for (let i = 0; i < all.length; i += 8) {
+      const chunk = all.slice(i, i + 8);
+      const got = await Promise.all(chunk.map((t) => collect(t).catch(() => [] as NewAppLog[]))); // Docker down: next cycle
+      chunk.forEach((t, j) => { if (got[j].length) byApp.set(t.app, [...(byApp.get(t.app) ?? []), ...got[j]]); });
+    }
+    let n = 0;
+    for (const [app, rows] of byApp) {
+      await insertAppLogs(deps.db, rows);
+      await trimAppLogs(deps.db, app, keep);
+      n += rows.length;
+    }
+    return n;
+  }
+
+  const tick = () => {
+    if (stopped) return;
+    running = pollOnce().catch((e) => { deps.log?.(`app logs: ${(e as Error).message}`); return 0; });
+    void running.finally(() => {
+      running = null;
+      if (!stopped) timer = setTimeout(tick, deps.pollMs ?? 2000);
+    });
+  };
+  timer = setTimeout(tick, 0);
+
+  return {
+    pollOnce,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
