@@ -1,0 +1,128 @@
+// The console in a real browser (Debian chromium via playwright-core) against a real Kyozo process:
+// sign in, create an app, drop a folder, read the analysis, deploy, watch the log to "live", open the app
+// through the proxy, scale to 2, roll back, refuse a CSRF-less post, sign out. Screenshots → screenshots/.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../support/db.ts';
+import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
+import { viaProxy } from '../support/net.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SHOTS = 'screenshots';
+
+function appFolder(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'kyozo-drop-')), 'hello-web');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'hello-web', version: '1.0.0', scripts: { start: 'node index.js' } }, null, 2));
+  writeFileSync(join(dir, 'index.js'), `require('http').createServer((q, s) => s.end('hello from the browser upload'))
+  .listen(Number(process.env.PORT), '127.0.0.1');\nprocess.on('SIGTERM', () => process.exit(0));\n`);
+  writeFileSync(join(dir, 'README.md'), '# hello-web\n');
+  return dir;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 120_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('console in a real browser', () => {
+  let t: TestDb;
+  let k: KyozoProcess;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
+    mkdirSync(SHOTS, { recursive: true });
+    t = await createTestDb();
+    k = await startKyozoProcess({ databaseUrl: t.url });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('dialog', (d) => void d.accept());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await k?.destroy();
+    await t?.drop();
+  });
+
+  it('signs in, deploys a dropped folder, scales, rolls back and signs out', async () => {
+    const live = (v: number) => async () => (await api(k, 'GET', '/api/apps/hello-web')).json?.liveRelease?.version === v;
+
+    await page.goto(`${k.url}/apps`);
+    expect(page.url()).toContain('/login?next=%2Fapps');
+    await shot('01-login');
+    await page.fill('input[name=email]', 'admin@localhost');
+    await page.fill('input[name=password]', k.token);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${k.url}/apps`);
+
+    await page.fill('input[name=name]', 'hello-web');
+    await page.click('#create-app button[type=submit]');
+    await page.waitForSelector('[data-testid=git-instructions]');
+    expect(await page.textContent('[data-testid=git-instructions]')).toContain('git remote add kyozo');
+    expect(await page.textContent('#app-list')).toContain('hello-web');
+    await shot('02-apps-created');
+
+    await page.goto(`${k.url}/apps/hello-web/deploy`);
+    await page.setInputFiles('[data-testid=folder-input]', appFolder());
+    await page.waitForSelector('[data-testid=analysis]', { timeout: 30_000 });
+    expect(await page.textContent('[data-testid=analysis]')).toMatch(/node/);
+    expect(await page.locator('svg.topology').count()).toBe(1);
+    await shot('03-analysis');
+
+    await page.click('[data-testid=deploy]');
+    await page.waitForURL(/\/apps\/hello-web\/releases\/1$/);
+    await page.waitForFunction(() => document.querySelector('#release-status')?.textContent?.includes('live'), null, { timeout: 150_000 });
+    expect(await page.textContent('#log')).toContain('Release v1 is live');
+    await shot('04-release-log-live');
+
+    const res = await viaProxy(k.proxyPort, 'hello-web.localhost');
+    expect(res.body).toBe('hello from the browser upload');
+    // Chromium will not send a custom Host header, so the page's requests are answered by the test's own
+    // loopback request to the proxy with the app's Host header.
+    const proxied = await browser.newPage();
+    await proxied.route(`http://127.0.0.1:${k.proxyPort}/**`, async (route) => {
+      const r = await viaProxy(k.proxyPort, 'hello-web.localhost', new URL(route.request().url()).pathname);
+      await route.fulfill({ status: r.status, body: r.body, contentType: String(r.headers['content-type'] ?? 'text/plain') });
+    });
+    await proxied.goto(`http://127.0.0.1:${k.proxyPort}/`);
+    expect(await proxied.textContent('body')).toContain('hello from the browser upload');
+    await proxied.close();
+
+    await page.goto(`${k.url}/apps/hello-web`);
+    await shot('05-app');
+    await page.fill('article.service input[name=replicas]', '2');
+    await page.click('article.service form:has(input[name=replicas]) button');
+    await page.waitForSelector('#flash .alert');
+    await waitFor(live(2), 'the scale release to go live', 150_000);
+    await waitFor(async () => (await page.textContent('article.service [data-testid=replicas]'))?.trim() === '2/2', 'the card to show 2/2 (SSE)', 30_000);
+    await shot('06-app-scaled');
+
+    await page.click('#release-1 button:has-text("Roll back")');
+    await page.waitForSelector('#releases .alert');
+    await waitFor(live(3), 'the rollback release to go live', 150_000);
+    expect((await viaProxy(k.proxyPort, 'hello-web.localhost')).body).toBe('hello from the browser upload');
+
+    const status = await page.evaluate(() => fetch('/apps', { method: 'POST', body: new URLSearchParams({ name: 'sneaky' }) }).then((r) => r.status));
+    expect(status).toBe(403);
+
+    for (const [name, path] of [['07-overview', '/'], ['08-metrics', '/metrics?app=hello-web'], ['09-events', '/events'], ['10-tokens', '/tokens']] as const) {
+      await page.goto(`${k.url}${path}`);
+      await shot(name);
+    }
+    await page.click('form.signout button');
+    await page.waitForURL(/\/login$/);
+    expect((await page.request.get(`${k.url}/apps`, { maxRedirects: 0 })).status()).toBe(303);
+  }, 600_000);
+});
