@@ -49,6 +49,10 @@ export interface Config {
   buildMemoryMb: number;
   /** Public URL of the proxy shown to users (defaults to http://<app>.<domain>:<proxyPort>). */
   publicProxyPort: number;
+  /** How often the health monitor probes every replica; 0 disables it. */
+  healthIntervalMs: number;
+  /** First delay between replacements of a failing replica (doubles each time, up to 5 min). */
+  restartBackoffMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -97,5 +101,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     drainMs: int(env, 'KYOZO_DRAIN_MS', 2_000, 0, 600_000),
     buildMemoryMb: int(env, 'KYOZO_BUILD_MEMORY_MB', 2048, 64, 1_048_576),
     publicProxyPort: int(env, 'KYOZO_PUBLIC_PROXY_PORT', proxyPort),
+    healthIntervalMs: int(env, 'KYOZO_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
+    restartBackoffMs: int(env, 'KYOZO_RESTART_BACKOFF_MS', 1_000, 10, 600_000),
   };
 }

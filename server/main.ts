@@ -19,6 +19,8 @@ import { createDockerPort } from './runtime/docker.ts';
 import { reconcile } from './runtime/reconcile.ts';
 import { RouteSync } from './runtime/routeSync.ts';
 import { instanceId } from './instance.ts';
+import { startHealthMonitor } from './monitor/monitor.ts';
+import { DEFAULT_MONITOR } from './monitor/policy.ts';
 
 export interface Kyozo {
   config: Config;
@@ -54,6 +56,9 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
 
   const jobDeps = { db, docker, config, bus, routes, reposDir, buildsDir, instance };
   const jobs = await startJobs(databaseUrl, jobDeps);
+  const monitor = config.healthIntervalMs > 0
+    ? startHealthMonitor({ db, docker, config, routes, proxy, instance, log }, { intervalMs: config.healthIntervalMs, policy: { ...DEFAULT_MONITOR, backoffBaseMs: config.restartBackoffMs } })
+    : null;
   const hookSecret = generateHookSecret();
   const api = createApp({ database, docker, config, jobs, bus, routes, reposDir, instance, hookSecret });
 
@@ -86,6 +91,7 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
     async stop() {
       server.close();
       server.closeAllConnections();
+      await monitor?.stop();
       await jobs.stop().catch(() => {});
       await database.close().catch(() => {});
       await embedded?.stop().catch(() => {});

@@ -1,5 +1,5 @@
 // Replicas: the containers a release runs, with the address the proxy reaches them at.
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { replicas } from './schema.ts';
 
@@ -34,4 +34,31 @@ export async function deleteReplicasOf(db: Db, releaseId: number, ids?: number[]
 
 export async function allReplicas(db: Db): Promise<Replica[]> {
   return db.select().from(replicas);
+}
+
+/** Swaps the container of a replica row, only if the row still points at `fromContainer`; false otherwise. */
+export async function swapReplicaContainer(db: Db, id: number, fromContainer: string, patch: Partial<Omit<Replica, 'id'>>): Promise<boolean> {
+  const rows = await db.update(replicas).set(patch).where(and(eq(replicas.id, id), eq(replicas.containerId, fromContainer))).returning({ id: replicas.id });
+  return rows.length > 0;
+}
+
+export async function getReplica(db: Db, id: number): Promise<Replica | null> {
+  const [row] = await db.select().from(replicas).where(eq(replicas.id, id));
+  return row ?? null;
+}
+
+/** Replicas of live releases of running apps, with what the monitor needs to probe them. */
+export async function monitoredReplicas(db: Db) {
+  return db.execute<{
+    id: number; release_id: number; service: string; index: number; container_id: string; host: string; port: number; state: string;
+    restarts: number; app: string; app_id: number; type: string; health_path: string | null;
+  }>(sql`
+    select r.id, r.release_id, r.service, r.index, r.container_id, r.host, r.port, r.state, r.restarts,
+           a.name as app, a.id as app_id, s.type, s.health_path
+    from replicas r
+    join releases rel on rel.id = r.release_id and rel.status = 'live'
+    join apps a on a.id = rel.app_id and a.state = 'running'
+    join release_services s on s.release_id = r.release_id and s.name = r.service
+    where not exists (select 1 from releases b where b.app_id = a.id and b.status in ('building', 'deploying'))
+    order by a.name, r.service, r.index`);
 }

@@ -33,20 +33,22 @@ export interface RolloutInput {
   started: string[];
 }
 
+/** The full env of each service of a release: repo env, discovery URLs, then config vars. */
+export function envResolver(host: boolean, ports: Record<string, number>, specs: ServiceSpec[], dependencies: Dependency[], config: Record<string, string>) {
+  const addressOf = (name: string) => {
+    const s = specs.find((x) => x.name === name)!;
+    return host ? { host: '127.0.0.1', port: ports[name] } : { host: name, port: s.port ?? BRIDGE_PORT };
+  };
+  const disc = discoveryEnv(specs, (n) => new Set(dependencies.filter((d) => d.from === n).map((d) => d.to)), addressOf);
+  return (s: ServiceSpec) => effectiveEnv(s.env, disc.get(s.name) ?? {}, config);
+}
+
 export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<void> {
   const host = deps.config.network === 'host';
   const rd = rolloutDeps(deps, i.log);
   const ports = host ? await ensureServicePorts(deps.db, i.app.id, i.specs.map((s) => s.name)) : {};
-  const envFor = (specs: ServiceSpec[], config: Record<string, string>) => {
-    const addressOf = (name: string) => {
-      const s = specs.find((x) => x.name === name)!;
-      return host ? { host: '127.0.0.1', port: ports[name] } : { host: name, port: s.port ?? BRIDGE_PORT };
-    };
-    const disc = discoveryEnv(specs, (n) => new Set(i.dependencies.filter((d) => d.from === n).map((d) => d.to)), addressOf);
-    return (s: ServiceSpec) => effectiveEnv(s.env, disc.get(s.name) ?? {}, config);
-  };
-  const envNew = envFor(i.specs, i.release.config);
-  const envPrev = envFor(i.prevSpecs, i.previous?.config ?? {});
+  const envNew = envResolver(host, ports, i.specs, i.dependencies, i.release.config);
+  const envPrev = envResolver(host, ports, i.prevSpecs, i.dependencies, i.previous?.config ?? {});
   const inUse = new Set([...(await allReplicas(deps.db)).map((r) => r.port), ...Object.values(ports)]);
   if (!host) await deps.docker.ensureNetwork(networkName(i.app.name));
 

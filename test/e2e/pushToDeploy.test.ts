@@ -26,8 +26,8 @@ const nodeApp = (version: string) => ({
   'README.md': '# hello\n',
 });
 
-const containersOf = (app: string) =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=kyozo.app=${app}`]).toString().trim().split('\n').filter(Boolean);
+const containersOf = (app: string, instance: string) =>
+  execFileSync('docker', ['ps', '-aq', '--filter', `label=kyozo.app=${app}`, '--filter', `label=kyozo.instance=${instance}`]).toString().trim().split('\n').filter(Boolean);
 
 describe('git push to deploy', () => {
   let t: TestDb;
@@ -157,9 +157,9 @@ describe('git push to deploy', () => {
   });
 
   it('deletes an app with its containers, route and repository', async () => {
-    expect(containersOf('hello').length).toBeGreaterThan(0);
+    expect(containersOf('hello', k.instance()).length).toBeGreaterThan(0);
     expect((await api(k, 'DELETE', '/api/apps/hello')).status).toBe(204);
-    expect(containersOf('hello')).toEqual([]);
+    expect(containersOf('hello', k.instance())).toEqual([]);
     expect((await viaProxy(k.proxyPort, 'hello.localhost')).status).toBe(404);
     expect((await api(k, 'GET', '/api/apps/hello')).status).toBe(404);
   });

@@ -1,6 +1,6 @@
 // Runs a real Kyozo process (bin/kyozo.js serve) for end-to-end tests: own data dir, ports and database.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../server/db/embedded.ts';
@@ -20,6 +20,8 @@ export interface KyozoProcess {
   token: string;
   dataDir: string;
   output(): string;
+  /** This installation's id: the kyozo.instance label on every container it runs. */
+  instance(): string;
   /** Stops the Kyozo process (the proxy daemon keeps running, as in production). */
   stop(signal?: NodeJS.Signals): Promise<void>;
   start(): Promise<void>;
@@ -69,9 +71,14 @@ export async function startKyozoProcess(opts: { databaseUrl: string; env?: Recor
   return {
     url, port, proxyPort, token, dataDir, start, stop,
     output: () => out,
+    instance: () => readFileSync(join(dataDir, 'instance-id'), 'utf8').trim(),
     async destroy() {
       await stop();
       await new ProxyClient(socketPathFor(join(dataDir, 'run'))).shutdown().catch(() => {});
+      // Apps outlive Kyozo by design; a test installation takes its containers and volumes with it.
+      const instance = readFileSync(join(dataDir, 'instance-id'), 'utf8').trim();
+      const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=kyozo.instance=${instance}`]).toString().split('\n').filter(Boolean);
+      if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

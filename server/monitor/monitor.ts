@@ -1,0 +1,114 @@
+// The active health monitor: every interval, probe every replica of every live release from outside
+// (in parallel, bounded, with timeouts), take failing ones out of the proxy at once and replace them.
+import net from 'node:net';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { recordEvent } from '../db/events.ts';
+import { monitoredReplicas, setReplicaState } from '../db/replicas.ts';
+import { probe } from '../runtime/health.ts';
+import type { DockerPort } from '../runtime/port.ts';
+import type { RouteSync } from '../runtime/routeSync.ts';
+import { afterReplace, decide, DEFAULT_MONITOR, freshHealth, type MonitorOptions, type Probe, type ReplicaHealth } from './policy.ts';
+import { replaceReplica } from './replace.ts';
+
+export interface MonitorDeps {
+  db: Db;
+  docker: DockerPort;
+  config: Config;
+  routes: RouteSync;
+  proxy: { mark(id: string, down: boolean, forMs?: number): Promise<void> };
+  instance: string;
+  /** Called once when a service enters a crash loop (alerts hook). */
+  onCrashLoop?(app: string, service: string, message: string): Promise<void> | void;
+  log?: (m: string) => void;
+}
+
+export interface MonitorSettings {
+  intervalMs: number;
+  probeTimeoutMs: number;
+  concurrency: number;
+  policy: MonitorOptions;
+}
+
+type Row = Awaited<ReturnType<typeof monitoredReplicas>>[number];
+
+export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings> = {}) {
+  const settings: MonitorSettings = { intervalMs: 10_000, probeTimeoutMs: 2_000, concurrency: 8, policy: DEFAULT_MONITOR, ...s };
+  const health = new Map<string, ReplicaHealth>();
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  async function probeRow(r: Row): Promise<Probe> {
+    const state = await deps.docker.inspect(r.container_id).catch(() => undefined);
+    if (state === undefined) return { ok: true, exited: false }; // Docker unreachable: no verdict
+    if (!state?.running) return { ok: false, exited: true };
+    if (r.type === 'worker') return { ok: true, exited: false };
+    if (r.type === 'web' || r.type === 'static') {
+      const path = r.health_path?.startsWith('/') ? r.health_path : '/';
+      const status = await probe(`http://${r.host}:${r.port}${path}`, settings.probeTimeoutMs).catch(() => 0);
+      return { ok: status > 0 && status < 500, exited: false };
+    }
+    return { ok: await tcpOpen(r.host, r.port, settings.probeTimeoutMs), exited: false };
+  }
+
+  async function handle(r: Row) {
+    const key = `${r.release_id}:${r.service}:${r.index}`;
+    const before = health.get(key) ?? freshHealth();
+    const { health: h, actions } = decide(before, await probeRow(r), Date.now(), settings.policy);
+    health.set(key, h);
+    for (const a of actions) {
+      if (a === 'mark-down') await deps.proxy.mark(r.container_id, true, 3_600_000).catch(() => {});
+      if (a === 'mark-up') await deps.proxy.mark(r.container_id, false).catch(() => {});
+      if (a === 'crash-loop') {
+        await setReplicaState(deps.db, r.id, 'crashed');
+        const msg = `${r.service}#${r.index} of ${r.app} is crash-looping (${h.restarts.length} restarts in ${Math.round(settings.policy.crashLoopWindowMs / 60000)} min); Kyozo stopped restarting it`;
+        await recordEvent(deps.db, { type: 'service.crashed', level: 'error', app: r.app, service: r.service, message: msg });
+        await deps.onCrashLoop?.(r.app, r.service, msg);
+      }
+      if (a === 'replace') {
+        const ok = await replaceReplica(deps, r).then(() => true, async (e: Error) => {
+          await recordEvent(deps.db, { type: 'replica.replace-failed', level: 'warning', app: r.app, service: r.service, message: `could not replace ${r.service}#${r.index}: ${e.message.split('\n')[0]}` });
+          return false;
+        });
+        health.set(key, afterReplace(h, Date.now(), ok, settings.policy));
+      }
+    }
+  }
+
+  async function tick() {
+    const rows = [...(await monitoredReplicas(deps.db))].filter((r) => r.state !== 'crashed');
+    const live = new Set(rows.map((r) => `${r.release_id}:${r.service}:${r.index}`));
+    for (const k of health.keys()) if (!live.has(k)) health.delete(k);
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length && !stopped) await handle(rows[next++]).catch((e: Error) => deps.log?.(`monitor: ${e.message}`));
+    };
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, rows.length) }, worker));
+  }
+
+  const loop = () => {
+    if (stopped) return;
+    running = tick().catch((e: Error) => deps.log?.(`monitor: ${e.message}`)).finally(() => {
+      running = null;
+      if (!stopped) timer = setTimeout(loop, settings.intervalMs);
+    });
+  };
+  timer = setTimeout(loop, settings.intervalMs);
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port, timeout: timeoutMs }, () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => { s.destroy(); resolve(false); });
+  });
+}
