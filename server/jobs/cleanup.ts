@@ -79,6 +79,7 @@ export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): 
     const running = await docker.list({ 'kyozo.app': '' });
     for (const c of running) kept.add(c.image);
     for (const image of new Set(svcs.filter((s) => !keep.has(s.releaseId) && !kept.has(s.image)).map((s) => s.image))) {
+      if (!(await docker.imageExists(image))) continue; // removed by an earlier run
       if (await docker.removeImage(image)) r.images.push(image);
       else r.imagesInUse.push(image);
     }
