@@ -12,6 +12,7 @@ import { insertAppLogs } from '../../server/db/appLogs.ts';
 import { recordEvent } from '../../server/db/events.ts';
 import { createRelease, saveReleaseServices, setReleaseStatus } from '../../server/db/releases.ts';
 import { addReplica } from '../../server/db/replicas.ts';
+import type { ReleaseStatus } from '../../server/db/schema.ts';
 import { createUser } from '../../server/db/users.ts';
 import { runCleanup } from '../../server/jobs/cleanup.ts';
 import { createDockerPort } from '../../server/runtime/docker.ts';
@@ -41,7 +42,7 @@ describe('runCleanup (real Docker)', () => {
     t = await createTestDb();
     const u = await createUser(t.db, 'o@example.com');
     const a = (await createApp(t.db, app, u.id))!;
-    const status = (v: number) => (v === 8 ? 'building' : v === 7 ? 'live' : v === 4 ? 'failed' : 'superseded') as const;
+    const status = (v: number): ReleaseStatus => (v === 8 ? 'building' : v === 7 ? 'live' : v === 4 ? 'failed' : 'superseded');
     for (let v = 1; v <= 8; v++) {
       const r = await createRelease(t.db, { appId: a.id, kind: 'push', commit: 'a'.repeat(40), config: {} });
       await saveReleaseServices(t.db, r.id, [{ name: 'web', type: 'web', image: tag(v), memoryMb: 32, cpus: '0.2' }]);
