@@ -11,7 +11,11 @@ export interface FailedJob {
   lastError: string | null; createdAt: string; updatedAt: string;
 }
 
-const missingSchema = (e: unknown) => /graphile_worker.*does not exist|schema "graphile_worker"/.test(String((e as Error)?.message ?? e));
+/** graphile-worker has not created its schema yet (undefined table / schema), possibly wrapped by drizzle. */
+const missingSchema = (e: unknown): boolean => {
+  const err = e as { code?: string; cause?: unknown } | undefined;
+  return !!err && (err.code === '42P01' || err.code === '3F000' || missingSchema(err.cause));
+};
 
 export async function listFailedJobs(db: Database['db'], limit = 100): Promise<FailedJob[]> {
   try {
