@@ -20,6 +20,7 @@ export function ReleaseStatus(props: { release: ReleaseView }) {
       <Badge status={r.status} tone={tone(r.status)} />
       <span class="muted small">{duration(r.startedAt ?? r.createdAt, r.finishedAt)}</span>
       {r.error && <span class="bad-text small">{r.error}</span>}
+      {['queued', 'building', 'deploying'].includes(r.status) && <span class="muted small" id="live-note">streaming live…</span>}
     </span>
   );
 }
@@ -71,7 +72,6 @@ export function ReleasePage(props: ReleasePageProps) {
         <section class="log" id="log" data-live={props.live ? 'true' : 'false'} sse-swap={props.live ? 'line' : undefined} hx-swap="beforeend">
           <LogLines lines={props.lines} />
         </section>
-        {props.live && <p class="muted small" id="live-note">Streaming live…</p>}
       </div>
     </Layout>
   );
