@@ -11,6 +11,9 @@ import type { HttpEnv } from './env.ts';
 import { hookRouter } from './hook.ts';
 import { BadRequest } from './json.ts';
 import { consoleRouter } from '../console/index.tsx';
+import { appLogsRouter } from './appLogs.ts';
+import { eventsRouter } from './events.ts';
+import { jobsRouter } from './jobs.ts';
 
 export interface HttpDeps extends OpsDeps {
   hookSecret: string;
@@ -30,6 +33,10 @@ export function createApp(deps: HttpDeps) {
   api.use('*', requireToken(deps.database.db));
   api.route('/apps', appsRouter(deps));
   api.route('/apps', formationRouter(deps));
+  // Operations: audit log, app container logs, dead-letter queue (admin).
+  api.route('/events', eventsRouter(deps));
+  api.route('/apps/:name/logs', appLogsRouter(deps));
+  api.route('/jobs', jobsRouter(deps));
   api.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   app.route('/', consoleRouter(deps)); // web console: pages, htmx fragments, SSE, /assets
