@@ -53,6 +53,8 @@ export interface Config {
   healthIntervalMs: number;
   /** First delay between replacements of a failing replica (doubles each time, up to 5 min). */
   restartBackoffMs: number;
+  /** How often app container logs are collected. */
+  appLogPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -103,5 +105,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     publicProxyPort: int(env, 'KYOZO_PUBLIC_PROXY_PORT', proxyPort),
     healthIntervalMs: int(env, 'KYOZO_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
     restartBackoffMs: int(env, 'KYOZO_RESTART_BACKOFF_MS', 1_000, 10, 600_000),
+    appLogPollMs: int(env, 'KYOZO_APP_LOG_POLL_MS', 2_000, 100, 600_000),
   };
 }

@@ -18,6 +18,9 @@ import { ensureProxyDaemon } from './proxy/supervisor.ts';
 import { createDockerPort } from './runtime/docker.ts';
 import { reconcile } from './runtime/reconcile.ts';
 import { RouteSync } from './runtime/routeSync.ts';
+import { withCircuitBreaker } from './runtime/breaker.ts';
+import { startAppLogCollector } from './logs/appLogs.ts';
+import { cleanupOptionsFromEnv } from './jobs/cleanup.ts';
 import { instanceId } from './instance.ts';
 import { startHealthMonitor } from './monitor/monitor.ts';
 import { DEFAULT_MONITOR } from './monitor/policy.ts';
@@ -45,7 +48,13 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
   const { printToken } = await bootstrapAdmin(db, config.adminToken);
   if (printToken) log(`\n  Admin API token (shown once, store it now): ${printToken}\n`);
 
-  const docker = createDockerPort(new Dockerode());
+  let jobsRef: { resumeWaitingDeploys(): Promise<void> } | null = null;
+  const docker = withCircuitBreaker(createDockerPort(new Dockerode()), {
+    onStateChange: (s) => {
+      log(`docker: circuit ${s}`);
+      if (s === 'closed') jobsRef?.resumeWaitingDeploys().catch(() => {});
+    },
+  });
   const proxy = await ensureProxyDaemon({ port: config.proxyPort, host: config.host, domain: config.domain, runDir: join(config.dataDir, 'run') }, log);
   const routes = new RouteSync(db, proxy);
   const bus = new LogBus();
@@ -55,7 +64,10 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
   await routes.syncAll();
 
   const jobDeps = { db, docker, config, bus, routes, reposDir, buildsDir, instance };
-  const jobs = await startJobs(databaseUrl, jobDeps);
+  const cleanupOpts = cleanupOptionsFromEnv(env);
+  const jobs = await startJobs(databaseUrl, jobDeps, { cleanup: cleanupOpts });
+  jobsRef = jobs;
+  const appLogs = startAppLogCollector({ db, docker, keepPerApp: cleanupOpts.appLogLines, pollMs: config.appLogPollMs, log });
   const monitor = config.healthIntervalMs > 0
     ? startHealthMonitor({ db, docker, config, routes, proxy, instance, log }, { intervalMs: config.healthIntervalMs, policy: { ...DEFAULT_MONITOR, backoffBaseMs: config.restartBackoffMs } })
     : null;
@@ -92,6 +104,7 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
       server.close();
       server.closeAllConnections();
       await monitor?.stop();
+      await appLogs.stop().catch(() => {});
       await jobs.stop().catch(() => {});
       await database.close().catch(() => {});
       await embedded?.stop().catch(() => {});

@@ -2,19 +2,24 @@
 // fails its release and the job ends; only infrastructure errors are retried.
 import { run, type Logger, type Runner, type TaskList } from 'graphile-worker';
 import { Logger as GwLogger } from 'graphile-worker';
+import { sql } from 'drizzle-orm';
+import { CLEANUP_CRONTAB, cleanupTask, type CleanupOptions } from './cleanup.ts';
 import { deployRelease, type DeployPayload } from './deploy.ts';
 import type { JobDeps } from './deps.ts';
 
 export interface Jobs {
   enqueueDeploy(app: string, releaseId: number, opts?: { restart?: string[] | 'all' }): Promise<void>;
+  /** Runs deploys that are waiting out a Docker outage now instead of at their next backoff time. */
+  resumeWaitingDeploys(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function taskList(deps: JobDeps): TaskList {
+export function taskList(deps: JobDeps, cleanup: CleanupOptions = {}): TaskList {
   return {
     deploy: async (payload) => {
       await deployRelease(deps, payload as DeployPayload);
     },
+    cleanup: cleanupTask({ db: deps.db, docker: deps.docker, instance: deps.instance, buildsDir: deps.buildsDir }, cleanup),
   };
 }
 
@@ -22,18 +27,25 @@ const quietLogger: Logger = new GwLogger(() => (level, message) => {
   if (level === 'error' || level === 'warning') console.error(`[jobs] ${message}`);
 });
 
-export async function startJobs(connectionString: string, deps: JobDeps, opts: { concurrency?: number } = {}): Promise<Jobs> {
+export async function startJobs(connectionString: string, deps: JobDeps, opts: { concurrency?: number; cleanup?: CleanupOptions } = {}): Promise<Jobs> {
   const runner: Runner = await run({
     connectionString,
     concurrency: opts.concurrency ?? 4,
     noHandleSignals: true,
     pollInterval: 1000,
-    taskList: taskList(deps),
+    taskList: taskList(deps, opts.cleanup),
+    crontab: CLEANUP_CRONTAB,
     logger: quietLogger,
   });
   return {
     async enqueueDeploy(app, releaseId, opts = {}) {
       await runner.addJob('deploy', { releaseId, ...opts }, { queueName: `app:${app}`, maxAttempts: 25 });
+    },
+    async resumeWaitingDeploys() {
+      await deps.db.execute(sql`select graphile_worker.reschedule_jobs(
+        array(select j.id from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+              where t.identifier = 'deploy' and j.attempts > 0 and j.attempts < j.max_attempts and j.run_at > now() and j.locked_at is null),
+        run_at := now())`);
     },
     stop: () => runner.stop(),
   };
