@@ -2,11 +2,11 @@
 export interface Series { name: string; points: [number, number | null][] }
 
 const W = 560;
-const H = 170;
-const L = 52;
+const H = 200;
+const L = 70;
 const R = 10;
 const T = 10;
-const B = 22;
+const B = 26;
 export const PALETTE = ['#3b5bdb', '#e8590c', '#2b8a3e', '#ae3ec9', '#c92a2a', '#0b7285', '#5f3dc4', '#a61e4d'];
 
 export function niceMax(v: number): number {
@@ -46,7 +46,7 @@ export function Chart(props: { title: string; series: Series[]; since: number; u
         {[0, 0.25, 0.5, 0.75, 1].map((f) => (
           <g>
             <line class="grid" x1={L} x2={W - R} y1={y(max * f)} y2={y(max * f)} />
-            <text class="axis" x={L - 6} y={y(max * f) + 3} text-anchor="end">{props.format(max * f)}</text>
+            {!empty && <text class="axis" x={L - 6} y={y(max * f) + 5} text-anchor="end">{props.format(max * f)}</text>}
           </g>
         ))}
         {[0, 0.5, 1].map((f) => (

@@ -38,9 +38,9 @@ export function RecentReleases(props: { data: Overview }) {
   return (
     <ul class="list">
       {props.data.recent.map((r) => (
-        <li class="row">
+        <li>
           <a href={`/apps/${r.app}/releases/${r.version}`}><strong>{r.app}</strong> v{r.version}</a>
-          <Badge status={r.status} tone={tone(r.status)} />
+          {' '}<Badge status={r.status} tone={tone(r.status)} />
           <span class="muted small">{describeRelease(r)} · {ago(r.createdAt)}</span>
         </li>
       ))}

@@ -14,6 +14,19 @@ type AppSeries = Awaited<ReturnType<typeof appSeries>>;
 type SystemSeries = Awaited<ReturnType<typeof systemSeries>>;
 type Point = Record<string, unknown> & { at: string };
 
+/** At most `max` points (the chart is ~560 units wide): averages of consecutive buckets, nulls kept as gaps. */
+export function downsample(points: [number, number | null][], max = 400): [number, number | null][] {
+  if (points.length <= max) return points;
+  const size = Math.ceil(points.length / max);
+  const out: [number, number | null][] = [];
+  for (let i = 0; i < points.length; i += size) {
+    const chunk = points.slice(i, i + size);
+    const vals = chunk.map(([, v]) => v).filter((v): v is number => v !== null);
+    out.push([chunk[0][0], vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null]);
+  }
+  return out;
+}
+
 /** Sums a field over replicas per service and timestamp. */
 function perService(rows: { service: string; points: unknown[] }[], field: string): Series[] {
   const by = new Map<string, Map<number, number | null>>();
@@ -27,7 +40,7 @@ function perService(rows: { service: string; points: unknown[] }[], field: strin
       m.set(t, v === null || v === undefined ? prev ?? null : (prev ?? 0) + v);
     }
   }
-  return [...by].map(([name, m]) => ({ name, points: [...m].sort((a, b) => a[0] - b[0]) }));
+  return [...by].map(([name, m]) => ({ name, points: downsample([...m].sort((a, b) => a[0] - b[0])) }));
 }
 
 export function appCharts(s: AppSeries): ChartSet[] {
@@ -41,7 +54,7 @@ export function appCharts(s: AppSeries): ChartSet[] {
 }
 
 export function systemCharts(s: SystemSeries): ChartSet[] {
-  const line = (name: string, f: (p: SystemSeries['points'][number]) => number | null): Series => ({ name, points: s.points.map((p) => [Date.parse(p.at), f(p)]) });
+  const line = (name: string, f: (p: SystemSeries['points'][number]) => number | null): Series => ({ name, points: downsample(s.points.map((p) => [Date.parse(p.at), f(p)])) });
   const ratio = (a: number | null, b: number | null) => (a !== null && b ? (a / b) * 100 : null);
   return [
     { id: 'cpu', title: 'Host CPU', unit: 'pct', series: [line('cpu', (p) => p.cpuPct)] },
