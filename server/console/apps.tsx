@@ -13,7 +13,7 @@ import { AppHeader, AppPage } from '../../views/AppPage.tsx';
 import { ConfigEditor, ConfigRow } from '../../views/ConfigEditor.tsx';
 import { ReleasesTable } from '../../views/ReleasesTable.tsx';
 import { ServiceCards } from '../../views/ServiceCard.tsx';
-import { controlsAvailable } from './controls.ts';
+import { controlsAvailable } from './services.tsx';
 import { clientIp, formString, isHtmx, NotFound, viewer, type ConsoleDeps, type ConsoleEnv, type Ctx } from './env.ts';
 import { html, liveFragments } from './live.ts';
 import { requireSession } from './middleware.ts';

@@ -6,11 +6,13 @@ import { appJson } from '../ops/appView.ts';
 import { OpError } from '../ops/deps.ts';
 import { scale, start, stop } from '../ops/formation.ts';
 import { restart } from '../ops/releases.ts';
-import { ServiceCards } from '../../views/ServiceCard.tsx';
-import { controlsAvailable } from './controls.ts';
+import { ServiceCards, type Controls } from '../../views/ServiceCard.tsx';
 import { clientIp, formString, isHtmx, NotFound, type ConsoleDeps, type ConsoleEnv, type Ctx } from './env.ts';
 import { requireSession } from './middleware.ts';
 import { latestServiceStats } from './queries.ts';
+
+/** Every service control is wired to an op (formation.ts scale/start/stop, releases.ts restart). */
+export const controlsAvailable: Controls = { scale: true, lifecycle: true };
 
 const VERBS = ['scale', 'start', 'stop', 'restart'] as const;
 type Verb = typeof VERBS[number];
