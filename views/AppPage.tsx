@@ -42,8 +42,10 @@ export function AppPage(props: AppPageProps) {
     <Layout title={a.name} viewer={props.viewer} active="apps">
       <div hx-ext="sse" sse-connect={`/events/stream/apps/${a.name}`}>
         <div class="row spread">
-          <h1>{a.name}</h1>
-          <div sse-swap="status"><AppHeader app={a} /></div>
+          <div class="row">
+            <h1>{a.name}</h1>
+            <div sse-swap="status"><AppHeader app={a} /></div>
+          </div>
           <nav class="row">
             <a class="button primary" href={`/apps/${a.name}/deploy`}>Deploy a folder</a>
             <a class="button" href={`/metrics?app=${a.name}`}>Metrics</a>

@@ -15,7 +15,8 @@ export function DeployPage(props: { viewer: Viewer; app: string; maxMb: number; 
           <Csrf token={props.viewer.csrf} />
           <label class="dropzone" data-testid="dropzone">
             <strong>Drop a folder here</strong> or click to pick one
-            <br /><input type="file" name="files" webkitdirectory multiple data-testid="folder-input" />
+            <br /><span class="muted small">The analysis appears below (without JavaScript: press Analyze).</span>
+            <input type="file" name="files" webkitdirectory multiple data-testid="folder-input" />
           </label>
           <label class="row small">Or an archive (.zip, .tar.gz):
             <input type="file" name="archive" accept=".zip,.tar.gz,.tgz" data-testid="archive-input" />
