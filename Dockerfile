@@ -2,14 +2,16 @@
 #   docker run -d --name kyozo --network host -v /var/run/docker.sock:/var/run/docker.sock \
 #     -v kyozo-data:/var/lib/kyozo kyozo
 # The base image is a build arg; on a machine that cannot pull, build from the local stand-in:
-#   bash scripts/build-stand-ins.sh && docker build --network host --build-arg BASE_IMAGE=kyozo/node-git-standin:20 -t kyozo .
+#   bash scripts/build-kyozo-image.sh   (stand-in base + the host's CA bundle)
 ARG BASE_IMAGE=node:20-bookworm-slim
 FROM ${BASE_IMAGE}
 # git is required (bare repositories, hooks, git archive). The stand-in already carries it.
 RUN command -v git >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*)
 WORKDIR /opt/kyozo
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# .build-ca.crt is optional (scripts/build-kyozo-image.sh adds the host's CA bundle for TLS-intercepting proxies).
+COPY package.json package-lock.json .build-ca.cr[t] ./
+RUN if [ -f .build-ca.crt ]; then export NPM_CONFIG_CAFILE=/opt/kyozo/.build-ca.crt; fi; \
+    npm ci --omit=dev --no-audit --no-fund && rm -f .build-ca.crt
 COPY bin ./bin
 COPY server ./server
 COPY views ./views

@@ -22,6 +22,7 @@ import { withCircuitBreaker } from './runtime/breaker.ts';
 import { startAppLogCollector } from './logs/appLogs.ts';
 import { cleanupOptionsFromEnv } from './jobs/cleanup.ts';
 import { instanceId } from './instance.ts';
+import { bootstrapAdminPassword } from './auth/accounts.ts';
 import { startHealthMonitor } from './monitor/monitor.ts';
 import { DEFAULT_MONITOR } from './monitor/policy.ts';
 
@@ -46,6 +47,7 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
   const { db } = database;
 
   const { printToken } = await bootstrapAdmin(db, config.adminToken);
+  await bootstrapAdminPassword(db, env.KYOZO_ADMIN_PASSWORD || null);
   if (printToken) log(`\n  Admin API token (shown once, store it now): ${printToken}\n`);
 
   let jobsRef: { resumeWaitingDeploys(): Promise<void> } | null = null;
