@@ -16,8 +16,10 @@ const PORT_PATTERNS: RegExp[] = [
 /** The first plausible port literal in a source text, or null. */
 export function portInSource(src: string): number | null {
   for (const re of PORT_PATTERNS) {
-    const m = re.exec(src);
-    if (m) {
+    for (const m of src.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'))) {
+      // "127" in listen(PORT, '127.0.0.1') is the start of an address, not a port.
+      const end = (m.index ?? 0) + m[0].lastIndexOf(m[1]) + m[1].length;
+      if (/^\.\d/.test(src.slice(end, end + 2))) continue;
       const n = Number(m[1]);
       if (n >= 80 && n <= 65535) return n;
     }

@@ -133,3 +133,13 @@ describe('real-world shapes', () => {
     expect(t.recommendations.map((r) => r.code)).not.toContain('unpinned-base-image');
   });
 });
+
+import { portInSource } from '../../server/analysis/source.ts';
+
+describe('port literals in source', () => {
+  it('does not take the start of an address for a port', () => {
+    expect(portInSource(`server.listen(Number(process.env.PORT), '127.0.0.1')`)).toBeNull();
+    expect(portInSource(`app.listen(process.env.PORT || 3000, '0.0.0.0')`)).toBe(3000);
+    expect(portInSource(`const port = process.env.PORT ?? 8080; srv.listen(port, '127.0.0.1')`)).toBe(8080);
+  });
+});
