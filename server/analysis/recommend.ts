@@ -22,7 +22,7 @@ export function generalRecs(ctx: Ctx, services: Service[], snap: Snapshot): void
       if (missing) ctx.rec('medium', 'no-lockfile', s.path, `${s.name} has no ${missing}: every build resolves dependency versions again, so two releases of the same commit can differ. Commit the lockfile.`);
     }
     if (s.type === 'web' && s.port === null) ctx.rec('medium', 'port-unknown', s.path, `${s.name}: no listening port found. Kyozo sets PORT; make the app listen on process PORT (or EXPOSE it in the Dockerfile).`);
-    if (s.type === 'web' && s.healthPath === null) ctx.rec('low', 'no-health-endpoint', s.path, `${s.name} has no health endpoint (looked for /health, /healthz, /up, /ping...). Kyozo falls back to a TCP check; add a route that checks the app's dependencies.`);
+    if (s.type === 'web' && s.healthPath === null) ctx.rec('low', 'no-health-endpoint', s.path, `${s.name} has no health endpoint (looked for /health, /healthz, /up, /ping...). Kyozo checks GET / instead (any status below 500 passes); add a route that checks the app's dependencies and set it as healthPath in kyozo.json if it is not found.`);
     if (s.confidence < 0.5) ctx.rec('low', 'low-confidence', s.path, `${s.name} is a guess (confidence ${s.confidence}): ${s.evidence.join('; ')}. Add a Dockerfile or Procfile to make it explicit.`);
   }
   if (snap.truncated || ctx.tree.count > 50_000) ctx.rec('low', 'huge-repo', null, `The repository has ${ctx.tree.count}${snap.truncated ? '+' : ''} files outside dependency folders${snap.truncated ? ' (the listing was cut short)' : ''}; builds send the whole context to Docker. Add a .dockerignore and keep generated files out of git.`);
