@@ -3,6 +3,8 @@
 // 3 releases per app, 20k events, open alerts. Target: every page ≤ 50 ms.
 //   npx tsx scripts/bench-console.ts [--apps=100] [--runs=30]
 // Uses DATABASE_URL (a scratch database is created on it) or an embedded Postgres.
+import { parseMetricsConfig } from '../server/metrics/config.ts';
+import { Registry } from '../server/metrics/prometheus.ts';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +49,7 @@ const sink = { setApp: async () => {}, removeApp: async () => {}, replaceAll: as
 const app = createApp({
   database, docker: createFakeDockerPort(), config: parseConfig({ KYOZO_DATA_DIR: dir }), bus: new LogBus(),
   routes: new RouteSync(database.db, sink), jobs: { enqueueDeploy: async () => {} }, reposDir: join(dir, 'repos'), instance: 'bench', hookSecret: 'x',
+  metricsConfig: parseMetricsConfig({}), registry: new Registry(),
 });
 
 // Sign in once through the real login form.

@@ -22,6 +22,9 @@ import { withCircuitBreaker } from './runtime/breaker.ts';
 import { startAppLogCollector } from './logs/appLogs.ts';
 import { cleanupOptionsFromEnv } from './jobs/cleanup.ts';
 import { instanceId } from './instance.ts';
+import { parseMetricsConfig } from './metrics/config.ts';
+import { Registry } from './metrics/prometheus.ts';
+import { startMonitor } from './metrics/monitor.ts';
 import { bootstrapAdminPassword } from './auth/accounts.ts';
 import { startHealthMonitor } from './monitor/monitor.ts';
 import { DEFAULT_MONITOR } from './monitor/policy.ts';
@@ -66,6 +69,11 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
   await routes.syncAll();
 
   const jobDeps = { db, docker, config, bus, routes, reposDir, buildsDir, instance };
+  const metricsConfig = parseMetricsConfig(env);
+  const registry = new Registry();
+  const metrics = metricsConfig.enabled
+    ? startMonitor({ db, docker, proxy, instance, dataDir: config.dataDir, config: metricsConfig, registry, log })
+    : null;
   const cleanupOpts = cleanupOptionsFromEnv(env);
   const jobs = await startJobs(databaseUrl, jobDeps, { cleanup: cleanupOpts });
   jobsRef = jobs;
@@ -74,7 +82,7 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
     ? startHealthMonitor({ db, docker, config, routes, proxy, instance, log }, { intervalMs: config.healthIntervalMs, policy: { ...DEFAULT_MONITOR, backoffBaseMs: config.restartBackoffMs } })
     : null;
   const hookSecret = generateHookSecret();
-  const api = createApp({ database, docker, config, jobs, bus, routes, reposDir, instance, hookSecret });
+  const api = createApp({ database, docker, config, jobs, bus, routes, reposDir, instance, hookSecret, metricsConfig, registry });
 
   const git = createGitFront({
     reposDir,
@@ -106,6 +114,7 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
       server.close();
       server.closeAllConnections();
       await monitor?.stop();
+      await metrics?.stop().catch(() => {});
       await appLogs.stop().catch(() => {});
       await jobs.stop().catch(() => {});
       await database.close().catch(() => {});

@@ -14,13 +14,21 @@ import { consoleRouter } from '../console/index.tsx';
 import { appLogsRouter } from './appLogs.ts';
 import { eventsRouter } from './events.ts';
 import { jobsRouter } from './jobs.ts';
+import { alertsRouter } from './alerts.ts';
+import { metricsRouter, prometheusHandler, requestMetrics, systemRouter } from './metrics.ts';
+import type { MetricsConfig } from '../metrics/config.ts';
+import type { Registry } from '../metrics/prometheus.ts';
 
 export interface HttpDeps extends OpsDeps {
   hookSecret: string;
+  metricsConfig: MetricsConfig;
+  registry: Registry;
 }
 
 export function createApp(deps: HttpDeps) {
   const app = new Hono<HttpEnv>();
+  const mdeps = { db: deps.database.db, metricsConfig: deps.metricsConfig, registry: deps.registry };
+  app.use('*', requestMetrics(deps.registry));
 
   app.get('/healthz', async (c) => {
     const [db, docker] = await Promise.all([pingDb(deps.database), deps.docker.ping().catch(() => false)]);
@@ -33,6 +41,9 @@ export function createApp(deps: HttpDeps) {
   api.use('*', requireToken(deps.database.db));
   api.route('/apps', appsRouter(deps));
   api.route('/apps', formationRouter(deps));
+  api.route('/', metricsRouter(mdeps));
+  api.route('/', systemRouter(mdeps));
+  api.route('/', alertsRouter({ db: deps.database.db }));
   // Operations: audit log, app container logs, dead-letter queue (admin).
   api.route('/events', eventsRouter(deps));
   api.route('/apps/:name/logs', appLogsRouter(deps));
@@ -40,6 +51,8 @@ export function createApp(deps: HttpDeps) {
   api.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   app.route('/', consoleRouter(deps)); // web console: pages, htmx fragments, SSE, /assets
+  // After the console: browsers asking for /metrics get the metrics page, scrapers get Prometheus text.
+  app.get('/metrics', prometheusHandler(mdeps));
 
   app.onError((err, c) => {
     if (err instanceof BadRequest) return c.json({ error: err.message }, 400);

@@ -1,5 +1,7 @@
 // Route-test harness for the console: real Postgres (fresh db), fake Docker and jobs, the full hono app
 // (createApp mounts the console), and a tiny cookie-carrying client around app.request().
+import { parseMetricsConfig } from '../../server/metrics/config.ts';
+import { Registry } from '../../server/metrics/prometheus.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,7 @@ export async function consoleHarness() {
     database: t, docker: createFakeDockerPort(), config, bus: new LogBus(), routes: new RouteSync(t.db, sink),
     jobs: { enqueueDeploy: async (app: string, releaseId: number) => { enqueued.push({ app, releaseId }); } },
     reposDir: join(dataDir, 'repos'), instance: 'test', hookSecret: 'secret',
+    metricsConfig: parseMetricsConfig({}), registry: new Registry(),
   };
   await bootstrapAdmin(t.db, ADMIN_TOKEN);
   const app = createApp(deps);
