@@ -14,6 +14,7 @@ import { consoleRouter } from '../console/index.tsx';
 import { appLogsRouter } from './appLogs.ts';
 import { eventsRouter } from './events.ts';
 import { jobsRouter } from './jobs.ts';
+import { tokensRouter, usersRouter } from './users.ts';
 import { alertsRouter } from './alerts.ts';
 import { metricsRouter, prometheusHandler, requestMetrics, systemRouter } from './metrics.ts';
 import type { MetricsConfig } from '../metrics/config.ts';
@@ -48,6 +49,8 @@ export function createApp(deps: HttpDeps) {
   api.route('/events', eventsRouter(deps));
   api.route('/apps/:name/logs', appLogsRouter(deps));
   api.route('/jobs', jobsRouter(deps));
+  api.route('/tokens', tokensRouter(deps));
+  api.route('/users', usersRouter(deps));
   api.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   app.route('/', consoleRouter(deps)); // web console: pages, htmx fragments, SSE, /assets

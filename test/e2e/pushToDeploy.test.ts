@@ -156,6 +156,36 @@ describe('git push to deploy', () => {
     expect((await api(k, 'GET', '/api/apps/dock/releases')).json[0].version).toBe(3);
   });
 
+  it('keeps tenants apart: another user sees, changes and pushes none of your apps', async () => {
+    const bob = await api(k, 'POST', '/api/users', { email: 'bob@example.com' });
+    expect(bob.status).toBe(201);
+    const tb = bob.json.token as string;
+    expect((await api(k, 'POST', '/api/users', { email: 'eve@example.com' }, tb)).status).toBe(403);
+    expect((await api(k, 'GET', '/api/apps', undefined, tb)).json).toEqual([]);
+    expect((await api(k, 'GET', '/api/apps/dock', undefined, tb)).status).toBe(404);
+    expect((await api(k, 'PATCH', '/api/apps/dock/config', { X: '1' }, tb)).status).toBe(404);
+    expect((await api(k, 'GET', '/api/apps/dock/releases/1/log', undefined, tb)).status).toBe(404);
+    expect((await api(k, 'DELETE', '/api/apps/dock', undefined, tb)).status).toBe(404);
+    const wc = new WorkingCopy();
+    await wc.write(dockerfileApp('bob'));
+    await wc.commit('bob');
+    const push = await wc.push(pushUrl(k.port, tb, 'dock'));
+    expect(push.code).not.toBe(0);
+    expect(push.out).toMatch(/not found|404/);
+    expect((await api(k, 'POST', '/api/apps', { name: 'bobs' }, tb)).status).toBe(201);
+    expect((await api(k, 'GET', '/api/apps', undefined, tb)).json.map((a: { name: string }) => a.name)).toEqual(['bobs']);
+    const events = await api(k, 'GET', '/api/events?app=dock', undefined, tb);
+    expect(events.json.events ?? []).toEqual([]);
+  });
+
+  it('fails a push with nothing deployable, saying what it looked for', async () => {
+    const wc = new WorkingCopy();
+    await wc.write({ 'README.md': '# just notes\n', 'notes/todo.txt': 'nothing to run here\n' });
+    await wc.commit('notes');
+    const push = await wc.push(pushUrl(k.port, k.token, 'bobs'));
+    expect(push.out).toMatch(/remote: ! Release v1 failed: nothing deployable found\..*(Dockerfile|package\.json)/);
+  });
+
   it('deletes an app with its containers, route and repository', async () => {
     expect(containersOf('hello', k.instance()).length).toBeGreaterThan(0);
     expect((await api(k, 'DELETE', '/api/apps/hello')).status).toBe(204);
