@@ -1,11 +1,10 @@
 // The active health monitor: every interval, probe every replica of every live release from outside
 // (in parallel, bounded, with timeouts), take failing ones out of the proxy at once and replace them.
-import net from 'node:net';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { recordEvent } from '../db/events.ts';
 import { monitoredReplicas, setReplicaState } from '../db/replicas.ts';
-import { probe } from '../runtime/health.ts';
+import { probe, tcpOpen } from '../runtime/health.ts';
 import type { DockerPort } from '../runtime/port.ts';
 import type { RouteSync } from '../runtime/routeSync.ts';
 import { afterReplace, decide, DEFAULT_MONITOR, freshHealth, type MonitorOptions, type Probe, type ReplicaHealth } from './policy.ts';
@@ -103,12 +102,4 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
       await running;
     },
   };
-}
-
-function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port, timeout: timeoutMs }, () => { s.destroy(); resolve(true); });
-    s.on('error', () => resolve(false));
-    s.on('timeout', () => { s.destroy(); resolve(false); });
-  });
 }

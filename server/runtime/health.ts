@@ -1,6 +1,7 @@
 // Health gate: HTTP GET from outside the container until it answers < 500, the deadline passes, or the
 // container stops (fail fast, with its exit code).
 import http from 'node:http';
+import net from 'node:net';
 
 export interface ContainerCheck {
   running: boolean;
@@ -30,6 +31,15 @@ export function probe(url: string, timeoutMs: number): Promise<number> {
     });
     req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs}ms`)));
     req.on('error', reject);
+  });
+}
+
+/** One TCP connect: true when the port accepts a connection within the timeout. */
+export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port, timeout: timeoutMs }, () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => { s.destroy(); resolve(false); });
   });
 }
 

@@ -1,12 +1,11 @@
 // Starting, checking and stopping replicas of a release (effects through the Docker port).
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import type { Config } from '../config.ts';
 import { hostModeCommand, hostModeEnv, volumeName } from '../release/backing.ts';
 import { isBackingType, type ServiceSpec } from '../release/spec.ts';
 import type { DockerPort } from './port.ts';
 import { containerSpec } from './spec.ts';
-import { waitHealthy } from './health.ts';
+import { tcpOpen, waitHealthy } from './health.ts';
 import { allocatePort } from './ports.ts';
 
 export const BRIDGE_PORT = 5000;
@@ -102,12 +101,7 @@ export async function checkReplica(deps: RolloutDeps, spec: ServiceSpec, r: Star
 async function waitTcp(host: string, port: number, deadlineMs: number, check: () => Promise<{ running: boolean }>): Promise<boolean> {
   const end = Date.now() + deadlineMs;
   while (Date.now() < end) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host, port, timeout: 1000 }, () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-      s.on('timeout', () => { s.destroy(); resolve(false); });
-    });
-    if (ok) return true;
+    if (await tcpOpen(host, port, 1000)) return true;
     if (!(await check()).running) return false;
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -6,6 +6,7 @@ import { createTestDb, type TestDb } from '../support/db.ts';
 import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
 import { loadLoop, viaProxy } from '../support/net.ts';
 import { pushUrl, WorkingCopy } from '../support/gitRepo.ts';
+import { until } from '../support/wait.ts';
 
 const BACKING_IMAGE = 'redis:kyozo-test-standin';
 
@@ -170,12 +171,6 @@ describe('one push, many services', () => {
 });
 
 async function waitLive(k: KyozoProcess, version: number) {
-  const end = Date.now() + 90_000;
-  while (Date.now() < end) {
-    const rel = (await api(k, 'GET', `/api/apps/shop/releases/${version}`)).json;
-    if (rel?.status === 'live') return;
-    if (rel?.status === 'failed') throw new Error(`release v${version} failed: ${rel.error}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`release v${version} did not go live`);
+  const rel = await until(async () => (await api(k, 'GET', `/api/apps/shop/releases/${version}`)).json, (r) => r?.status === 'live' || r?.status === 'failed', 90_000);
+  if (rel.status === 'failed') throw new Error(`release v${version} failed: ${rel.error}`);
 }

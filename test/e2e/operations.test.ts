@@ -6,6 +6,7 @@ import { createTestDb, type TestDb } from '../support/db.ts';
 import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
 import { loadLoop, viaProxy } from '../support/net.ts';
 import { pushUrl, WorkingCopy } from '../support/gitRepo.ts';
+import { until } from '../support/wait.ts';
 
 const app = (exitAfterMs = 0) => ({
   'Dockerfile': 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
@@ -19,17 +20,6 @@ process.on('SIGTERM', () => process.exit(0));
 
 const appState = async (k: KyozoProcess, name: string) => (await api(k, 'GET', `/api/apps/${name}`)).json;
 const replicasOf = async (k: KyozoProcess, name: string) => (await appState(k, name)).services[0].replicas as { containerId: string; state: string }[];
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let v = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`condition not met in time; last value ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    v = await fn();
-  }
-  return v;
-}
 
 describe('operations', () => {
   let t: TestDb;

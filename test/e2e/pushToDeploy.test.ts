@@ -5,6 +5,7 @@ import { createTestDb, type TestDb } from '../support/db.ts';
 import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
 import { loadLoop, viaProxy } from '../support/net.ts';
 import { pushUrl, run, WorkingCopy } from '../support/gitRepo.ts';
+import { until } from '../support/wait.ts';
 
 const server = (version: string) => `
 const http = require('http');
@@ -122,7 +123,7 @@ describe('git push to deploy', () => {
     const patched = await api(k, 'PATCH', '/api/apps/hello/config', { GREETING: 'sekrit-value-123' });
     expect(patched.status).toBe(200);
     expect(patched.json.release.version).toBe(2);
-    await waitFor(async () => (await api(k, 'GET', '/api/apps/hello')).json.liveRelease?.version === 2);
+    await until(async () => (await api(k, 'GET', '/api/apps/hello')).json.liveRelease?.version, (v) => v === 2);
     await new Promise((r) => setTimeout(r, 1500));
     const stats = await load.stop();
     expect(stats.failures).toEqual([]);
@@ -194,12 +195,3 @@ describe('git push to deploy', () => {
     expect((await api(k, 'GET', '/api/apps/hello')).status).toBe(404);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('condition not met in time');
-}
