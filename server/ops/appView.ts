@@ -23,6 +23,15 @@ export function appStatus(app: App, releases: Release[]): string {
   return 'new';
 }
 
+/** running (all replicas up), crashed (one is crash-looping), degraded (some down), stopped or starting. */
+export function serviceStatus(appState: string, wanted: number, replicas: { state: string }[]): string {
+  if (appState === 'stopped' || wanted === 0) return 'stopped';
+  if (replicas.some((r) => r.state === 'crashed')) return 'crashed';
+  const up = replicas.filter((r) => r.state === 'running').length;
+  if (up >= wanted) return 'running';
+  return up === 0 ? 'starting' : 'degraded';
+}
+
 export async function appJson(db: Db, config: Config, app: App, requestHost?: string) {
   const releases = await listReleases(db, app.id, 50);
   const live = releases.find((r) => r.status === 'live') ?? null;
@@ -37,7 +46,8 @@ export async function appJson(db: Db, config: Config, app: App, requestHost?: st
     liveRelease: live ? releaseJson(live) : null,
     latestRelease: releases[0] ? releaseJson(releases[0]) : null,
     services: services.map((s) => ({
-      name: s.name, type: s.type, image: s.image, port: s.port, healthPath: s.healthPath, primary: s.primary,
+      name: s.name, type: s.type, status: serviceStatus(app.state, s.replicas, replicas.filter((r) => r.service === s.name)),
+      image: s.image, port: s.port, healthPath: s.healthPath, primary: s.primary,
       url: s.routed ? appUrl(config, app.name, s.name) : null,
       memoryMb: s.memoryMb, cpus: Number(s.cpus), replicaCount: s.replicas,
       replicas: replicas.filter((r) => r.service === s.name).map((r) => ({ index: r.index, containerId: r.containerId, host: r.host, port: r.port, state: r.state })),

@@ -46,11 +46,13 @@ describe('operations', () => {
     const r = await api(k, 'POST', '/api/apps/ops/scale', { web: 3 });
     expect(r.status).toBe(202);
     await until(() => replicasOf(k, 'ops'), (rs) => rs.length === 3 && rs.every((x) => x.state === 'running'));
+    expect(runningContainers(k, 'ops')).toBe(3);
     const ports = new Set<string>();
     for (let i = 0; i < 12; i++) ports.add((await viaProxy(k.proxyPort, 'ops.localhost')).body);
     expect(ports.size).toBe(3);
     await api(k, 'POST', '/api/apps/ops/scale', { web: 1 });
     await until(() => replicasOf(k, 'ops'), (rs) => rs.length === 1);
+    await until(async () => runningContainers(k, 'ops'), (n) => n === 1, 20_000);
     await new Promise((res) => setTimeout(res, 1000));
     expect((await load.stop()).failures).toEqual([]);
     expect((await api(k, 'POST', '/api/apps/ops/scale', { nope: 2 })).json.error).toMatch(/nope is not a service/);
@@ -72,6 +74,7 @@ describe('operations', () => {
 
   it('detects a crash loop, marks the replica crashed and stops restarting it', async () => {
     const rs = await until(() => replicasOf(k, 'flaky'), (x) => x[0]?.state === 'crashed', 90_000);
+    expect((await appState(k, 'flaky')).services[0].status).toBe('crashed');
     const id = rs[0].containerId;
     await new Promise((res) => setTimeout(res, 3000));
     expect((await replicasOf(k, 'flaky'))[0].containerId).toBe(id);
@@ -107,4 +110,8 @@ function inspectMemory(id: string): number {
   } catch {
     return -1;
   }
+}
+
+function runningContainers(k: KyozoProcess, app: string): number {
+  return execFileSync('docker', ['ps', '-q', '--filter', `label=kyozo.app=${app}`, '--filter', `label=kyozo.instance=${k.instance()}`]).toString().split('\n').filter(Boolean).length;
 }
