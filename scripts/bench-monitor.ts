@@ -15,6 +15,9 @@ import { apps, releases, releaseServices, replicas, users } from '../server/db/s
 import { parseMetricsConfig } from '../server/metrics/config.ts';
 import { mapBounded } from '../server/metrics/math.ts';
 import { createMonitor } from '../server/metrics/monitor.ts';
+import { startHealthMonitor } from '../server/monitor/monitor.ts';
+import { RouteSync } from '../server/runtime/routeSync.ts';
+import { parseConfig } from '../server/config.ts';
 import { createDockerPort } from '../server/runtime/docker.ts';
 import { allocatePort } from '../server/runtime/ports.ts';
 import { containerSpec } from '../server/runtime/spec.ts';
@@ -99,18 +102,22 @@ async function main() {
 
     const config = { ...parseMetricsConfig({}), intervalMs: INTERVAL };
     const monitor = createMonitor({ db, docker, instance, dataDir: dir, config, proxy: { drainMetrics: async () => [] } });
+    // The replica health monitor runs on the same beat: one container list + one HTTP probe per replica.
+    const routes = new RouteSync(db, { setApp: async () => {}, removeApp: async () => {}, replaceAll: async () => {}, waitIdle: async () => {} });
+    const health = startHealthMonitor({ db, docker, config: parseConfig({ KYOZO_NETWORK: 'host' }), routes, proxy: { mark: async () => {} }, instance }, { intervalMs: 3_600_000 });
     const cycles: number[] = [];
     const m0 = snapshot();
     const end = Date.now() + DURATION_S * 1000;
     while (Date.now() < end) {
       const c0 = performance.now();
-      const obs = await monitor.runOnce();
+      const [obs] = await Promise.all([monitor.runOnce(), health.tick()]);
       cycles.push(performance.now() - c0);
       if (cycles.length === 1) console.log(`cycle 1: ${obs?.replicas.length} replicas sampled, sources ${JSON.stringify(monitor.sampler.lastSources)}`);
       await sleep(Math.max(0, Math.min(INTERVAL - (performance.now() - c0), end - Date.now())));
     }
     const m1 = snapshot();
     await monitor.stop();
+    await health.stop();
     const r = pct(m0, m1);
     const sorted = [...cycles].sort((x, y) => x - y);
     console.log(`measured (collector on, ${DURATION_S} s, ${cycles.length} cycles, interval ${INTERVAL} ms), % of one core:`, JSON.stringify(r));

@@ -9,6 +9,7 @@ import type { DockerPort } from '../runtime/port.ts';
 import type { RouteSync } from '../runtime/routeSync.ts';
 import { afterReplace, decide, DEFAULT_MONITOR, freshHealth, type MonitorOptions, type Probe, type ReplicaHealth } from './policy.ts';
 import { replaceReplica } from './replace.ts';
+import { INSTANCE_LABEL } from '../instance.ts';
 
 export interface MonitorDeps {
   db: Db;
@@ -38,10 +39,9 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
   let running: Promise<void> | null = null;
   let stopped = false;
 
-  async function probeRow(r: Row): Promise<Probe> {
-    const state = await deps.docker.inspect(r.container_id).catch(() => undefined);
-    if (state === undefined) return { ok: true, exited: false }; // Docker unreachable: no verdict
-    if (!state?.running) return { ok: false, exited: true };
+  async function probeRow(r: Row, running: Map<string, boolean> | null): Promise<Probe> {
+    if (running === null) return { ok: true, exited: false }; // Docker unreachable: no verdict
+    if (!running.get(r.container_id)) return { ok: false, exited: true };
     if (r.type === 'worker') return { ok: true, exited: false };
     if (r.type === 'web' || r.type === 'static') {
       const path = r.health_path?.startsWith('/') ? r.health_path : '/';
@@ -51,10 +51,10 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
     return { ok: await tcpOpen(r.host, r.port, settings.probeTimeoutMs), exited: false };
   }
 
-  async function handle(r: Row) {
+  async function handle(r: Row, running: Map<string, boolean> | null) {
     const key = `${r.release_id}:${r.service}:${r.index}`;
     const before = health.get(key) ?? freshHealth();
-    const { health: h, actions } = decide(before, await probeRow(r), Date.now(), settings.policy);
+    const { health: h, actions } = decide(before, await probeRow(r, running), Date.now(), settings.policy);
     health.set(key, h);
     for (const a of actions) {
       if (a === 'mark-down') await deps.proxy.mark(r.container_id, true, 3_600_000).catch(() => {});
@@ -77,11 +77,14 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
 
   async function tick() {
     const rows = [...(await monitoredReplicas(deps.db))].filter((r) => r.state !== 'crashed');
+    // One list call for the state of every container (not one inspect per replica): dockerd stays idle.
+    const running = await deps.docker.list({ 'kyozo.app': '', [INSTANCE_LABEL]: deps.instance })
+      .then((cs) => new Map(cs.map((c) => [c.id, c.state === 'running'])), () => null);
     const live = new Set(rows.map((r) => `${r.release_id}:${r.service}:${r.index}`));
     for (const k of health.keys()) if (!live.has(k)) health.delete(k);
     let next = 0;
     const worker = async () => {
-      while (next < rows.length && !stopped) await handle(rows[next++]).catch((e: Error) => deps.log?.(`monitor: ${e.message}`));
+      while (next < rows.length && !stopped) await handle(rows[next++], running).catch((e: Error) => deps.log?.(`monitor: ${e.message}`));
     };
     await Promise.all(Array.from({ length: Math.min(settings.concurrency, rows.length) }, worker));
   }
