@@ -16,7 +16,7 @@ export interface ReplicaSample {
 }
 
 /** One-shot stats plus the raw cumulative CPU counter, when the Docker port provides it. */
-type OneShot = ContainerStats & { cpuUsageNs?: number };
+type OneShot = ContainerStats;
 
 export interface SamplerOptions {
   concurrency?: number;

@@ -19,6 +19,7 @@ export function toStats(s: Dockerode.ContainerStats): ContainerStats {
     memoryBytes: Math.max(0, (ms.usage ?? 0) - cache),
     memoryLimitBytes: ms.limit ?? 0,
     pids: (s as unknown as { pids_stats?: { current?: number } }).pids_stats?.current ?? 0,
+    ...(typeof cpu?.cpu_usage?.total_usage === 'number' ? { cpuUsageNs: cpu.cpu_usage.total_usage } : {}),
   };
 }
 

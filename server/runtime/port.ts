@@ -58,6 +58,8 @@ export interface ContainerStats {
   memoryBytes: number;
   memoryLimitBytes: number;
   pids: number;
+  /** Cumulative CPU time in ns (lets a caller compute CPU % from two one-shot samples). */
+  cpuUsageNs?: number;
 }
 
 export interface LogLine {

@@ -84,3 +84,17 @@ describe('demuxDockerStream', () => {
     expect(demuxDockerStream(Buffer.alloc(0)).combined).toBe('');
   });
 });
+
+import { toStats } from '../../server/runtime/docker-build.ts';
+
+describe('Docker stats → ContainerStats', () => {
+  it('keeps the cumulative CPU counter of a one-shot sample (no precpu) so CPU % can come from two samples', () => {
+    const s = toStats({
+      cpu_stats: { cpu_usage: { total_usage: 5_000_000 }, system_cpu_usage: 10, online_cpus: 2 },
+      precpu_stats: { cpu_usage: { total_usage: 0 } },
+      memory_stats: { usage: 3000, limit: 8000, stats: { inactive_file: 1000 } },
+      pids_stats: { current: 4 },
+    } as never);
+    expect(s).toEqual({ cpuPercent: null, memoryBytes: 2000, memoryLimitBytes: 8000, pids: 4, cpuUsageNs: 5_000_000 });
+  });
+});
