@@ -6,7 +6,7 @@ import { bytes } from './format.ts';
 export interface ChartSet { id: string; title: string; unit: 'pct' | 'bytes' | 'count' | 'ms'; series: Series[] }
 
 const formats: Record<ChartSet['unit'], (v: number) => string> = {
-  pct: (v) => `${v > 0 && v < 10 ? v.toFixed(1) : Math.round(v)}%`,
+  pct: (v) => `${v > 0 && v < 1 ? v.toFixed(2) : v > 0 && v < 10 ? v.toFixed(1) : Math.round(v)}%`,
   bytes: (v) => bytes(v),
   count: (v) => (v >= 1000 ? `${(v / 1000).toFixed(1)}k` : String(Math.round(v * 10) / 10)),
   ms: (v) => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`),

@@ -47,7 +47,8 @@ describe('console in a real browser', () => {
     execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
     mkdirSync(SHOTS, { recursive: true });
     t = await createTestDb();
-    k = await startKyozoProcess({ databaseUrl: t.url });
+    // Metrics every second, so the metrics page has real series to draw by the end of the journey.
+    k = await startKyozoProcess({ databaseUrl: t.url, env: { KYOZO_METRICS_INTERVAL_MS: '1000' } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', (d) => void d.accept());
@@ -115,6 +116,10 @@ describe('console in a real browser', () => {
     const status = await page.evaluate(() => fetch('/apps', { method: 'POST', body: new URLSearchParams({ name: 'sneaky' }) }).then((r) => r.status));
     expect(status).toBe(403);
 
+    await waitFor(async () => {
+      await page.goto(`${k.url}/metrics?app=hello-web`);
+      return (await page.locator('svg polyline').count()) > 0;
+    }, 'the metrics charts to have data', 30_000);
     for (const [name, path] of [['07-overview', '/'], ['08-metrics', '/metrics?app=hello-web'], ['09-events', '/events'], ['10-tokens', '/tokens']] as const) {
       await page.goto(`${k.url}${path}`);
       await shot(name);
