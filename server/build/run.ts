@@ -4,11 +4,9 @@ import { join, resolve, sep } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Service } from '../analysis/types.ts';
 import type { DockerPort } from '../runtime/port.ts';
-import { planBuild } from './plan.ts';
+import { imageTag } from '../runtime/spec.ts';
+import { GENERATED_DOCKERFILE, planBuild } from './plan.ts';
 
-export const GENERATED_DOCKERFILE = 'Dockerfile.kyozo';
-
-export const imageRepo = (app: string, service: string) => `kyozo/${app}-${service}`;
 
 export interface BuildDeps {
   docker: DockerPort;
@@ -33,7 +31,7 @@ export async function buildService(
     dockerfile = plan.dockerfilePath;
     deps.log(`-----> ${service.name}: building with ${plan.context === '.' ? '' : plan.context + '/'}${dockerfile}`);
   }
-  const image = `${imageRepo(app, service.name)}:v${release}`;
+  const image = imageTag(app, service.name, release);
   const { imageId } = await deps.docker.build({
     contextDir,
     dockerfile,

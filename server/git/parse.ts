@@ -1,9 +1,9 @@
 // Pure parsers for the git side: app names, git URLs, Basic auth headers, post-receive stdin.
 
-/** App names are DNS labels: a-z, 0-9, '-', 1..63 chars, starting with a letter, not ending with '-'. */
-const APP_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+import { isAppName } from '../names.ts';
+/** App names are DNS labels (one rule for the API and git: server/names.ts). */
 export function isValidAppName(name: string): boolean {
-  return APP_NAME.test(name);
+  return isAppName(name);
 }
 
 export const ZERO_SHA = '0'.repeat(40);
