@@ -1,5 +1,6 @@
 // Committed secrets: .env files with values, private keys, cloud/API tokens in config files.
 // Recommendations name the file (and variable names), never the value.
+import { NON_SERVICE_DIRS } from './tree.ts';
 import type { Ctx } from './context.ts';
 
 const TOKENS: [RegExp, string][] = [
@@ -43,11 +44,17 @@ export function scanSecrets(ctx: Ctx, maxScanned = 400): void {
 const SENSITIVE = /config|setting|secret|credential|env|key|auth|deploy|docker|compose/i;
 const LOCKFILES = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'composer.lock', 'Gemfile.lock', 'poetry.lock', 'Cargo.lock']);
 
+/** A secret inside test/example folders is usually a fixture: still reported, but not as an emergency. */
+const inFixture = (path: string) => path.split('/').slice(0, -1).some((d) => NON_SERVICE_DIRS.has(d.toLowerCase()));
+const secretSeverity = (path: string) => (inFixture(path) ? 'low' : 'high');
+const fixtureNote = (path: string) => (inFixture(path) ? ' (it sits in a test/example folder; if it is a fake for tests, ignore this)' : '');
+const CONFIG_HINT = 'set it as a config var instead (kyozo config:set, PATCH /api/apps/:name/config, or the console)';
+
 function scanFile(ctx: Ctx, path: string): void {
   const t = ctx.text(path, 64 * 1024);
   if (!t || t.includes('\u0000')) return;
   const hit = TOKENS.find(([re]) => re.test(t));
-  if (hit) ctx.rec('high', 'secret-committed', path, `${path} contains ${hit[1]}. Remove it from the repository, rotate it, and provide it as config (kyozo config set) instead.`);
+  if (hit) ctx.rec(secretSeverity(path), 'secret-committed', path, `${path} contains ${hit[1]}${fixtureNote(path)}. Remove it from the repository, rotate it, and ${CONFIG_HINT}.`);
 }
 
 function envFile(ctx: Ctx, path: string): void {
@@ -65,6 +72,6 @@ function envFile(ctx: Ctx, path: string): void {
   }
   if (!keys.length) return;
   const list = (k: string[]) => k.slice(0, 6).join(', ') + (k.length > 6 ? `, +${k.length - 6} more` : '');
-  if (secretKeys.length) ctx.rec('high', 'secret-committed', path, `${path} is committed with values for ${list(secretKeys)}. Rotate them, delete the file from the repository (and its history), and set them with kyozo config instead.`);
+  if (secretKeys.length) ctx.rec(secretSeverity(path), 'secret-committed', path, `${path} is committed with values for ${list(secretKeys)}${fixtureNote(path)}. Rotate them, delete the file from the repository (and its history), and ${CONFIG_HINT.replace('set it', 'set them').replace('config var', 'config vars')}.`);
   else ctx.rec('medium', 'env-file-committed', path, `${path} is committed with values for ${list(keys)}. Keep environment in Kyozo config, not in the repository.`);
 }

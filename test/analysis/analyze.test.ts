@@ -143,3 +143,18 @@ describe('port literals in source', () => {
     expect(portInSource(`const port = process.env.PORT ?? 8080; srv.listen(port, '127.0.0.1')`)).toBe(8080);
   });
 });
+
+describe('committed secrets', () => {
+  const key = ['-----BEGIN RSA PRIVATE ', 'KEY-----\nMIIFAKE\n-----END RSA PRIVATE KEY-----\n'].join('');
+  it('are high severity in the app, low inside test/example folders, and never print the value', () => {
+    const t = analyze(mem({
+      'package.json': pkg({ name: 'x', scripts: { start: 'node i.js' } }),
+      'deploy/id_rsa': key,
+      'test/fixtures/id_rsa': key,
+    }));
+    const recs = t.recommendations.filter((r) => r.code === 'secret-committed');
+    expect(recs.find((r) => r.path === 'deploy/id_rsa')?.severity).toBe('high');
+    expect(recs.find((r) => r.path === 'test/fixtures/id_rsa')?.severity).toBe('low');
+    expect(JSON.stringify(recs)).not.toContain('MIIFAKE');
+  });
+});
