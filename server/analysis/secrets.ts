@@ -49,6 +49,7 @@ const inFixture = (path: string) => path.split('/').slice(0, -1).some((d) => NON
 const secretSeverity = (path: string) => (inFixture(path) ? 'low' : 'high');
 const fixtureNote = (path: string) => (inFixture(path) ? ' (it sits in a test/example folder; if it is a fake for tests, ignore this)' : '');
 const CONFIG_HINT = 'set it as a config var instead (kyozo config:set, PATCH /api/apps/:name/config, or the console)';
+const CONFIG_HINT_MANY = 'set them as config vars instead (kyozo config:set, PATCH /api/apps/:name/config, or the console)';
 
 function scanFile(ctx: Ctx, path: string): void {
   const t = ctx.text(path, 64 * 1024);
@@ -72,6 +73,6 @@ function envFile(ctx: Ctx, path: string): void {
   }
   if (!keys.length) return;
   const list = (k: string[]) => k.slice(0, 6).join(', ') + (k.length > 6 ? `, +${k.length - 6} more` : '');
-  if (secretKeys.length) ctx.rec(secretSeverity(path), 'secret-committed', path, `${path} is committed with values for ${list(secretKeys)}${fixtureNote(path)}. Rotate them, delete the file from the repository (and its history), and ${CONFIG_HINT.replace('set it', 'set them').replace('config var', 'config vars')}.`);
+  if (secretKeys.length) ctx.rec(secretSeverity(path), 'secret-committed', path, `${path} is committed with values for ${list(secretKeys)}${fixtureNote(path)}. Rotate them, delete the file from the repository (and its history), and ${CONFIG_HINT_MANY}.`);
   else ctx.rec('medium', 'env-file-committed', path, `${path} is committed with values for ${list(keys)}. Keep environment in Kyozo config, not in the repository.`);
 }
