@@ -16,6 +16,7 @@ import { parseMetricsConfig } from '../server/metrics/config.ts';
 import { mapBounded } from '../server/metrics/math.ts';
 import { createMonitor } from '../server/metrics/monitor.ts';
 import { startHealthMonitor } from '../server/monitor/monitor.ts';
+import { startAppLogCollector } from '../server/logs/appLogs.ts';
 import { RouteSync } from '../server/runtime/routeSync.ts';
 import { parseConfig } from '../server/config.ts';
 import { createDockerPort } from '../server/runtime/docker.ts';
@@ -104,6 +105,8 @@ async function main() {
     const monitor = createMonitor({ db, docker, instance, dataDir: dir, config, proxy: { drainMetrics: async () => [] } });
     // The replica health monitor runs on the same beat: one container list + one HTTP probe per replica.
     const routes = new RouteSync(db, { setApp: async () => {}, removeApp: async () => {}, replaceAll: async () => {}, waitIdle: async () => {} });
+    // …and the app log collector at its default 2 s poll (json-file logs read from disk).
+    const appLogs = startAppLogCollector({ db, docker });
     const health = startHealthMonitor({ db, docker, config: parseConfig({ KYOZO_NETWORK: 'host' }), routes, proxy: { mark: async () => {} }, instance }, { intervalMs: 3_600_000 });
     const cycles: number[] = [];
     const m0 = snapshot();
@@ -118,6 +121,7 @@ async function main() {
     const m1 = snapshot();
     await monitor.stop();
     await health.stop();
+    await appLogs.stop();
     const r = pct(m0, m1);
     const sorted = [...cycles].sort((x, y) => x - y);
     console.log(`measured (collector on, ${DURATION_S} s, ${cycles.length} cycles, interval ${INTERVAL} ms), % of one core:`, JSON.stringify(r));

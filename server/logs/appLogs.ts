@@ -1,12 +1,14 @@
-// App log collector: every few seconds, reads new lines of every replica Kyozo runs (DockerPort.logLines
-// with `since`), masks the app's config values, stores them in app_logs and keeps the newest N per app.
-// Polling keeps it bounded: one short API call per replica per cycle, no long-lived streams.
+// App log collector: every few seconds, reads new lines of every replica Kyozo runs, masks the app's
+// config values, stores them in app_logs and keeps the newest N per app. Lines come from the container's
+// json-file log on disk (no Docker API call per cycle); when that file is not readable (Kyozo in a
+// container, a remote engine) from DockerPort.logLines with `since`.
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { insertAppLogs, lastAppLogAt, trimAppLogs, type NewAppLog } from '../db/appLogs.ts';
 import { apps, releases, replicas } from '../db/schema.ts';
 import { normalizeTimestamp, timestampSeconds } from '../runtime/logLines.ts';
-import type { DockerPort } from '../runtime/port.ts';
+import type { DockerPort, LogLine } from '../runtime/port.ts';
+import { readJsonLog } from './jsonFile.ts';
 import { maskSecrets, secretValues } from './mask.ts';
 
 export interface AppLogCollectorDeps {
@@ -42,6 +44,26 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promi
   const batch = deps.batch ?? 1000;
   /** containerId → timestamp (normalised, ns) of the newest line stored. */
   const cursors = new Map<string, string>();
+  /** containerId → its json-file log (null: not readable here, use the Docker API) and read offset. */
+  const files = new Map<string, { path: string | null; offset: number }>();
+
+  async function newLines(id: string, cursor: string): Promise<LogLine[]> {
+    let f = files.get(id);
+    if (!f) {
+      f = { path: (await deps.docker.inspect(id))?.logPath ?? null, offset: -1 };
+      files.set(id, f);
+    }
+    if (f.path) {
+      const r = await readJsonLog(f.path, f.offset);
+      if (r) {
+        f.offset = r.offset;
+        return r.lines;
+      }
+      f.path = null;
+    }
+    const since = cursor ? Math.floor(timestampSeconds(cursor)) : 0;
+    return deps.docker.logLines(id, { since, tail: batch });
+  }
   let stopped = false;
   let running: Promise<number> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -52,8 +74,7 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promi
       const last = await lastAppLogAt(deps.db, t.app, t.service, t.replica);
       cursor = last ? normalizeTimestamp(last.toISOString())! : '';
     }
-    const since = cursor ? Math.floor(timestampSeconds(cursor)) : 0;
-    const lines = (await deps.docker.logLines(t.containerId, { since, tail: batch })).filter((l) => l.at > cursor!);
+    const lines = (await newLines(t.containerId, cursor)).filter((l) => l.at > cursor!).slice(-batch);
     if (lines.length) cursors.set(t.containerId, lines[lines.length - 1].at);
     else cursors.set(t.containerId, cursor);
     return lines.map((l) => ({
@@ -66,6 +87,7 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promi
     const all = await targets(deps.db);
     const live = new Set(all.map((t) => t.containerId));
     for (const id of cursors.keys()) if (!live.has(id)) cursors.delete(id);
+    for (const id of files.keys()) if (!live.has(id)) files.delete(id);
     const byApp = new Map<string, NewAppLog[]>();
     for (let i = 0; i < all.length; i += 8) {
       const chunk = all.slice(i, i + 8);

@@ -92,6 +92,7 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
         oomKilled: st.OOMKilled,
         ip: Object.values(nets).map((n) => n.IPAddress).find((ip) => !!ip) ?? null,
         restartCount: info.RestartCount ?? 0,
+        logPath: info.LogPath || null,
         labels: info.Config?.Labels ?? {},
       };
       return state;

@@ -31,6 +31,8 @@ export interface ContainerState {
   ip: string | null;
   restartCount: number;
   labels: Record<string, string>;
+  /** The json-file log on the engine's host (readable when Kyozo runs beside the engine). */
+  logPath?: string | null;
 }
 
 export interface ContainerSummary {
