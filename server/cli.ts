@@ -1,4 +1,5 @@
-// `kyozo <command>`: serve (default) and analyze. Heavy modules load only for the command that needs them.
+// `kyozo <command>`: serve (default), analyze, help, and the client commands that drive a Kyozo server over its
+// JSON API (server/cli/client.ts). Heavy modules load only for the command that needs them.
 const [command = 'serve', ...argv] = process.argv.slice(2);
 
 async function main(): Promise<number> {
@@ -20,12 +21,20 @@ async function main(): Promise<number> {
     }
     case 'help':
     case '--help':
-    case '-h':
-      console.log('usage: kyozo [serve]            start Kyozo (console, API, git, proxy)\n       kyozo analyze [DIR] [--json]  show the services Kyozo finds in a folder');
+    case '-h': {
+      const { findCommand, helpText, usageOf } = await import('./cli/help.ts');
+      const one = argv[0] ? findCommand(argv[0]) : undefined;
+      if (argv[0] && !one && !['serve', 'analyze'].includes(argv[0])) {
+        console.error(`kyozo: unknown command "${argv[0]}"\n\n${helpText()}`);
+        return 2;
+      }
+      console.log(one ? usageOf(one) : helpText());
       return 0;
-    default:
-      console.error(`kyozo: unknown command "${command}" (try: kyozo help)`);
-      return 2;
+    }
+    default: {
+      const { runClientCommand } = await import('./cli/client.ts');
+      return runClientCommand(command, argv);
+    }
   }
 }
 
