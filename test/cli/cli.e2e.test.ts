@@ -1,0 +1,166 @@
+// The `kyozo` client commands end to end: a real Kyozo process (real Postgres, Docker, git, proxy) driven by the
+// real CLI as a subprocess (node bin/kyozo.js … with KYOZO_URL/KYOZO_TOKEN), like a user at a terminal.
+import { execFile, execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../server/db/embedded.ts';
+import { createTestDb, type TestDb } from '../support/db.ts';
+import { run, WorkingCopy } from '../support/gitRepo.ts';
+import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
+import { viaProxy } from '../support/net.ts';
+import { until } from '../support/wait.ts';
+
+const ROOT = resolve('.');
+const server = `
+const http = require('http');
+console.log('hello from the cli app');
+http.createServer((req, res) => res.end('cli ' + (process.env.GREETING ?? '-'))).listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+`;
+const dockerfileApp = {
+  'Dockerfile': 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nEXPOSE 3000\nCMD ["node", "server.js"]\n',
+  'server.js': server,
+};
+
+describe('kyozo CLI against a real server', () => {
+  let t: TestDb;
+  let k: KyozoProcess;
+  const wc = new WorkingCopy();
+
+  /** Runs `node bin/kyozo.js ARGS` with KYOZO_URL/KYOZO_TOKEN of the test server (env overrides them). */
+  const kyozo = (args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(process.execPath, [resolve(ROOT, 'bin/kyozo.js'), ...args], {
+        cwd: opts.cwd ?? ROOT, timeout: 150_000, maxBuffer: 16 << 20,
+        env: { ...process.env, KYOZO_URL: k.url, KYOZO_TOKEN: k.token, ...opts.env },
+      }, (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+    });
+
+  beforeAll(async () => {
+    execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
+    t = await createTestDb();
+    k = await startKyozoProcess({ databaseUrl: t.url });
+  });
+  afterAll(async () => {
+    await k?.destroy();
+    await t?.drop();
+  });
+
+  it('apps:create prints the URLs and the git remote line; --remote adds the remote, and a push deploys', async () => {
+    const created = await kyozo(['apps:create', 'cliplain']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain(`url: http://cliplain.localhost:${k.proxyPort}`);
+    expect(created.stdout).toContain(`git: ${k.url}/git/cliplain.git`);
+    expect(created.stdout).toContain(`git remote add kyozo http://kyozo:$KYOZO_TOKEN@127.0.0.1:${k.port}/git/cliplain.git`);
+
+    await wc.write(dockerfileApp);
+    await wc.commit('v1');
+    const withRemote = await kyozo(['apps:create', 'clidock', '--remote'], { cwd: wc.dir });
+    expect(withRemote.code).toBe(0);
+    expect(withRemote.stdout).not.toContain(k.token);
+    expect((await run('git', ['remote', 'get-url', 'kyozo'], wc.dir)).out.trim()).toBe(`http://kyozo:${k.token}@127.0.0.1:${k.port}/git/clidock.git`);
+    const push = await run('git', ['push', 'kyozo', 'HEAD:refs/heads/main'], wc.dir);
+    expect(push.out).toContain('Release v1 is live');
+  });
+
+  it('apps lists every app with status, live version and url (and --json the API JSON)', async () => {
+    const list = await kyozo(['apps']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^NAME\s+STATUS\s+LIVE\s+URL$/m);
+    expect(list.stdout).toMatch(new RegExp(`^clidock\\s+live\\s+v1\\s+http://clidock.localhost:${k.proxyPort}$`, 'm'));
+    expect(list.stdout).toMatch(/^cliplain\s+new\s+-\s+/m);
+    const json = JSON.parse((await kyozo(['apps', '--json'])).stdout);
+    expect(json.map((a: { name: string }) => a.name).sort()).toEqual(['clidock', 'cliplain']);
+  });
+
+  it('config:set --wait rolls the config out (app from the kyozo remote) and config masks values unless --reveal', async () => {
+    const set = await kyozo(['config:set', 'GREETING=hi-secret-42', '--wait'], { cwd: wc.dir });
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('Set GREETING on clidock: release v2');
+    expect(set.stdout).toContain('Release v2 is live');
+    expect(set.stdout).not.toContain('hi-secret-42');
+    expect((await viaProxy(k.proxyPort, 'clidock.localhost')).body).toBe('cli hi-secret-42');
+
+    const masked = await kyozo(['config', '-a', 'clidock']);
+    expect(masked.stdout.trim()).toBe('GREETING=****');
+    expect((await kyozo(['config', '--reveal'], { cwd: wc.dir })).stdout.trim()).toBe('GREETING=hi-secret-42');
+    expect(JSON.parse((await kyozo(['config', '-a', 'clidock', '--json'])).stdout)).toEqual({ GREETING: '****' });
+  });
+
+  it('releases lists versions with status; scale web=2 --wait and ps show two running replicas', async () => {
+    const rel = await kyozo(['releases', '-a', 'clidock']);
+    expect(rel.stdout).toMatch(/^v2\s+live\s+config/m);
+    expect(rel.stdout).toMatch(/^v1\s+superseded\s+push\s+[0-9a-f]{7}/m);
+
+    const scaled = await kyozo(['scale', 'web=2', '--wait', '-a', 'clidock']);
+    expect(scaled.code, scaled.stderr).toBe(0);
+    expect(scaled.stdout).toContain('Scaling clidock to web=2: release v3');
+    expect(scaled.stdout).toContain('Release v3 is live');
+
+    const ps = await kyozo(['ps', '-a', 'clidock']);
+    expect(ps.stdout).toMatch(/^web\s+web\s+running\s+2\/2\s+\d+\s+\d+M/m);
+    expect(ps.stdout.match(/^web#\d+\s+running\s+127\.0\.0\.1:\d+$/gm)).toHaveLength(2);
+  });
+
+  it('rollback --wait rolls back to v1 images and config; releases:log prints a release log', async () => {
+    const rb = await kyozo(['rollback', 'v1', '--wait', '-a', 'clidock']);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(rb.stdout).toContain('Rolling back clidock to v1: release v4');
+    expect(rb.stdout).toContain('Release v4 is live');
+    expect((await viaProxy(k.proxyPort, 'clidock.localhost')).body).toBe('cli -');
+    const log = await kyozo(['releases:log', '4', '-a', 'clidock']);
+    expect(log.code).toBe(0);
+    expect(log.stdout.length).toBeGreaterThan(0);
+  });
+
+  it('logs --tail shows the app container output', async () => {
+    const logs = await until(() => kyozo(['logs', '--tail', '5', '-a', 'clidock']), (r) => r.stdout.includes('hello from the cli app'), 30_000, 1000);
+    expect(logs.stdout).toMatch(/^\S+Z web#\d+ hello from the cli app$/m);
+    expect(logs.stdout.trim().split('\n').length).toBeLessThanOrEqual(5);
+  });
+
+  it('tokens:create prints a token that works; tokens lists it', async () => {
+    const created = await kyozo(['tokens:create', 'ci']);
+    expect(created.code).toBe(0);
+    const token = /export KYOZO_TOKEN=(\S+)/.exec(created.stdout)?.[1];
+    expect(token).toBeTruthy();
+    expect((await kyozo(['apps'], { env: { KYOZO_TOKEN: token! } })).code).toBe(0);
+    expect((await kyozo(['tokens', '--token', token!])).stdout).toMatch(/^\d+\s+ci\s+/m);
+  });
+
+  it('reports API errors, a missing token, an unknown flag and a closed port', async () => {
+    const unknown = await kyozo(['ps', '-a', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('kyozo ps: app "nope" not found');
+    expect(unknown.stdout).toBe('');
+
+    const noToken = await kyozo(['apps'], { env: { KYOZO_TOKEN: '' } });
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toMatch(/no API token: set KYOZO_TOKEN/);
+
+    const badToken = await kyozo(['apps'], { env: { KYOZO_TOKEN: 'kz_wrong' } });
+    expect(badToken.code).toBe(1);
+    expect(badToken.stderr).toContain('invalid or revoked token (check KYOZO_TOKEN');
+
+    const badFlag = await kyozo(['apps', '--nope']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/unknown option --nope\nusage: kyozo apps/);
+
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const down = await kyozo(['apps'], { env: { KYOZO_URL: closed } });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`could not reach Kyozo at ${closed} (connection refused)`);
+  });
+
+  it('apps:destroy refuses without a matching --confirm, then destroys', async () => {
+    const refused = await kyozo(['apps:destroy', '-a', 'cliplain']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('run again with --confirm cliplain');
+    expect((await kyozo(['apps:destroy', '-a', 'cliplain', '--confirm', 'clidock'])).code).toBe(1);
+    expect((await api(k, 'GET', '/api/apps/cliplain')).status).toBe(200);
+    const done = await kyozo(['apps:destroy', '--confirm', 'cliplain']);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain('Destroyed app cliplain');
+    expect((await api(k, 'GET', '/api/apps/cliplain')).status).toBe(404);
+  });
+});
