@@ -23,6 +23,6 @@ export const commands: Commands = {
     ctx.out(table(['TIME', 'TYPE', 'APP', 'BY', 'MESSAGE'], res.events.map((e) => [
       shortTime(e.at), e.level === 'info' ? e.type : `${e.type} (${e.level})`, [e.app, e.service].filter(Boolean).join('/') || '-', e.actorEmail ?? '-', e.message,
     ])));
-    if (res.nextBefore) ctx.err(`(more: kyozo events --limit N, up to 1000)`);
+    if (res.nextBefore && !ctx.flags.limit) ctx.err(`(showing the newest ${res.events.length}; more with --limit N, up to 1000)`);
   },
 };

@@ -24,10 +24,14 @@ export async function reportRelease(ctx: Ctx, app: string, res: { version?: numb
   }
   if (!ctx.json) ctx.out(`${what}: release v${res.version} ${res.status}`);
   if (!ctx.flags.wait) return 0;
-  await ctx.api.lines(appPath(app, `/releases/${res.version}/log?follow=1`), say);
+  let told = false; // the log's own "Release vN is live at URL" line says it already
+  await ctx.api.lines(appPath(app, `/releases/${res.version}/log?follow=1`), (line) => {
+    if (line.startsWith(`Release v${res.version} is live`)) told = true;
+    say(line);
+  });
   const rel = await ctx.api.call<ReleaseJson>('GET', appPath(app, `/releases/${res.version}`));
   if (rel.status === 'failed') throw new CliError(`release v${rel.version} failed: ${rel.error ?? 'see kyozo releases:log'}`);
-  say(`Release v${rel.version} is ${rel.status}`);
+  if (!told || ctx.json) say(`Release v${rel.version} is ${rel.status}`);
   return 0;
 }
 
