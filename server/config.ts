@@ -55,6 +55,8 @@ export interface Config {
   restartBackoffMs: number;
   /** How often app container logs are collected. */
   appLogPollMs: number;
+  /** Pull images of backing services that are not on the machine (false on machines without a registry). */
+  pullImages: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +67,14 @@ function int(env: Record<string, string | undefined>, key: string, fallback: num
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be an integer between ${min} and ${max}, got "${raw}"`);
   return n;
+}
+
+function bool(env: Record<string, string | undefined>, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${key} must be true or false, got "${env[key]}"`);
 }
 
 function str(env: Record<string, string | undefined>, key: string, fallback: string): string {
@@ -106,5 +116,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     healthIntervalMs: int(env, 'KYOZO_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
     restartBackoffMs: int(env, 'KYOZO_RESTART_BACKOFF_MS', 1_000, 10, 600_000),
     appLogPollMs: int(env, 'KYOZO_APP_LOG_POLL_MS', 2_000, 100, 600_000),
+    pullImages: bool(env, 'KYOZO_PULL_IMAGES', true),
   };
 }

@@ -10,6 +10,19 @@ import { effectiveEnv, isBackingType, runFingerprint, type ServiceSpec } from '.
 import { BRIDGE_PORT, checkReplica, networkName, removeReplicas, startReplica, type StartedReplica } from '../runtime/rollout.ts';
 import { rolloutDeps, type JobDeps } from './deps.ts';
 
+/** Backing images are pulled when missing (KYOZO_PULL_IMAGES); a failure names the image and what to do. */
+export async function ensureImage(deps: Pick<JobDeps, 'docker' | 'config'>, service: string, image: string, log: (l: string) => void): Promise<void> {
+  if (await deps.docker.imageExists(image)) return;
+  if (!deps.config.pullImages) {
+    throw new Error(`service ${service}: image ${image} is not on this machine and pulling is off (KYOZO_PULL_IMAGES=false); run "docker pull ${image}" on the host (or use a local image) and push again`);
+  }
+  log(`-----> ${service}: pulling ${image}`);
+  await deps.docker.pull(image, (l) => log(`       ${l}`)).catch((e: Error & { statusCode?: number }) => {
+    if (typeof e.statusCode !== 'number') throw e; // Docker unreachable: the deploy waits and retries
+    throw new Error(`service ${service}: image ${image} is not on this machine and could not be pulled (${e.message.replace(/^docker pull \S+: /, '')}); check the name, or run "docker pull ${image}" on the host and push again`);
+  });
+}
+
 export function specsOfRows(rows: ReleaseService[]): ServiceSpec[] {
   return rows.map((r) => ({
     name: r.name, type: r.type, runtime: r.runtime, image: r.image, imageId: r.imageId, port: r.port, healthPath: r.healthPath,
@@ -68,9 +81,7 @@ export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<vo
       if (keep.length) i.log(`-----> ${name}: unchanged, keeping ${keep.length} running replica${keep.length === 1 ? '' : 's'}`);
       if (keep.length >= spec.replicas) continue;
       if (isBackingType(spec.type)) {
-        if (!(await deps.docker.imageExists(spec.image))) {
-          throw new Error(`service ${name}: image ${spec.image} is not on this machine and Kyozo does not pull images; run "docker pull ${spec.image}" on the host (or use a local image) and push again`);
-        }
+        await ensureImage(deps, name, spec.image, i.log);
         // One container owns the data volume and the port: the old one stops before the new one starts.
         if (running.length) {
           i.log(`-----> ${name}: definition changed, replacing the backing service (brief interruption)`);

@@ -42,7 +42,7 @@ export function isInfrastructureFailure(e: unknown): boolean {
 /** True when the error (or one of its causes) says Docker is unreachable. */
 export const isDockerUnavailable = (e: unknown) => isInfrastructureFailure(e);
 
-const UNTIMED = new Set<keyof DockerPort>(['build', 'stop', 'stopAndRemove']);
+const UNTIMED = new Set<keyof DockerPort>(['build', 'pull', 'stop', 'stopAndRemove']);
 
 export function withCircuitBreaker(port: DockerPort, opts: BreakerOptions = {}): DockerPort & { state(): BreakerState } {
   const threshold = opts.failureThreshold ?? 3;

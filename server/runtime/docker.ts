@@ -136,6 +136,17 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
       }
     },
 
+    async pull(ref, onLine) {
+      // No timeout: a big image takes as long as it takes. What the registry says is an answer, not an outage.
+      const answer = (e: unknown) => Object.assign(new Error(`docker pull ${ref}: ${dockerMessage(e)}`), { statusCode: statusOf(e) ?? 502, cause: e });
+      const stream = await docker.pull(ref).catch((e: unknown) => { throw typeof statusOf(e) === 'number' ? answer(e) : wrap('pull', e); });
+      await new Promise<void>((resolve, reject) => {
+        docker.modem.followProgress(stream, (err: unknown) => (err ? reject(answer(err)) : resolve()), (ev: { status?: string; id?: string; error?: string }) => {
+          if (ev.status && !/^(Downloading|Extracting|Waiting)/.test(ev.status)) onLine?.(`${ev.id ? `${ev.id}: ` : ''}${ev.status}`);
+        });
+      });
+    },
+
     async imageExists(ref) {
       return !!(await ignoring([404], timed('inspect image', () => docker.getImage(ref).inspect())));
     },

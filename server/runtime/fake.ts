@@ -132,6 +132,10 @@ export function createFakeDockerPort(): FakeDockerPort {
       fake.images.delete(img.id);
       return true;
     },
+    async pull(ref) {
+      await gate('pull', [ref]);
+      if (!findImage(ref)) throw Object.assign(new Error(`docker pull ${ref}: pull access denied for ${ref}, repository does not exist`), { statusCode: 404 });
+    },
     async imageExists(ref) {
       await gate('imageExists', [ref]);
       return !!findImage(ref);

@@ -88,6 +88,8 @@ export interface DockerPort {
   /** true when gone (removed or never existed); false when the image is in use (409). */
   removeImage(ref: string): Promise<boolean>;
   imageExists(ref: string): Promise<boolean>;
+  /** Pulls an image from its registry; progress lines go to onLine. A registry's refusal rejects with an answer (statusCode set). */
+  pull(ref: string, onLine?: (line: string) => void): Promise<void>;
   /** Same label semantics as list(). */
   listImages(labels: Record<string, string>): Promise<ImageSummary[]>;
   /** Creates a labelled bridge network unless it exists; returns its id. */

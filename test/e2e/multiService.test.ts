@@ -167,6 +167,9 @@ describe('one push, many services', () => {
     await wc.write({ 'docker-compose.yml': compose });
     const bad = await push({ 'kyozo.json': JSON.stringify({ services: { web: { replicas: 'two' } } }) }, 'bad kyozo.json');
     expect(bad.out).toMatch(/kyozo\.json: services\.web\.replicas must be an integer/);
+    await wc.write({ 'kyozo.json': '{}' });
+    const missing = await push({ 'docker-compose.yml': compose.replace(BACKING_IMAGE, 'postgres:0-kyozo-missing') }, 'missing image');
+    expect(missing.out).toMatch(/! Release v\d+ failed: service cache: image postgres:0-kyozo-missing is not on this machine and pulling is off/);
   });
 });
 

@@ -38,7 +38,9 @@ export async function startKyozoProcess(opts: { databaseUrl: string; env?: Recor
     ...process.env, ...STANDIN_ENV,
     KYOZO_PORT: String(port), KYOZO_PROXY_PORT: String(proxyPort), KYOZO_HOST: '127.0.0.1', KYOZO_DATA_DIR: dataDir,
     DATABASE_URL: opts.databaseUrl, KYOZO_DOMAIN: 'localhost', KYOZO_ADMIN_TOKEN: token, KYOZO_NETWORK: 'host',
-    KYOZO_HEALTH_TIMEOUT_MS: '20000', KYOZO_DRAIN_MS: '1000', ...opts.env,
+    KYOZO_HEALTH_TIMEOUT_MS: '20000', KYOZO_DRAIN_MS: '1000',
+    // Network rule: tests never reach a registry.
+    KYOZO_PULL_IMAGES: 'false', ...opts.env,
   };
   let child: ChildProcess | null = null;
   let out = '';
