@@ -36,6 +36,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; active?: 
           <link rel="stylesheet" href={ASSETS.css} />
           <script src={ASSETS.htmx} defer></script>
           <script src={ASSETS.sse} defer></script>
+          <script src={ASSETS.js} defer></script>
         </head>
         <body hx-headers={v ? JSON.stringify({ 'X-CSRF-Token': v.csrf }) : undefined}>
           <header class="top">

@@ -1,4 +1,4 @@
-// Static assets of the console: htmx 2.0.x + htmx-ext-sse from node_modules and the hand-written CSS,
+// Static assets of the console: htmx 2.0.x + htmx-ext-sse from node_modules and the hand-written CSS and JS,
 // read once, served from versioned URLs with a year-long immutable cache.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -22,11 +22,12 @@ function load(name: string, path: string, type: string, v?: string) {
 load('htmx.min.js', join(pkgDir('htmx.org'), 'dist', 'htmx.min.js'), 'text/javascript; charset=utf-8', version('htmx.org'));
 load('sse.js', join(pkgDir('htmx-ext-sse'), 'dist', 'sse.min.js'), 'text/javascript; charset=utf-8', version('htmx-ext-sse'));
 load('console.css', fileURLToPath(new URL('../../views/console.css', import.meta.url)), 'text/css; charset=utf-8');
+load('console.js', fileURLToPath(new URL('../../views/console.js', import.meta.url)), 'text/javascript; charset=utf-8');
 
 const url = (name: string) => `/assets/${name}?v=${files[name].version}`;
 
 /** Versioned asset URLs for the layout. */
-export const ASSETS = { htmx: url('htmx.min.js'), sse: url('sse.js'), css: url('console.css') };
+export const ASSETS = { htmx: url('htmx.min.js'), sse: url('sse.js'), css: url('console.css'), js: url('console.js') };
 
 export function assetsRouter() {
   const r = new Hono();

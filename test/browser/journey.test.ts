@@ -102,6 +102,9 @@ describe('console in a real browser', () => {
     await page.goto(`${k.url}/apps/hello-web`);
     await shot('05-app');
     await page.fill('article.service input[name=replicas]', '2');
+    // Live updates of the cards (metrics change every second here) must not wipe what is being typed.
+    await page.waitForTimeout(4500);
+    expect(await page.inputValue('article.service input[name=replicas]')).toBe('2');
     await page.click('article.service form:has(input[name=replicas]) button');
     await page.waitForSelector('#flash .alert');
     await waitFor(live(2), 'the scale release to go live', 150_000);
