@@ -1,4 +1,5 @@
 // From one collection cycle to the subjects alerts are evaluated on (pure, plus a small restart history).
+import { DEFAULT_MONITOR } from '../monitor/policy.ts';
 import type { Observation } from '../metrics/collect.ts';
 import type { ServiceSubject } from './evaluate.ts';
 import { RULES } from './thresholds.ts';
@@ -21,6 +22,9 @@ export class RestartHistory {
   }
 }
 
+/** Restarts the health monitor allows in its window before it marks a replica crashed (policy.ts). */
+const CRASHED_RESTARTS = DEFAULT_MONITOR.crashLoopRestarts;
+
 const pct = (v: number, of: number) => Math.round((v / of) * 10000) / 100;
 
 export function serviceSubjects(obs: Observation, history: RestartHistory): ServiceSubject[] {
@@ -42,6 +46,11 @@ export function serviceSubjects(obs: Observation, history: RestartHistory): Serv
     s.restartsInWindow = max(s.restartsInWindow, history.record(key, r.restarts, obs.at.getTime()));
   }
   history.forget(seen);
+  // A replica marked crashed by the health monitor is a crash loop for as long as it stays so.
+  for (const c of obs.crashLooping ?? []) {
+    const s = get(c.app, c.service);
+    s.restartsInWindow = max(s.restartsInWindow, CRASHED_RESTARTS);
+  }
   for (const w of obs.services) {
     const s = get(w.app, w.service);
     s.requests += w.requests;

@@ -35,6 +35,8 @@ export interface Observation {
   replicas: ReplicaObservation[];
   services: ServiceRow[];
   host: HostSample & { containersRunning: number; containersCrashed: number };
+  /** Services with a replica the health monitor gave up on (crash loop), from the replicas table. */
+  crashLooping?: { app: string; service: string }[];
 }
 
 /** Start of the interval containing `ms` (buckets line up across cycles and restarts). */
@@ -74,7 +76,10 @@ export async function collectOnce(deps: CollectDeps, sampler: ContainerSampler, 
     };
   });
   const services = serviceRows(windows);
-  const obs: Observation = { at, replicas: reps, services, host: { ...hostSample, containersRunning: running.length, containersCrashed: crashed.length } };
+  const crashLooping = await deps.db.selectDistinct({ app: apps.name, service: replicas.service }).from(replicas)
+    .innerJoin(releases, and(eq(releases.id, replicas.releaseId), eq(releases.status, 'live'))).innerJoin(apps, eq(apps.id, releases.appId))
+    .where(eq(replicas.state, 'crashed'));
+  const obs: Observation = { at, replicas: reps, services, crashLooping, host: { ...hostSample, containersRunning: running.length, containersCrashed: crashed.length } };
   await writeRaw(deps.db, obs);
   return obs;
 }

@@ -27,7 +27,7 @@ describe('operations', () => {
   beforeAll(async () => {
     execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
     t = await createTestDb();
-    k = await startKyozoProcess({ databaseUrl: t.url, env: { KYOZO_HEALTH_INTERVAL_MS: '400', KYOZO_RESTART_BACKOFF_MS: '100' } });
+    k = await startKyozoProcess({ databaseUrl: t.url, env: { KYOZO_HEALTH_INTERVAL_MS: '400', KYOZO_RESTART_BACKOFF_MS: '100', KYOZO_METRICS_INTERVAL_MS: '1000' } });
     for (const [name, files] of [['ops', app()], ['flaky', app(2500)]] as const) {
       expect((await api(k, 'POST', '/api/apps', { name })).status).toBe(201);
       const wc = new WorkingCopy();
@@ -75,6 +75,8 @@ describe('operations', () => {
   it('detects a crash loop, marks the replica crashed and stops restarting it', async () => {
     const rs = await until(() => replicasOf(k, 'flaky'), (x) => x[0]?.state === 'crashed', 90_000);
     expect((await appState(k, 'flaky')).services[0].status).toBe('crashed');
+    const alert = await until(async () => (await api(k, 'GET', '/api/alerts?app=flaky')).json, (a) => JSON.stringify(a).includes('crash-loop'), 20_000);
+    expect(JSON.stringify(alert)).toMatch(/crash-loop/);
     const id = rs[0].containerId;
     await new Promise((res) => setTimeout(res, 3000));
     expect((await replicasOf(k, 'flaky'))[0].containerId).toBe(id);
