@@ -7,7 +7,15 @@ export interface ComposeService {
   build: { context: string; dockerfile: string } | null;
   image: string | null;
   port: number | null;
+  /** Every container port of `ports:`/`expose:` (a catalog image prefers its own among them). */
+  ports: number[];
   dependsOn: string[];
+  /** depends_on entries with `condition: service_completed_successfully`: one-shot jobs this service waits for. */
+  waitsFor: string[];
+  /** Declared `profiles:`: an opt-in service `docker compose up` does not start. */
+  profiles: string[];
+  /** Bind mounts of repository files (./nginx.conf:/etc/nginx/nginx.conf): the image alone is not the service. */
+  bindMounts: string[];
   env: Record<string, string>;
   command: string | null;
   healthPath: string | null;
@@ -48,12 +56,17 @@ export function readCompose(ctx: Ctx, file: string): ComposeFile | null {
     if (Array.isArray(raw.environment)) for (const e of raw.environment) { const s = String(e); const i = s.indexOf('='); if (i > 0) env[s.slice(0, i)] = s.slice(i + 1); }
     else if (isObj(raw.environment)) for (const [k, v] of Object.entries(raw.environment)) { const s = str(v); if (s !== null) env[k] = s; }
     const deps = Array.isArray(raw.depends_on) ? raw.depends_on.map(String) : isObj(raw.depends_on) ? Object.keys(raw.depends_on) : [];
+    const waitsFor = isObj(raw.depends_on) ? Object.entries(raw.depends_on).filter(([, v]) => isObj(v) && v.condition === 'service_completed_successfully').map(([k]) => k) : [];
+    const mounts = (Array.isArray(raw.volumes) ? raw.volumes : []).map((v: unknown) => (isObj(v) ? (v.type === 'bind' ? str(v.source) : null) : str(v)?.split(':')[0] ?? null));
+    const ports = [...containerPorts(raw.ports), ...containerPorts(raw.expose)];
     const limits = isObj(raw.deploy) && isObj(raw.deploy.resources) && isObj(raw.deploy.resources.limits) ? raw.deploy.resources.limits : {};
     const hc = isObj(raw.healthcheck) ? raw.healthcheck.test : null;
     const hcText = Array.isArray(hc) ? hc.join(' ') : str(hc) ?? '';
     services.push({
-      key, build, image: str(raw.image), dependsOn: deps, env,
-      port: containerPort(raw.ports) ?? containerPort(raw.expose),
+      key, build, image: str(raw.image), dependsOn: deps, env, waitsFor, ports,
+      profiles: Array.isArray(raw.profiles) ? raw.profiles.map(String) : [],
+      bindMounts: mounts.filter((m: string | null): m is string => !!m && /^\.{1,2}(\/|$)/.test(m)),
+      port: ports[0] ?? labelPort(raw.labels),
       command: Array.isArray(raw.command) ? raw.command.join(' ') : str(raw.command),
       healthPath: /https?:\/\/[^/\s"']+(\/[^\s"']*)/.exec(hcText)?.[1] ?? null,
       volumes: (Array.isArray(raw.volumes) ? raw.volumes : []).map((v: unknown) => (isObj(v) ? str(v.target) : str(v)?.split(':')[1] ?? null)).filter((v: string | null): v is string => !!v && v.startsWith('/')),
@@ -63,14 +76,23 @@ export function readCompose(ctx: Ctx, file: string): ComposeFile | null {
   return { file, services };
 }
 
-function containerPort(ports: unknown): number | null {
-  if (!Array.isArray(ports) || !ports.length) return null;
-  const p = ports[0];
-  if (isObj(p)) return Number(p.target) || null;
-  const s = String(p).replace(/\/(tcp|udp)$/, '');
-  const last = s.split(':').pop()!.split('-')[0];
-  const n = Number(last);
-  return Number.isInteger(n) && n > 0 && n < 65536 ? n : null;
+function containerPorts(ports: unknown): number[] {
+  if (!Array.isArray(ports)) return [];
+  return ports.map((p) => {
+    if (isObj(p)) return Number(p.target) || 0;
+    const last = String(p).replace(/\/(tcp|udp)$/, '').split(':').pop()!.split('-')[0];
+    return Number(last);
+  }).filter((n) => Number.isInteger(n) && n > 0 && n < 65536);
+}
+
+/** Services published only through a reverse proxy declare their port in a label (Traefik, Caddy). */
+function labelPort(labels: unknown): number | null {
+  const list = Array.isArray(labels) ? labels.map(String) : isObj(labels) ? Object.entries(labels).map(([k, v]) => `${k}=${v}`) : [];
+  for (const l of list) {
+    const m = /^(?:traefik\.http\.services\.[^=]*\.loadbalancer\.server\.port|caddy\.reverse_proxy\b[^=]*)=.*?(\d{2,5})\s*\}*\s*$/.exec(l.trim());
+    if (m) return Number(m[1]);
+  }
+  return null;
 }
 
 function memMb(v: unknown): number | null {

@@ -56,11 +56,15 @@ export function detectDir(ctx: Ctx, dir: string, node: NodeOptions = { workspace
     if (inf) ev.push(...inf.evidence.slice(0, 3).map((e) => `inferred: ${e}`));
     // Monorepo Dockerfiles often COPY paths relative to the repository root (e.g. "COPY apps/web ./").
     const rootContext = dir !== '' && info.copies.some((c) => c.startsWith(dir + '/') || c === dir);
+    const processes: Record<string, string> = info.cmd ? { [worker ? 'worker' : 'web']: info.cmd } : {};
+    // The image runs the framework's queue worker too (bundle exec sidekiq, celery -A app worker): keep it as a process.
+    const infWorker = !worker && inf?.processes.worker;
+    if (infWorker && !infWorker.startsWith('/')) { processes.worker = infWorker; ev.push(`inferred: worker process ${infWorker}`); }
     det = {
       runtime: 'docker', framework: inf?.framework ?? null, type: worker ? 'worker' : inf?.type ?? 'web',
       confidence: info.port || worker ? 0.95 : 0.85, evidence: ev,
       port: info.port ?? inf?.port ?? null, healthPath: info.healthPath ?? inf?.healthPath ?? null,
-      processes: info.cmd ? { [worker ? 'worker' : 'web']: info.cmd } : {}, runs: true, name: inf?.name,
+      processes, runs: true, name: inf?.name,
       uses: inf?.uses, localDeps: inf?.localDeps, memoryMb: inf?.memoryMb, dockerfile: info, buildContext: rootContext ? '' : dir,
     };
   }

@@ -21,11 +21,14 @@ export function findDockerfile(ctx: Ctx, dir: string): string | null {
   return n ? join(dir, n) : null;
 }
 
+const WEB_SERVER_BASE = /^(?:docker\.io\/)?(?:library\/)?(nginx|httpd|caddy|php:[^/]*apache[^/]*)(:|@|$)/;
+
 export function parseDockerfile(text: string, file: string): DockerfileInfo {
   const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   const args: Record<string, string> = {};
   const stages = new Set<string>();
   const info: DockerfileInfo = { file, bases: [], port: null, healthPath: null, user: null, cmd: null, copies: [] };
+  let last = '';
   const sub = (s: string) => s.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (_, a, d, b) => args[a ?? b] ?? d ?? '');
   for (const line of lines) {
     const m = /^(\w+)\s+([\s\S]*)$/.exec(line);
@@ -38,6 +41,7 @@ export function parseDockerfile(text: string, file: string): DockerfileInfo {
         const f = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(rest);
         if (!f) break;
         const img = sub(f[1]);
+        last = img.toLowerCase();
         if (!stages.has(img.toLowerCase())) info.bases.push(img);
         if (f[2]) stages.add(f[2].toLowerCase());
         info.user = null; info.port = info.port; info.cmd = null;
@@ -57,6 +61,8 @@ export function parseDockerfile(text: string, file: string): DockerfileInfo {
     if (op === 'ENV') { for (const e of rest.matchAll(/(\w+)[= ]("[^"]*"|\S+)/g)) args[e[1]] = e[2].replace(/^"|"$/g, ''); }
   }
   if (info.port === null) { const p = /\bPORT[= ](\d{2,5})\b/.exec(text); if (p) info.port = Number(p[1]); }
+  // Web-server images EXPOSE their port themselves (FROM nginx serving a built frontend).
+  if (info.port === null && !stages.has(last) && WEB_SERVER_BASE.test(last)) info.port = 80;
   return info;
 }
 

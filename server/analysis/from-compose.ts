@@ -5,7 +5,7 @@ import { envHosts, findCompose, readCompose, type ComposeService } from './compo
 import { detectDir, inferDir } from './detect.ts';
 import { toService } from './discover.ts';
 import { parseDockerfile, dockerfileRecs } from './dockerfile.ts';
-import { backingService, defaultResources, imageRepo } from './images.ts';
+import { backingService, defaultResources, imageRepo, isReverseProxy, webImagePort } from './images.ts';
 import type { Draft } from './links.ts';
 import type { Dependency, Service } from './types.ts';
 import { basename, display } from './tree.ts';
@@ -19,10 +19,29 @@ export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDr
   const fname = basename(file);
   const drafts: NamedDraft[] = [];
   let buildable = 0;
+  const builtKeys = new Set(compose.services.filter((s) => s.build).map((s) => s.key));
+  const jobs = new Set(compose.services.flatMap((s) => s.waitsFor));
+  const releases = new Map<string, string>();
   for (const cs of compose.services) {
-    const d = cs.build ? built(ctx, cs, fname) : cs.image ? image(cs, fname) : null;
+    if (cs.profiles.length) {
+      ctx.rec('low', 'compose-profile-skipped', file, `Service "${cs.key}" in ${fname} only starts with --profile ${cs.profiles.join('/')}; it was not deployed.`);
+      continue;
+    }
+    // A one-shot job (migrations, seeding) another service waits for: the release step of the service built from the same image.
+    const owner = jobs.has(cs.key) && cs.build && cs.command ? compose.services.find((o) => o !== cs && o.waitsFor.includes(cs.key) && o.build?.dockerfile === cs.build!.dockerfile) : undefined;
+    if (owner) { releases.set(owner.key, cs.command!); continue; }
+    // A reverse proxy in front of the built services (with its config mounted from the repo): Kyozo's router takes its place.
+    if (!cs.build && cs.image && isReverseProxy(cs.image) && (cs.bindMounts.length > 0 || cs.dependsOn.some((d) => builtKeys.has(d)))) {
+      ctx.rec('low', 'compose-proxy-skipped', file, `Service "${cs.key}" in ${fname} is a reverse proxy (${cs.image}) in front of the app; Kyozo's router routes to the services directly, so it was not deployed (move custom routing or headers into the app).`);
+      continue;
+    }
+    const d = cs.build ? built(ctx, cs, fname, jobs.has(cs.key)) : cs.image ? image(cs, fname) : null;
     if (d) drafts.push(d);
     if (d && cs.build) buildable++;
+  }
+  for (const d of drafts) {
+    const r = releases.get(d.key);
+    if (r) { d.service.processes = { release: r, ...d.service.processes }; d.service.evidence.push(`runs ${r} before starting (a one-shot service it waits for in ${fname})`); }
   }
   // Only services that were kept (buildable or image) take part in dependencies.
   const kept = new Set(drafts.map((d) => d.key));
@@ -36,7 +55,7 @@ export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDr
   return { drafts, authoritative: buildable > 0 };
 }
 
-function built(ctx: Ctx, cs: ComposeService, fname: string): NamedDraft | null {
+function built(ctx: Ctx, cs: ComposeService, fname: string, job = false): NamedDraft | null {
   const dir = cs.build!.context;
   const df = cs.build!.dockerfile;
   const inferred = inferDir(ctx, dir);
@@ -48,7 +67,7 @@ function built(ctx: Ctx, cs: ComposeService, fname: string): NamedDraft | null {
     const inf = inferred?.runs ? inferred : null;
     // A service that overrides the command of a shared build with a worker-like process does not serve the EXPOSEd port.
     const workerish = /worker|celery|sidekiq|consumer|queue|jobs?\b|cron|scheduler/.test(`${cs.command ?? ''} ${cs.key}`);
-    const worker = !cs.port && (workerish || (!info.port && inf?.type === 'worker'));
+    const worker = !cs.port && (job || workerish || (!info.port && inf?.type === 'worker'));
     const port = worker ? null : cs.port ?? info.port ?? inf?.port ?? null;
     if (info.port) ev.push(`EXPOSE ${info.port}`);
     if (inf) ev.push(...inf.evidence.slice(0, 3).map((e) => `inferred: ${e}`));
@@ -80,7 +99,7 @@ function image(cs: ComposeService, fname: string): NamedDraft {
   const b = backingService(img);
   const ev = [`service "${cs.key}" in ${fname} runs image ${img}`];
   if (b) ev.push(`${imageRepo(img)} is a ${b.runtime} ${b.type}`);
-  const port = cs.port ?? b?.port ?? null;
+  const port = (b && cs.ports.includes(b.port) ? b.port : cs.port) ?? b?.port ?? webImagePort(img);
   const service: Service = {
     name: cs.key, path: null, type: b?.type ?? (port ? 'web' : 'worker'), runtime: b?.runtime ?? 'docker', framework: null,
     confidence: b ? 0.97 : 0.9, evidence: ev, port, healthPath: cs.healthPath,

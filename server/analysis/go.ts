@@ -45,9 +45,24 @@ export function detectGo(ctx: Ctx, dir: string): Detection | null {
     if (m === web || key === 'worker' || /migrat/.test(m.name)) processes[/migrat/.test(m.name) ? 'release' : key] = `/app/${m.name}`;
   }
   return {
-    runtime: 'go', framework: fw?.[1] ?? null, type, confidence: fw ? 0.93 : servesHttp ? 0.85 : 0.5, evidence: ev, port, healthPath: src.healthPath, processes, runs: true,
+    runtime: 'go', framework: fw?.[1] ?? null, type, confidence: fw ? 0.93 : servesHttp ? 0.85 : 0.5, evidence: ev, port,
+    healthPath: src.healthPath ?? (servesHttp ? scanSources(ctx, dir, routeFiles(ctx, dir), 8).healthPath : null), processes, runs: true,
     name: mods(modName), uses: backingUses(reqs),
     plan: { context: dir, dir: '.', files: ['go.mod', ...(ctx.tree.filesIn(dir).has('go.sum') ? ['go.sum'] : [])], tool: 'go', hasDeps: reqs.length > 0, build: null, start: [`/app/${web.name}`], port: port ?? 8080, entry: mains.map((m) => `${m.name}=${m.pkg}`).join(' ') },
   };
 }
 const mods = (n: string) => n;
+
+/** Routes usually live outside the main package (internal/controller/http/router.go, internal/server/routes.go). */
+function routeFiles(ctx: Ctx, dir: string): string[] {
+  const out: string[] = [];
+  const prefix = dir ? `${dir}/` : '';
+  for (const [d, names] of ctx.tree.files) {
+    if (d !== dir && !d.startsWith(prefix)) continue;
+    const rel = d.slice(prefix.length);
+    if (/(^|\/)(test|tests|testdata|examples?|mocks?|docs)(\/|$)/.test(rel) || rel.split('/').length > 5) continue;
+    for (const n of names) if (/^(router|routes|server|http|handlers?|health|api)\.go$/.test(n) || (/(^|\/)(router|routes|handlers?|http|rest)(\/|$)/.test(rel) && n.endsWith('.go') && !n.endsWith('_test.go'))) out.push(rel ? `${rel}/${n}` : n);
+    if (out.length >= 24) break;
+  }
+  return out.sort((a, b) => Number(/router|routes/.test(b)) - Number(/router|routes/.test(a)));
+}

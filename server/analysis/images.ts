@@ -25,6 +25,13 @@ const CATALOG: [RegExp, Backing][] = [
   [/^(qdrant\/qdrant)$/, { runtime: 'qdrant', type: 'database', port: 6333, volume: '/qdrant/storage', memoryMb: 512 }],
 ];
 
+/** Well-known web UIs without a catalog entry: their listening port when compose publishes none. */
+const WEB_IMAGES: Record<string, number> = { adminer: 8080, 'dpage/pgadmin4': 80, phpmyadmin: 80, 'phpmyadmin/phpmyadmin': 80, 'mailhog/mailhog': 8025, 'axllent/mailpit': 8025, 'redis/redisinsight': 5540 };
+export const webImagePort = (image: string): number | null => WEB_IMAGES[imageRepo(image)] ?? null;
+
+const PROXIES = /^(nginx|nginxinc\/nginx-unprivileged|traefik|caddy|haproxy|envoyproxy\/envoy|nginxproxy\/nginx-proxy|jwilder\/nginx-proxy|bitnami\/nginx)$/;
+export const isReverseProxy = (image: string): boolean => PROXIES.test(imageRepo(image));
+
 /** The repository part of an image reference: "docker.io/library/postgres:16-alpine" → "postgres". */
 export function imageRepo(image: string): string {
   let r = image.replace(/@sha256:.*$/, '');

@@ -14,11 +14,14 @@ export function inferLinks(ctx: Ctx, drafts: Draft[], deps: Dependency[]): void 
   for (const d of drafts) for (const p of d.localDeps) { const to = byPkg.get(p); if (to) add(d.service.name, to, `package.json depends on workspace package ${p}`); }
   const backing = drafts.filter((d) => d.service.path === null);
   for (const d of drafts) {
+    const missing: string[] = [];
     for (const u of d.uses) {
       const target = backing.find((b) => b.service.runtime === u || (u === 'redis' && b.service.runtime === 'valkey') || (u === 'mysql' && b.service.runtime === 'mariadb'));
       if (target) add(d.service.name, target.service.name, `uses a ${u} client library and ${target.service.name} is a ${target.service.runtime} service`);
-      else ctx.rec('low', 'backing-service-missing', d.service.path, `${d.service.name} uses a ${u} client library but the repository declares no ${u} service; provide one and pass its URL as config.`);
+      else missing.push(u);
     }
+    const list = missing.join(' and ');
+    if (missing.length) ctx.rec('low', 'backing-service-missing', d.service.path, `${d.service.name} uses ${missing.length > 1 ? '' : 'a '}${list} client librar${missing.length > 1 ? 'ies' : 'y'} but the repository declares no ${list} service${missing.length > 1 ? 's' : ''}; provide ${missing.length > 1 ? 'them' : 'one'} and pass ${missing.length > 1 ? 'their URLs' : 'its URL'} as config.`);
   }
   // Frontends that proxy or point at localhost:<port> of another service in the repo.
   const byPort = new Map<number, string>();

@@ -20,6 +20,9 @@ export const NODE_FRAMEWORKS: NodeFramework[] = [
   { framework: 'nuxt', deps: ['nuxt', 'nuxt3'], type: 'web', port: 3000, configs: cfg('nuxt.config'), memoryMb: 768 },
   { framework: 'remix', deps: ['@remix-run/node', '@remix-run/serve', '@remix-run/express', '@remix-run/react'], type: 'web', port: 3000, configs: cfg('remix.config') },
   { framework: 'react-router', deps: ['@react-router/node', '@react-router/serve'], type: 'web', port: 3000, configs: cfg('react-router.config') },
+  // Vite-based SSR servers (Nitro/Vinxi output in .output/server): not static sites.
+  { framework: 'tanstack-start', deps: ['@tanstack/react-start', '@tanstack/solid-start', '@tanstack/start'], type: 'web', port: 3000, configs: [...cfg('vite.config'), ...cfg('app.config')] },
+  { framework: 'solid-start', deps: ['@solidjs/start'], type: 'web', port: 3000, configs: [...cfg('app.config'), ...cfg('vite.config')] },
   { framework: 'sveltekit', deps: ['@sveltejs/kit'], type: 'web', port: 3000, configs: cfg('svelte.config') },
   { framework: 'astro', deps: ['astro'], type: 'static', port: 4321, configs: cfg('astro.config'), output: 'dist' },
   { framework: 'gatsby', deps: ['gatsby'], type: 'static', port: 9000, configs: cfg('gatsby-config'), output: 'public' },

@@ -4,6 +4,7 @@ import { NODE_ENTRIES, NODE_FRAMEWORKS, NODE_LOCKFILES, NODE_SERVERS, NODE_WORKE
 import { nodeVariant } from './node-variants.ts';
 import { backingUses, portInCommand, scanSources } from './source.ts';
 import { join } from './tree.ts';
+import { turboBuild } from './workspaces.ts';
 
 export interface NodeOptions { workspaceRoot: string | null; workspaceNames?: Set<string> }
 
@@ -66,7 +67,7 @@ export function detectNode(ctx: Ctx, dir: string, opts: NodeOptions = { workspac
   if (start) processes[type === 'worker' ? 'worker' : 'web'] = Array.isArray(start) ? start.join(' ') : start;
   if (scripts.worker && type !== 'worker') processes.worker = run('worker');
   const hasBuild = !!scripts.build;
-  const buildCmd = hasBuild ? run('build') : type === 'static' && fw ? `npx ${fw.framework === 'create-react-app' ? 'react-scripts' : fw.framework} build` : null;
+  const buildCmd = hasBuild ? (opts.workspaceRoot !== null ? turboBuild(ctx, opts.workspaceRoot, dir, pkg.name) : null) ?? run('build') : type === 'static' && fw ? `npx ${fw.framework === 'create-react-app' ? 'react-scripts' : fw.framework} build` : null;
   const planFiles = opts.workspaceRoot !== null ? [] : ['package.json', ...NODE_LOCKFILES.filter((f) => files.has(f)), ...['.npmrc', '.yarnrc.yml'].filter((f) => files.has(f))];
   const localDeps = opts.workspaceNames ? Object.keys(all).filter((d) => opts.workspaceNames!.has(d)) : [];
   return {
@@ -95,7 +96,8 @@ function startCommand(scripts: Record<string, string>, main: unknown, fw: string
   if (simple) return runtime === 'bun' ? ['bun', 'run', simple[2]] : ['node', simple[2]];
   // npm runs any package manager's scripts and is in every Node image.
   if (s) return runtime === 'bun' ? ['bun', 'run', 'start'] : ['npm', 'start'];
-  if (fw === 'next' || fw === 'nuxt' || fw === 'remix') return fw === 'nuxt' ? ['node', '.output/server/index.mjs'] : fw === 'next' ? ['npx', 'next', 'start'] : ['npx', 'remix-serve', 'build/index.js'];
+  if (fw === 'nuxt' || fw === 'tanstack-start' || fw === 'solid-start') return ['node', '.output/server/index.mjs'];
+  if (fw === 'next' || fw === 'remix') return fw === 'next' ? ['npx', 'next', 'start'] : ['npx', 'remix-serve', 'build/index.js'];
   const file = typeof main === 'string' && main ? main.replace(/^\.\//, '') : entry;
   if (!file) return null;
   if (runtime === 'bun') return ['bun', 'run', file];

@@ -18,6 +18,10 @@ const TOKENS: [RegExp, string][] = [
   [/\bnpm_[A-Za-z0-9]{36}\b/, 'an npm token'],
 ];
 const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|PWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|AUTH|DSN|DATABASE_URL|_URL$|SALT/i;
+/** Variables a frontend bundler inlines into the browser bundle: public by design. */
+const PUBLIC_NAME = /^(VITE_|NEXT_PUBLIC_|REACT_APP_|NUXT_PUBLIC_|PUBLIC_|EXPO_PUBLIC_|GATSBY_|VUE_APP_)/;
+/** URL-valued names are secret only with credentials in the URL (postgres://user:pass@db). */
+const URL_NAME = /_URL$|_URI$|DATABASE_URL/;
 const ENV_EXAMPLE = /\.(example|sample|template|dist|defaults?|schema|tpl)$|\.example\.|\.sample\./i;
 const KEY_NAMES = new Set(['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'credentials', 'credentials.json', '.npmrc', '.pypirc', '.netrc', '.htpasswd']);
 const KEY_EXT = new Set(['pem', 'key', 'p12', 'pfx', 'jks', 'keystore', 'tfvars']);
@@ -67,9 +71,9 @@ function envFile(ctx: Ctx, path: string): void {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
     if (!m) continue;
     const v = m[2].replace(/\s+#.*$/, '').trim().replace(/^(["'])(.*)\1$/, '$2');
-    if (!v || /^(changeme|change-me|xxx+|<.*>|\$\{.*\}|your[-_].*|todo|placeholder|false|true|\d{1,5}|localhost|development|production|test)$/i.test(v)) continue;
+    if (!v || /^(change-?(me|this)|change_?(me|this)|xxx+|<.*>|\$\{.*\}|your[-_].*|todo|placeholder|false|true|\d{1,5}|localhost|development|production|test)$/i.test(v)) continue;
     keys.push(m[1]);
-    if (SECRET_NAME.test(m[1]) || TOKENS.some(([re]) => re.test(v))) secretKeys.push(m[1]);
+    if (TOKENS.some(([re]) => re.test(v)) || (SECRET_NAME.test(m[1]) && !PUBLIC_NAME.test(m[1]) && (!URL_NAME.test(m[1]) || /:\/\/[^/@\s]*:[^/@\s]+@/.test(v)))) secretKeys.push(m[1]);
   }
   if (!keys.length) return;
   const list = (k: string[]) => k.slice(0, 6).join(', ') + (k.length > 6 ? `, +${k.length - 6} more` : '');

@@ -39,3 +39,13 @@ export function findWorkspaces(ctx: Ctx): Workspaces {
   for (const m of members) { const p = ctx.tree.has(join(m, 'package.json')) ? ctx.json(join(m, 'package.json')) : null; if (isObj(p) && typeof p.name === 'string') names.add(p.name); }
   return { members: [...members].sort(), evidence: ev, names, nodeRoot };
 }
+
+/** A Turborepo member builds with its workspace dependencies first: `turbo run build --filter=<name>...` from the root's binary. */
+export function turboBuild(ctx: Ctx, root: string, dir: string, name: unknown): string | null {
+  if (typeof name !== 'string' || !ctx.tree.has(join(root, 'turbo.json'))) return null;
+  const pkg = ctx.json(join(root, 'package.json'));
+  const deps = isObj(pkg) ? { ...(isObj(pkg.dependencies) ? pkg.dependencies : {}), ...(isObj(pkg.devDependencies) ? pkg.devDependencies : {}) } : {};
+  if (!('turbo' in deps)) return null;
+  const up = '../'.repeat(dir.slice(root.length).split('/').filter(Boolean).length);
+  return `${up}node_modules/.bin/turbo run build --filter=${name}...`;
+}

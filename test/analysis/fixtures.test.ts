@@ -7,7 +7,11 @@ import { snapshotFromDir } from '../../server/snapshot/fs.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
-type Exp = { name: string; path: string | null; type: string; runtime: string; framework: string | null; port?: number | null; health?: string | null; build?: string; processes?: string[] };
+type Exp = {
+  name: string; path: string | null; type: string; runtime: string; framework: string | null; port?: number | null; health?: string | null; build?: string; processes?: string[];
+  /** A line the generated (or referenced) build must contain. */
+  dockerfileHas?: string;
+};
 interface Case { services: Exp[]; deps?: string[]; recs?: string[]; noRecs?: string[] }
 
 const S = (name: string, path: string | null, type: string, runtime: string, framework: string | null, port?: number | null, health?: string | null, extra: Partial<Exp> = {}): Exp =>
@@ -86,6 +90,36 @@ const TABLE: Record<string, Case> = {
   },
   'procfile-app': { services: [S('procfile-app', '.', 'web', 'python', 'django', 8000, null, { processes: ['release', 'web', 'worker'] })] },
   'cargo-workspace': { services: [S('api', 'crates/api', 'web', 'rust', 'axum', 8080)] },
+  // Shapes of real public repositories (trimmed to their deciding files).
+  'real-voting-app': { // dockersamples/example-voting-app: a profile-gated seed job, a .NET worker without a port
+    services: [
+      S('vote', 'vote', 'web', 'docker', 'flask', 80), S('result', 'result', 'web', 'docker', 'express', 80), S('worker', 'worker', 'worker', 'docker', null, null),
+      S('redis', null, 'cache', 'redis', null, 6379), S('db', null, 'database', 'postgres', null, 5432),
+    ],
+    deps: ['vote->redis', 'result->db', 'worker->redis', 'worker->db'], recs: ['compose-profile-skipped'],
+  },
+  'real-fastapi-template': { // fastapi/full-stack-fastapi-template: prestart job, Traefik label ports, nginx frontend, public VITE_ env
+    services: [
+      S('db', null, 'database', 'postgres', null, 5432), S('adminer', null, 'web', 'docker', null, 8080),
+      S('backend', 'backend', 'web', 'docker', 'fastapi', 8000, '/api/v1/utils/health-check/', { processes: ['release', 'web'] }),
+      S('frontend', 'frontend', 'static', 'docker', 'vite', 80),
+    ],
+    deps: ['backend->db'], noRecs: ['secret-committed'],
+  },
+  'real-go-clean-template': { // evrone/go-clean-template: RabbitMQ management port listed first, nginx proxy, routes in internal/
+    services: [S('db', null, 'database', 'postgres', null, 5432), S('rabbitmq', null, 'queue', 'rabbitmq', null, 5672), S('app', '.', 'web', 'docker', 'fiber', 8080, '/healthz')],
+    deps: ['app->db', 'app->rabbitmq'], recs: ['compose-proxy-skipped'],
+  },
+  'real-t3-turbo': { // t3-oss/create-t3-turbo: Expo app and packages are not services; TanStack Start is a server; turbo builds dependencies
+    services: [
+      S('nextjs', 'apps/nextjs', 'web', 'node', 'next', 3000, null, { dockerfileHas: 'RUN ../../node_modules/.bin/turbo run build --filter=@acme/nextjs...' }),
+      S('tanstack-start', 'apps/tanstack-start', 'web', 'node', 'tanstack-start', 3000),
+    ],
+  },
+  'real-maybe-rails': { // maybe-finance/maybe: Rails Dockerfile + Sidekiq; compose.example.yml and the devcontainer are not the app
+    services: [S('real-maybe-rails', '.', 'web', 'docker', 'rails', 3000, '/up', { build: 'dockerfile', processes: ['web', 'worker'] })],
+    recs: ['backing-service-missing'],
+  },
   'library-only': { services: [], recs: ['nothing-deployable'] },
   'docs-only': { services: [], recs: ['nothing-deployable'] },
   'broken-manifests': { services: [S('broken-manifests', '.', 'web', 'node', null, 3000)], recs: ['unparsable-manifest', 'secret-committed', 'low-confidence'] },
@@ -105,6 +139,7 @@ describe('fixtures', () => {
           name: s.name, path: s.path, type: s.type, runtime: s.runtime, framework: s.framework,
           ...(e?.port !== undefined ? { port: s.port } : {}), ...(e?.health !== undefined ? { health: s.healthPath } : {}),
           ...(e?.build ? { build: s.build.strategy } : {}), ...(e?.processes ? { processes: Object.keys(s.processes).sort() } : {}),
+          ...(e?.dockerfileHas ? { dockerfileHas: s.build.dockerfile?.includes(e.dockerfileHas) ? e.dockerfileHas : s.build.dockerfile } : {}),
         };
       });
       const want = exp.services.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)));
