@@ -1,5 +1,6 @@
 // composer.json / index.php → Laravel, Symfony, Slim, WordPress or plain PHP served by Apache.
 import { isObj, type Ctx, type Detection } from './context.ts';
+import { NODE_LOCKFILES } from './node-frameworks.ts';
 import { scanSources } from './source.ts';
 import { join } from './tree.ts';
 
@@ -37,6 +38,26 @@ export function detectPhp(ctx: Ctx, dir: string): Detection | null {
       context: dir, dir: '.', files: hasComposer ? ['composer.json', ...(files.has('composer.lock') ? ['composer.lock'] : [])] : [], tool: hasComposer ? 'composer' : 'none',
       hasDeps: req.some((r) => r !== 'php' && !r.startsWith('ext-')), build: null, start: null, port: 80, output: docroot,
       entry: framework === 'laravel' ? 'laravel' : framework === 'symfony' ? 'symfony' : undefined,
+      extensions: phpExtensions(req), assets: phpAssets(ctx, dir),
     },
   };
+}
+
+/** Extensions compiled into the official php images; others must be installed or `composer install` refuses to run. */
+const BUILT_IN = new Set(['ctype', 'curl', 'date', 'dom', 'fileinfo', 'filter', 'hash', 'iconv', 'json', 'libxml', 'mbstring', 'mysqlnd', 'openssl', 'pcre', 'pdo', 'pdo_sqlite', 'phar', 'posix', 'readline', 'reflection', 'session', 'simplexml', 'sodium', 'spl', 'sqlite3', 'standard', 'tokenizer', 'xml', 'xmlreader', 'xmlwriter', 'zlib']);
+function phpExtensions(req: string[]): string[] | undefined {
+  const ext = req.filter((r) => r.startsWith('ext-')).map((r) => r.slice(4).toLowerCase()).filter((e) => !BUILT_IN.has(e));
+  return ext.length ? [...new Set(ext)].sort() : undefined;
+}
+
+/** package.json with a Vite/Mix build next to a PHP app: its output (public/build) must be built into the image. */
+function phpAssets(ctx: Ctx, dir: string): { tool: string; files: string[]; build: string } | undefined {
+  const pkg = ctx.tree.has(join(dir, 'package.json')) ? ctx.json(join(dir, 'package.json')) : null;
+  if (!isObj(pkg) || !isObj(pkg.scripts) || typeof pkg.scripts.build !== 'string') return undefined;
+  const all = { ...(isObj(pkg.dependencies) ? pkg.dependencies : {}), ...(isObj(pkg.devDependencies) ? pkg.devDependencies : {}) };
+  if (!['vite', 'laravel-vite-plugin', 'laravel-mix', 'webpack', '@symfony/webpack-encore'].some((d) => d in all)) return undefined;
+  const files = ctx.tree.filesIn(dir);
+  const lock = NODE_LOCKFILES.find((f) => files.has(f));
+  const tool = lock === 'pnpm-lock.yaml' ? 'pnpm' : lock === 'yarn.lock' ? 'yarn' : lock?.startsWith('bun') ? 'bun' : 'npm';
+  return { tool, files: ['package.json', ...(lock ? [lock] : [])], build: tool === 'npm' ? 'npm run build' : `${tool} run build` };
 }

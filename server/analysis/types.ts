@@ -46,6 +46,10 @@ export interface PlanFacts {
   port: number;
   /** OS packages the install step needs (native extensions: libpq-dev, build-essential...). */
   packages?: string[];
+  /** PHP extensions composer.json requires (ext-gd, ext-intl...) that the base image lacks. */
+  extensions?: string[];
+  /** Frontend assets built by a Node stage next to a backend (Laravel Vite/Mix): copied into `output` of the final image. */
+  assets?: { tool: string; files: string[]; build: string };
 }
 
 export interface Service {

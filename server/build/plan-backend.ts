@@ -2,6 +2,7 @@
 import type { PlanFacts } from '../analysis/types.ts';
 import type { BaseImages } from '../config.ts';
 import { aptInstall, cmd, copyManifests, portLines } from './plan.ts';
+import { nodeInstall } from './plan-node.ts';
 
 export function goPlan(f: PlanFacts, im: BaseImages): string[] {
   const mains = (f.entry ?? 'app=.').split(' ').map((e) => e.split('='));
@@ -25,13 +26,28 @@ export function rubyPlan(f: PlanFacts, im: BaseImages): string[] {
   ];
 }
 
+/** OS libraries of PHP extensions; PECL ones are not part of docker-php-ext-install. */
+const EXT_LIBS: Record<string, string[]> = {
+  gd: ['libpng-dev', 'libjpeg62-turbo-dev', 'libfreetype6-dev', 'libwebp-dev'], intl: ['libicu-dev'], zip: ['libzip-dev'], gmp: ['libgmp-dev'], soap: ['libxml2-dev'],
+  xsl: ['libxslt1-dev'], pgsql: ['libpq-dev'], pdo_pgsql: ['libpq-dev'], imagick: ['libmagickwand-dev'], memcached: ['libmemcached-dev', 'zlib1g-dev'], ldap: ['libldap2-dev'], bz2: ['libbz2-dev'],
+};
+const PECL = new Set(['redis', 'imagick', 'mongodb', 'apcu', 'memcached', 'xdebug', 'igbinary', 'swoole']);
+
 export function phpPlan(f: PlanFacts, im: BaseImages): string[] {
   const docroot = f.output && f.output !== '.' ? `/var/www/html/${f.output}` : '/var/www/html';
   const framework = f.entry === 'laravel' || f.entry === 'symfony';
+  const ext = [...new Set([...(framework ? ['pdo_mysql', 'pdo_pgsql', 'zip', 'opcache'] : []), ...(f.extensions ?? [])])];
+  const core = ext.filter((e) => !PECL.has(e));
+  const pecl = ext.filter((e) => PECL.has(e));
+  const a = f.assets;
   return [
+    // Frontend assets (Vite/Mix) are built by Node and copied into the public folder of the final image.
+    ...(a ? [`FROM ${im.nodeBuild} AS assets`, 'WORKDIR /app', `COPY ${a.files.join(' ')} ./`, `RUN ${nodeInstall({ ...f, tool: a.tool, files: a.files, dir: '.' }, false)}`, 'COPY . .', `RUN ${a.build}`] : []),
     `FROM ${im.php}`,
-    ...aptInstall([...(f.tool === 'composer' ? ['git', 'unzip', 'libzip-dev'] : []), ...(framework ? ['libpq-dev'] : [])]),
-    ...(framework ? ['RUN docker-php-ext-install pdo_mysql pdo_pgsql zip opcache'] : []),
+    ...aptInstall([...new Set([...(f.tool === 'composer' ? ['git', 'unzip', 'libzip-dev'] : []), ...(framework ? ['libpq-dev'] : []), ...ext.flatMap((e) => EXT_LIBS[e] ?? [])])]),
+    ...(core.includes('gd') ? ['RUN docker-php-ext-configure gd --with-freetype --with-jpeg --with-webp'] : []),
+    ...(core.length ? [`RUN docker-php-ext-install ${core.join(' ')}`] : []),
+    ...(pecl.length ? [`RUN pecl install ${pecl.join(' ')} && docker-php-ext-enable ${pecl.join(' ')}`] : []),
     ...(f.tool === 'composer' ? ['RUN curl -fsSL https://getcomposer.org/installer | php -- --install-dir=/usr/local/bin --filename=composer'] : []),
     // Apache listens on $PORT and serves the framework's public folder.
     `ENV APACHE_DOCUMENT_ROOT=${docroot} PORT=${f.port}`,
@@ -39,6 +55,7 @@ export function phpPlan(f: PlanFacts, im: BaseImages): string[] {
     'WORKDIR /var/www/html',
     ...(f.tool === 'composer' ? [...copyManifests(f), 'RUN composer install --no-dev --no-scripts --no-autoloader --no-interaction --prefer-dist'] : []),
     'COPY . .',
+    ...(a ? [`COPY --from=assets /app/${f.output && f.output !== '.' ? f.output : ''} ./${f.output && f.output !== '.' ? f.output : ''}`.replace(/\/ \.\/$/, ' ./')] : []),
     ...(f.tool === 'composer' ? ['RUN composer dump-autoload --optimize --no-dev'] : []),
     ...(f.entry === 'laravel' ? ['RUN chown -R www-data:www-data storage bootstrap/cache'] : []),
     `EXPOSE ${f.port}`,

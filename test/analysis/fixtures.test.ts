@@ -120,6 +120,9 @@ const TABLE: Record<string, Case> = {
     services: [S('real-maybe-rails', '.', 'web', 'docker', 'rails', 3000, '/up', { build: 'dockerfile', processes: ['web', 'worker'] })],
     recs: ['backing-service-missing'],
   },
+  'real-koel-laravel': { // koel/koel: Laravel + Vite (assets built into public/), composer requires ext-gd and ext-exif
+    services: [S('koel', '.', 'web', 'php', 'laravel', 80, '/up', { processes: ['release', 'web', 'worker'], dockerfileHas: 'RUN docker-php-ext-install pdo_mysql pdo_pgsql zip opcache exif gd' })],
+  },
   'library-only': { services: [], recs: ['nothing-deployable'] },
   'docs-only': { services: [], recs: ['nothing-deployable'] },
   'broken-manifests': { services: [S('broken-manifests', '.', 'web', 'node', null, 3000)], recs: ['unparsable-manifest', 'secret-committed', 'low-confidence'] },

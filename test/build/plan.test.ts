@@ -100,6 +100,16 @@ describe('other runtimes', () => {
     expect(generateDockerfile('elixir', facts({ tool: 'mix', files: ['mix.exs', 'mix.lock'], entry: 'chat', start: ['/app/bin/chat', 'start'], port: 4000 }), images)).toMatch(/mix release[\s\S]*PHX_SERVER=true[\s\S]*COPY --from=build \/app\/_build\/prod\/rel\/chat \.\//);
     expect(generateDockerfile('dotnet', facts({ tool: 'dotnet', files: ['Api.csproj'], entry: 'Api.csproj', port: 8080 }), images)).toMatch(/dotnet publish Api\.csproj[\s\S]*ASPNETCORE_HTTP_PORTS=\$\{PORT:-8080\} && exec dotnet Api\.dll/);
   });
+  it('php: required extensions are compiled (PECL ones via pecl), Vite assets are built by a Node stage into public/', () => {
+    const t = generateDockerfile('php', facts({
+      tool: 'composer', files: ['composer.json', 'composer.lock'], hasDeps: true, output: 'public', entry: 'laravel', port: 80,
+      extensions: ['exif', 'gd', 'redis'], assets: { tool: 'npm', files: ['package.json', 'package-lock.json'], build: 'npm run build' },
+    }), images);
+    expect(t).toMatch(/^# Generated[^\n]*\nFROM kyozo\/node-standin:20 AS assets\nWORKDIR \/app\nCOPY package\.json package-lock\.json \.\/\nRUN npm ci --no-audit --no-fund\nCOPY \. \.\nRUN npm run build\nFROM php:8\.3-apache/);
+    expect(t).toContain('libpng-dev');
+    expect(t).toContain('RUN docker-php-ext-configure gd --with-freetype --with-jpeg --with-webp\nRUN docker-php-ext-install pdo_mysql pdo_pgsql zip opcache exif gd\nRUN pecl install redis && docker-php-ext-enable redis');
+    expect(t).toMatch(/COPY \. \.\nCOPY --from=assets \/app\/public \.\/public\nRUN composer dump-autoload/);
+  });
   it('refuses runtimes it has no plan for', () => {
     expect(() => generateDockerfile('cobol', facts({}), images)).toThrow(/no build plan/);
   });
