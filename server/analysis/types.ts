@@ -48,8 +48,10 @@ export interface PlanFacts {
   packages?: string[];
   /** PHP extensions composer.json requires (ext-gd, ext-intl...) that the base image lacks. */
   extensions?: string[];
-  /** Frontend assets built by a Node stage next to a backend (Laravel Vite/Mix): copied into `output` of the final image. */
+  /** Node dependencies of a non-Node service: Laravel Vite/Mix assets (a Node stage whose `output` folder is copied in), Hugo's Tailwind/PostCSS (installed before `hugo`). */
   assets?: { tool: string; files: string[]; build: string };
+  /** Toolchain version the repository pins (Hugo: netlify.toml HUGO_VERSION or module.hugoVersion.min). */
+  version?: string;
 }
 
 export interface Service {

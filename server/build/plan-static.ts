@@ -2,7 +2,7 @@
 import type { PlanFacts } from '../analysis/types.ts';
 import type { BaseImages } from '../config.ts';
 import { aptInstall, copyManifests } from './plan.ts';
-import { nodeInstallAndBuild } from './plan-node.ts';
+import { nodeInstall, nodeInstallAndBuild } from './plan-node.ts';
 
 const HUGO_VERSION = '0.139.3';
 
@@ -26,9 +26,14 @@ export function staticPlan(f: PlanFacts, im: BaseImages): string[] {
     case 'hugo':
       return [
         `FROM ${im.nodeBuild} AS build`,
-        `ARG HUGO_VERSION=${HUGO_VERSION}`,
+        `ARG HUGO_VERSION=${f.version ?? HUGO_VERSION}`,
         'RUN arch="$(dpkg --print-architecture)" && curl -fsSL "https://github.com/gohugoio/hugo/releases/download/v${HUGO_VERSION}/hugo_extended_${HUGO_VERSION}_linux-${arch}.tar.gz" | tar -xz -C /usr/local/bin hugo',
-        'WORKDIR /src', 'COPY . .', `RUN ${f.build ?? 'hugo --minify'}`,
+        // Hugo modules are fetched with the Go toolchain.
+        ...(f.files.includes('go.mod') ? [`COPY --from=${im.go} /usr/local/go /usr/local/go`, 'ENV PATH=/usr/local/go/bin:$PATH'] : []),
+        'WORKDIR /src',
+        // css.TailwindCSS / PostCSS pipes run the npm packages of the site.
+        ...(f.assets ? [`COPY ${f.assets.files.join(' ')} ./`, `RUN ${nodeInstall({ ...f, tool: f.assets.tool, files: f.assets.files }, false)}`] : []),
+        'COPY . .', `RUN ${f.build ?? 'hugo --minify'}`,
         ...serveStatic(im, 'build', out('/src')),
       ];
     case 'jekyll':

@@ -123,6 +123,9 @@ const TABLE: Record<string, Case> = {
   'real-koel-laravel': { // koel/koel: Laravel + Vite (assets built into public/), composer requires ext-gd and ext-exif
     services: [S('koel', '.', 'web', 'php', 'laravel', 80, '/up', { processes: ['release', 'web', 'worker'], dockerfileHas: 'RUN docker-php-ext-install pdo_mysql pdo_pgsql zip opcache exif gd' })],
   },
+  'real-hugo-docs': { // gohugoio/hugoDocs: Hugo pinned in netlify.toml (newer than the default), Tailwind via npm, a go.mod without modules
+    services: [S('real-hugo-docs', '.', 'static', 'static', 'hugo', 8080, null, { dockerfileHas: 'ARG HUGO_VERSION=0.153.2' })],
+  },
   'library-only': { services: [], recs: ['nothing-deployable'] },
   'docs-only': { services: [], recs: ['nothing-deployable'] },
   'broken-manifests': { services: [S('broken-manifests', '.', 'web', 'node', null, 3000)], recs: ['unparsable-manifest', 'secret-committed', 'low-confidence'] },

@@ -110,6 +110,12 @@ describe('other runtimes', () => {
     expect(t).toContain('RUN docker-php-ext-configure gd --with-freetype --with-jpeg --with-webp\nRUN docker-php-ext-install pdo_mysql pdo_pgsql zip opcache exif gd\nRUN pecl install redis && docker-php-ext-enable redis');
     expect(t).toMatch(/COPY \. \.\nCOPY --from=assets \/app\/public \.\/public\nRUN composer dump-autoload/);
   });
+  it('hugo: the pinned version, npm packages for Tailwind/PostCSS pipes before the build, Go for Hugo modules', () => {
+    const t = generateDockerfile('static', facts({ tool: 'hugo', files: ['go.mod', 'go.sum'], build: 'hugo --minify', output: 'public', version: '0.153.2', assets: { tool: 'npm', files: ['package.json', 'package-lock.json'], build: '' } }), images);
+    expect(t).toContain('ARG HUGO_VERSION=0.153.2');
+    expect(t).toContain('COPY --from=golang:1.23 /usr/local/go /usr/local/go');
+    expect(t).toMatch(/WORKDIR \/src\nCOPY package\.json package-lock\.json \.\/\nRUN npm ci --no-audit --no-fund\nCOPY \. \.\nRUN hugo --minify/);
+  });
   it('refuses runtimes it has no plan for', () => {
     expect(() => generateDockerfile('cobol', facts({}), images)).toThrow(/no build plan/);
   });
