@@ -23,7 +23,22 @@ export function generalRecs(ctx: Ctx, services: Service[], snap: Snapshot): void
     }
     if (s.type === 'web' && s.port === null) ctx.rec('medium', 'port-unknown', s.path, `${s.name}: no listening port found. Kyozo sets PORT; make the app listen on process PORT (or EXPOSE it in the Dockerfile).`);
     if (s.type === 'web' && s.healthPath === null) ctx.rec('low', 'no-health-endpoint', s.path, `${s.name} has no health endpoint (looked for /health, /healthz, /up, /ping...). Kyozo checks GET / instead (any status below 500 passes); add a route that checks the app's dependencies and set it as healthPath in kyozo.json if it is not found.`);
+    envExample(ctx, s);
     if (s.confidence < 0.5) ctx.rec('low', 'low-confidence', s.path, `${s.name} is a guess (confidence ${s.confidence}): ${s.evidence.join('; ')}. Add a Dockerfile or Procfile to make it explicit.`);
   }
   if (snap.truncated || ctx.tree.count > 50_000) ctx.rec('low', 'huge-repo', null, `The repository has ${ctx.tree.count}${snap.truncated ? '+' : ''} files outside dependency folders${snap.truncated ? ' (the listing was cut short)' : ''}; builds send the whole context to Docker. Add a .dockerignore and keep generated files out of git.`);
+}
+
+const EXAMPLES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 'env.example', '.env.local.example', 'example.env', 'sample.env'];
+
+/** Variables an .env example declares: the app (or its build) expects them; compose services already declare theirs. */
+function envExample(ctx: Ctx, s: Service): void {
+  if (s.env || s.path === null) return;
+  const dir = s.path === '.' ? '' : s.path;
+  // Monorepo apps often load the root .env (dotenv -e ../../.env).
+  const file = [...EXAMPLES.map((n) => (dir ? `${dir}/${n}` : n)), ...(dir ? EXAMPLES : [])].find((p) => ctx.tree.has(p));
+  const names = [...new Set([...(ctx.text(file ?? '', 32 * 1024) ?? '').matchAll(/^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=/gm)].map((m) => m[1]))].filter((n) => !/^(NODE_ENV|PORT|HOST|DEBUG|LOG_LEVEL)$/.test(n));
+  if (!file || !names.length) return;
+  const list = names.slice(0, 8).join(', ') + (names.length > 8 ? `, +${names.length - 8} more` : '');
+  ctx.rec('medium', 'env-vars-expected', s.path, `${s.name}: ${file} lists ${list}. Set them as config vars (kyozo config:set) before the first deploy; apps that read them at build or boot time fail without them.`);
 }

@@ -115,6 +115,7 @@ const TABLE: Record<string, Case> = {
       S('nextjs', 'apps/nextjs', 'web', 'node', 'next', 3000, null, { dockerfileHas: 'RUN ../../node_modules/.bin/turbo run build --filter=@acme/nextjs...' }),
       S('tanstack-start', 'apps/tanstack-start', 'web', 'node', 'tanstack-start', 3000),
     ],
+    recs: ['env-vars-expected'],
   },
   'real-maybe-rails': { // maybe-finance/maybe: Rails Dockerfile + Sidekiq; compose.example.yml and the devcontainer are not the app
     services: [S('real-maybe-rails', '.', 'web', 'docker', 'rails', 3000, '/up', { build: 'dockerfile', processes: ['web', 'worker'] })],
@@ -125,6 +126,10 @@ const TABLE: Record<string, Case> = {
   },
   'real-hugo-docs': { // gohugoio/hugoDocs: Hugo pinned in netlify.toml (newer than the default), Tailwind via npm, a go.mod without modules
     services: [S('real-hugo-docs', '.', 'static', 'static', 'hugo', 8080, null, { dockerfileHas: 'ARG HUGO_VERSION=0.153.2' })],
+  },
+  'real-next-commerce': { // vercel/commerce: Next.js (next.config.ts, pnpm) that needs Shopify variables from .env.example at build time
+    services: [S('real-next-commerce', '.', 'web', 'node', 'next', 3000, null, { processes: ['web'], dockerfileHas: 'RUN pnpm run build' })],
+    recs: ['env-vars-expected'],
   },
   'library-only': { services: [], recs: ['nothing-deployable'] },
   'docs-only': { services: [], recs: ['nothing-deployable'] },
