@@ -40,5 +40,5 @@ function envExample(ctx: Ctx, s: Service): void {
   const names = [...new Set([...(ctx.text(file ?? '', 32 * 1024) ?? '').matchAll(/^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=/gm)].map((m) => m[1]))].filter((n) => !/^(NODE_ENV|PORT|HOST|DEBUG|LOG_LEVEL)$/.test(n));
   if (!file || !names.length) return;
   const list = names.slice(0, 8).join(', ') + (names.length > 8 ? `, +${names.length - 8} more` : '');
-  ctx.rec('medium', 'env-vars-expected', s.path, `${s.name}: ${file} lists ${list}. Set them as config vars (kyozo config:set) before the first deploy; apps that read them at build or boot time fail without them.`);
+  ctx.rec('medium', 'env-vars-expected', s.path, `${s.name}: ${file} lists ${list}. Set them as config vars (kyozo config:set) before the first deploy: apps that read them at boot fail without them. Config vars reach the running app, not the image build; a build that needs them must default them.`);
 }
