@@ -12,9 +12,11 @@ export function serveStatic(im: BaseImages, from: string | null, output: string)
     `FROM ${im.static}`,
     from ? `COPY --from=${from} ${output} /srv` : 'COPY . /srv',
     ...(from ? [] : ['RUN rm -f /srv/Dockerfile.kyozo /srv/Dockerfile /srv/.dockerignore']),
+    // Unknown paths get the site's own 404.html, or index.html so client-side routes of an SPA load.
+    'RUN if [ -f /srv/404.html ]; then echo "E404:404.html"; else echo "E404:index.html"; fi > /etc/httpd.conf',
     'ENV PORT=8080',
     'EXPOSE 8080',
-    'CMD exec busybox httpd -f -v -p ${PORT:-8080} -h /srv',
+    'CMD exec busybox httpd -f -v -p ${PORT:-8080} -h /srv -c /etc/httpd.conf',
   ];
 }
 

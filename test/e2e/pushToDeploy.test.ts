@@ -134,6 +134,18 @@ describe('git push to deploy', () => {
     expect(log.text).not.toContain('sekrit-value-123');
   });
 
+  it('serves a static site, falling back to index.html for client-side routes', async () => {
+    expect((await api(k, 'POST', '/api/apps', { name: 'site' })).status).toBe(201);
+    const wc = new WorkingCopy();
+    await wc.write({ 'index.html': '<!doctype html><h1>single page</h1>\n', 'app.js': 'console.log(1)\n' });
+    await wc.commit('site');
+    const push = await wc.push(pushUrl(k.port, k.token, 'site'));
+    expect(push.out).toContain('Release v1 is live');
+    expect((await viaProxy(k.proxyPort, 'site.localhost')).body).toContain('single page');
+    expect((await viaProxy(k.proxyPort, 'site.localhost', '/app.js')).body).toBe('console.log(1)\n');
+    expect((await viaProxy(k.proxyPort, 'site.localhost', '/deep/client/route')).body).toContain('single page');
+  });
+
   it('keeps apps served while Kyozo restarts', async () => {
     const load = loadLoop(k.proxyPort, 'dock.localhost', { concurrency: 2 });
     await new Promise((r) => setTimeout(r, 300));
