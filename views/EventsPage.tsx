@@ -26,9 +26,11 @@ export function EventRows(props: { events: Event[] }) {
   );
 }
 
-export function EventsPage(props: { viewer: Viewer; events: Event[]; apps: string[]; query: EventsQuery; nextBefore: number | null; error?: string | null }) {
+export function EventsPage(props: { viewer: Viewer; events: Event[]; apps: string[]; query: EventsQuery; nextBefore: number | null; error?: string | null; live?: boolean }) {
   const q = props.query;
   const older = new URLSearchParams(Object.entries({ ...q, before: String(props.nextBefore) }).filter(([, v]) => v) as [string, string][]);
+  const filters = new URLSearchParams(Object.entries(q).filter(([, v]) => v) as [string, string][]);
+  const rows = <EventRows events={props.events} />;
   return (
     <Layout title="Events" viewer={props.viewer} active="events">
       <h1>Events</h1>
@@ -47,7 +49,9 @@ export function EventsPage(props: { viewer: Viewer; events: Event[]; apps: strin
       </form>
       {props.error && <p class="alert bad">{props.error}</p>}
       <section class="card">
-        <EventRows events={props.events} />
+        {props.live
+          ? <div hx-ext="sse" sse-connect={`/events/stream/log?${filters}`}><div id="event-rows" sse-swap="events">{rows}</div></div>
+          : rows}
         {props.nextBefore && <p><a href={`/events?${older}`}>Older events →</a></p>}
       </section>
     </Layout>

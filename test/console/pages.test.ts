@@ -73,6 +73,19 @@ describe('console overview, events, metrics', () => {
     expect(res.headers.get('content-type') ?? '').not.toContain('text/html');
   });
 
+  it('keeps the newest events page live over SSE, with the page filters', async () => {
+    const page = await c.page('/events?type=app.create');
+    expect(page.html).toContain('sse-connect="/events/stream/log?type=app.create"');
+    expect((await c.page('/events?before=1')).html).not.toContain('sse-connect="/events/stream/log');
+    const res = await c.request('/events/stream/log?type=app.create');
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('event: events')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toContain('app.create');
+    expect(text).not.toContain('login');
+  });
+
   it('streams overview fragments over SSE', async () => {
     const res = await c.request('/events/stream/overview');
     const reader = res.body!.getReader();
