@@ -63,8 +63,23 @@ export function mergeOverrides(current: AppSettings['alerts'] | undefined | null
   return out;
 }
 
-/** http(s) URL or null (removes the webhook). */
-export function validateWebhookUrl(v: unknown): string | null {
+/** Loopback, private, link-local (cloud metadata) and unique-local addresses, and local names. */
+export function isPrivateHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal') || !h.includes('.') && !h.includes(':')) return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  return h === '::1' || h === '::' || /^(fc|fd|fe8|fe9|fea|feb)/.test(h) || h.startsWith('::ffff:');
+}
+
+/**
+ * http(s) URL or null (removes the webhook). Unless `allowPrivate` (admins), the host may not be a
+ * loopback/private/link-local address or a local name: a tenant must not make Kyozo call its internals.
+ */
+export function validateWebhookUrl(v: unknown, allowPrivate = true): string | null {
   if (v === null || v === '') return null;
   if (typeof v !== 'string' || v.length > 2000) throw new SettingsError('webhookUrl must be an http(s) URL or null');
   let u: URL;
@@ -74,5 +89,6 @@ export function validateWebhookUrl(v: unknown): string | null {
     throw new SettingsError('webhookUrl must be an http(s) URL or null');
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SettingsError('webhookUrl must be an http(s) URL or null');
+  if (!allowPrivate && isPrivateHost(u.hostname)) throw new SettingsError('webhookUrl must point to a public host (private, loopback and local addresses are for admins only)');
   return u.toString();
 }

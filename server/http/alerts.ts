@@ -56,7 +56,7 @@ export function alertsRouter(deps: AlertsHttpDeps) {
     const patch: { alerts?: Record<string, number>; webhookUrl?: string | null } = {};
     try {
       if (body.thresholds !== undefined) patch.alerts = mergeOverrides(current.alerts, body.thresholds);
-      if (body.webhookUrl !== undefined) patch.webhookUrl = validateWebhookUrl(body.webhookUrl);
+      if (body.webhookUrl !== undefined) patch.webhookUrl = validateWebhookUrl(body.webhookUrl, p.isAdmin);
     } catch (e) {
       if (e instanceof SettingsError) return c.json({ error: e.message }, 400);
       throw e;

@@ -16,3 +16,16 @@ describe('alert subjects', () => {
     expect(conds.find((c) => c.kind === 'crash-loop')).toMatchObject({ key: 'crash-loop:shop:api', firing: true });
   });
 });
+
+import { isPrivateHost, validateWebhookUrl } from '../../server/alerts/thresholds.ts';
+
+describe('webhook URLs', () => {
+  it('keeps tenants away from private, loopback and metadata addresses; admins may use them', () => {
+    for (const h of ['localhost', 'api.localhost', '127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '[::1]', 'fd00::1', 'db', 'x.internal'])
+      expect(isPrivateHost(h), h).toBe(true);
+    for (const h of ['hooks.slack.com', '8.8.8.8', '172.32.0.1', '2001:db8::1']) expect(isPrivateHost(h), h).toBe(false);
+    expect(() => validateWebhookUrl('http://169.254.169.254/latest/meta-data', false)).toThrow(/public host/);
+    expect(validateWebhookUrl('http://127.0.0.1:9000/hook', true)).toBe('http://127.0.0.1:9000/hook');
+    expect(validateWebhookUrl('https://hooks.example.com/x', false)).toBe('https://hooks.example.com/x');
+  });
+});
