@@ -82,8 +82,16 @@ export function detectNode(ctx: Ctx, dir: string, opts: NodeOptions = { workspac
       context: opts.workspaceRoot ?? dir, dir: opts.workspaceRoot !== null ? dir || '.' : '.', files: planFiles, tool,
       hasDeps: Object.keys(deps).length > 0 || (!!buildCmd && Object.keys(dev).length > 0),
       build: buildCmd, start, output: v?.output ?? fw?.output, port: port ?? 3000,
+      ...engineOf(ctx, pkg, opts.workspaceRoot),
     },
   };
+}
+
+/** `engines.node` of the package, else of its workspace root (monorepos declare it once). */
+function engineOf(ctx: Ctx, pkg: Record<string, any>, root: string | null): { engine?: string } {
+  if (typeof pkg.engines?.node === 'string') return { engine: pkg.engines.node };
+  const rootPkg = root !== null ? ctx.json(join(root, 'package.json')) as Record<string, any> | null : null;
+  return typeof rootPkg?.engines?.node === 'string' ? { engine: rootPkg.engines.node } : {};
 }
 
 function startFile(start: string | undefined): string {

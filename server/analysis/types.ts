@@ -52,6 +52,8 @@ export interface PlanFacts {
   assets?: { tool: string; files: string[]; build: string };
   /** Toolchain version the repository pins (Hugo: netlify.toml HUGO_VERSION or module.hugoVersion.min). */
   version?: string;
+  /** Node apps: package.json `engines.node`; public node base images are moved to a major it allows. */
+  engine?: string;
 }
 
 export interface Service {

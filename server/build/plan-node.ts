@@ -1,4 +1,5 @@
 // Generated Dockerfiles for JavaScript runtimes: Node (npm, yarn, pnpm), Bun, Deno.
+import { nodeImageFor } from '../analysis/nodeEngine.ts';
 import type { PlanFacts } from '../analysis/types.ts';
 import type { BaseImages } from '../config.ts';
 import { cmd, copyManifests, portLines } from './plan.ts';
@@ -40,7 +41,7 @@ export function nodeInstallAndBuild(f: PlanFacts, keepDev: boolean): string[] {
 }
 
 export function nodePlan(f: PlanFacts, im: BaseImages): string[] {
-  return [`FROM ${im.node}`, ...nodeInstallAndBuild(f, false), 'ENV NODE_ENV=production', ...portLines(f.port), cmd(f.start, 'npm start')];
+  return [`FROM ${nodeImageFor(im.node, f.engine)}`, ...nodeInstallAndBuild(f, false), 'ENV NODE_ENV=production', ...portLines(f.port), cmd(f.start, 'npm start')];
 }
 
 export function bunPlan(f: PlanFacts, im: BaseImages): string[] {

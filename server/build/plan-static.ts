@@ -1,4 +1,5 @@
 // Generated Dockerfiles for static sites: built in a toolchain image (npm, Hugo, Jekyll, MkDocs), served as files by busybox httpd.
+import { nodeImageFor } from '../analysis/nodeEngine.ts';
 import type { PlanFacts } from '../analysis/types.ts';
 import type { BaseImages } from '../config.ts';
 import { aptInstall, copyManifests } from './plan.ts';
@@ -54,6 +55,6 @@ export function staticPlan(f: PlanFacts, im: BaseImages): string[] {
       ];
     default:
       // npm/yarn/pnpm/bun build (Vite, CRA, Angular, Astro, Gatsby, Next export, SvelteKit static...).
-      return [`FROM ${f.tool === 'bun' ? im.bun : im.nodeBuild} AS build`, ...nodeInstallAndBuild(f, true), ...serveStatic(im, 'build', out(f.dir === '.' ? '/app' : `/app/${f.dir}`))];
+      return [`FROM ${f.tool === 'bun' ? im.bun : nodeImageFor(im.nodeBuild, f.engine)} AS build`, ...nodeInstallAndBuild(f, true), ...serveStatic(im, 'build', out(f.dir === '.' ? '/app' : `/app/${f.dir}`))];
   }
 }
