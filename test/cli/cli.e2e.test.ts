@@ -1,6 +1,6 @@
 // The `kyozo` client commands end to end: a real Kyozo process (real Postgres, Docker, git, proxy) driven by the
 // real CLI as a subprocess (node bin/kyozo.js … with KYOZO_URL/KYOZO_TOKEN), like a user at a terminal.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/db/embedded.ts';
@@ -121,6 +121,49 @@ describe('kyozo CLI against a real server', () => {
     expect(token).toMatch(/^\S{20,}$/);
     expect((await kyozo(['apps'], { env: { KYOZO_TOKEN: token! } })).code).toBe(0);
     expect((await kyozo(['tokens', '--token', token!])).stdout).toMatch(/^\d+\s+ci\s+/m);
+  });
+
+  it('tokens:revoke makes a token stop working', async () => {
+    const created = (await kyozo(['tokens:create', 'short-lived'])).stdout;
+    const token = /export KYOZO_TOKEN=(\S+)/.exec(created)![1];
+    const id = /^(\d+)\s+short-lived\s+/m.exec((await kyozo(['tokens'])).stdout)![1];
+    expect((await kyozo(['tokens:revoke', id])).code).toBe(0);
+    expect((await kyozo(['apps'], { env: { KYOZO_TOKEN: token } })).code).toBe(1);
+  });
+
+  it('config:unset, restart, stop and start roll out; events and apps:info report them', async () => {
+    const unset = await kyozo(['config:unset', 'GREETING', '--wait', '-a', 'clidock']);
+    expect(unset.code, unset.stderr).toBe(0);
+    expect((await kyozo(['config', '-a', 'clidock'])).stdout).toMatch(/clidock has no config vars/);
+    const restarted = await kyozo(['restart', 'web', '--wait', '-a', 'clidock']);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect((await kyozo(['stop', '-a', 'clidock'])).code).toBe(0);
+    expect((await api(k, 'GET', '/api/apps/clidock')).json.status).toBe('stopped');
+    const started = await kyozo(['start', '--wait', '-a', 'clidock']);
+    expect(started.code, started.stderr).toBe(0);
+    expect((await api(k, 'GET', '/api/apps/clidock')).json.status).toBe('live');
+    const res = await kyozo(['resources', 'web:memory=128m,cpus=0.25', '--wait', '-a', 'clidock']);
+    expect(res.code, res.stderr).toBe(0);
+    expect((await api(k, 'GET', '/api/apps/clidock')).json.services[0]).toMatchObject({ memoryMb: 128, cpus: 0.25 });
+    const events = (await kyozo(['events', '-a', 'clidock', '--limit', '50'])).stdout;
+    for (const type of ['config.set', 'restart', 'stop', 'start', 'resources']) expect(events).toContain(type);
+    const info = await kyozo(['apps:info', '-a', 'clidock']);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toContain('clidock');
+  });
+
+  it('releases:log --follow ends with the release; logs --follow streams new lines', async () => {
+    const rel = (await api(k, 'GET', '/api/apps/clidock/releases')).json[0];
+    const follow = await kyozo(['releases:log', String(rel.version), '--follow', '-a', 'clidock']);
+    expect(follow.code).toBe(0);
+    expect(follow.stdout).toMatch(/is live at /);
+    const child = spawn(process.execPath, [resolve(ROOT, 'bin/kyozo.js'), 'logs', '--follow', '--tail', '1', '-a', 'clidock'], {
+      env: { ...process.env, KYOZO_URL: k.url, KYOZO_TOKEN: k.token },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    await until(async () => out, (o) => o.includes('hello from the cli app'), 30_000, 250);
+    child.kill('SIGINT');
   });
 
   it('reports API errors, a missing token, an unknown flag and a closed port', async () => {
