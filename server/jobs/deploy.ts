@@ -39,6 +39,7 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
   const prevReplicas = previous ? await replicasOf(deps.db, previous.id) : [];
   await cleanupAttempt(deps, release.id, new Set(prevReplicas.map((r) => r.containerId)));
   const started: string[] = [];
+  const stoppedBacking: string[] = [];
   const startedAt = Date.now();
   try {
     await setReleaseStatus(deps.db, release.id, 'building');
@@ -50,7 +51,7 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
     await saveReleaseServices(deps.db, release.id, specs);
     await setReleaseStatus(deps.db, release.id, 'deploying');
     if (layers.length > 1) log(`-----> Start order: ${layers.map((l) => l.join(', ')).join(' → ')}`);
-    await rolloutRelease(deps, { app, release, specs, layers, dependencies: topology?.dependencies ?? [], previous, prevSpecs, prevReplicas, restart: payload.restart, log, started });
+    await rolloutRelease(deps, { app, release, specs, layers, dependencies: topology?.dependencies ?? [], previous, prevSpecs, prevReplicas, restart: payload.restart, log, started, stoppedBacking });
     log(`-----> Switching routes to v${release.version}`);
     await deps.routes.syncApp(app.name, release.id);
     log(releaseLiveLine(release.version, appUrl(deps.config, app.name)));
@@ -64,6 +65,10 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
     const message = (err as Error).message || String(err);
     await removeReplicas(rolloutDeps(deps, log), started, 2);
     await deleteReplicasOf(deps.db, release.id);
+    // Backing services stopped for this release serve the previous one again.
+    for (const id of stoppedBacking) {
+      await deps.docker.start(id).then(() => log(`-----> put back backing container ${id.slice(0, 12)} of the previous release`), (e: Error) => log(`-----> could not restart backing container ${id.slice(0, 12)}: ${e.message}`));
+    }
     // Docker unreachable (breaker open, socket gone) mid-deploy: the release waits and the job is retried.
     if (err instanceof InfrastructureError || isDockerUnavailable(err) || !(await deps.docker.ping().catch(() => false))) {
       await setReleaseStatus(deps.db, release.id, 'queued');

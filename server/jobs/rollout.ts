@@ -7,7 +7,7 @@ import type { Release, ReleaseService } from '../db/releases.ts';
 import { discoveryEnv } from '../release/discovery.ts';
 import { ensureServicePorts } from '../release/servicePorts.ts';
 import { effectiveEnv, isBackingType, runFingerprint, type ServiceSpec } from '../release/spec.ts';
-import { BRIDGE_PORT, checkReplica, networkName, removeReplicas, startReplica, type StartedReplica } from '../runtime/rollout.ts';
+import { BRIDGE_PORT, checkReplica, networkName, startReplica, type StartedReplica } from '../runtime/rollout.ts';
 import { rolloutDeps, type JobDeps } from './deps.ts';
 
 /** Backing images are pulled when missing (KYOZO_PULL_IMAGES); a failure names the image and what to do. */
@@ -44,6 +44,8 @@ export interface RolloutInput {
   log: (l: string) => void;
   /** Filled with the ids of containers started, so the caller can remove them on failure. */
   started: string[];
+  /** Filled with backing-service containers of the previous release that were stopped to make way (put back on failure). */
+  stoppedBacking: string[];
 }
 
 /** The full env of each service of a release: repo env, discovery URLs, then config vars. */
@@ -82,10 +84,14 @@ export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<vo
       if (keep.length >= spec.replicas) continue;
       if (isBackingType(spec.type)) {
         await ensureImage(deps, name, spec.image, i.log);
-        // One container owns the data volume and the port: the old one stops before the new one starts.
+        // One container owns the data volume and the port: the old one stops (kept, so a failed release
+        // can start it again) before the new one starts.
         if (running.length) {
           i.log(`-----> ${name}: definition changed, replacing the backing service (brief interruption)`);
-          await removeReplicas(rd, running.map((r) => r.containerId));
+          for (const r of running) {
+            await deps.docker.stop(r.containerId, 10);
+            i.stoppedBacking.push(r.containerId);
+          }
         }
       }
       const used = new Set(keep.map((r) => r.index));

@@ -98,6 +98,11 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
       return state;
     },
 
+    async start(id) {
+      // 304: already running.
+      await ignoring([304], timed('start', () => docker.getContainer(id).start()));
+    },
+
     async stop(id, timeoutSec = 10) {
       // 304: already stopped; 404: gone. The HTTP call must outlive the grace period.
       await ignoring([304, 404], timed('stop', () => docker.getContainer(id).stop({ t: timeoutSec }), timeoutSec * 1000 + timeoutMs));

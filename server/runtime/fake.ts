@@ -101,6 +101,12 @@ export function createFakeDockerPort(): FakeDockerPort {
       const c = find(id);
       return c ? { ...c.state, labels: { ...c.state.labels } } : null;
     },
+    async start(id) {
+      await gate('start', [id]);
+      const c = find(id);
+      if (!c) throw Object.assign(new Error(`docker start: no such container ${id}`), { statusCode: 404 });
+      c.state = { ...c.state, running: true, exitCode: null };
+    },
     async stop(id, timeoutSec) {
       await gate('stop', [id, timeoutSec]);
       const c = find(id);

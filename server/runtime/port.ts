@@ -78,6 +78,8 @@ export interface DockerPort {
   run(spec: ContainerCreateOptions): Promise<string>;
   /** null when the container does not exist. */
   inspect(id: string): Promise<ContainerState | null>;
+  /** Starts a stopped container again (a backing service put back after a failed release). */
+  start(id: string): Promise<void>;
   /** Graceful stop (SIGTERM, then SIGKILL after timeoutSec). Missing/stopped containers are fine. */
   stop(id: string, timeoutSec?: number): Promise<void>;
   /** Force remove; missing containers and removals already in progress are fine. */

@@ -160,6 +160,21 @@ describe('one push, many services', () => {
     expect(containerOf(after, 'web')).toBe(containerOf(before, 'web'));
   });
 
+  it('puts a replaced backing service back when the rest of the release fails', async () => {
+    const before = await appJson(k);
+    const cacheId = containerOf(before, 'cache');
+    const changed = { ...stack({ web: 'w3', api: 'a9', store: 's1' }, 'process.exit(4);'), 'docker-compose.yml': compose.replace('-h /', '-h /tmp') };
+    const out = await push(changed, 'new cache command + broken api');
+    expect(out.out).toMatch(/cache: definition changed, replacing the backing service/);
+    expect(out.out).toMatch(/! Release v\d+ failed: service api/);
+    expect(out.out).toMatch(/put back backing container/);
+    expect(containerOf(await appJson(k), 'cache')).toBe(cacheId);
+    expect(execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', cacheId]).toString().trim()).toBe('true');
+    expect((await viaProxy(k.proxyPort, 'api.shop.localhost')).body).toBe('api-a4');
+    await wc.write(stack({ web: 'w3', api: 'a4', store: 's1' }));
+    await wc.write({ 'docker-compose.yml': compose });
+  });
+
   it('fails a release with a dependency cycle, naming it, and an invalid kyozo.json naming the field', async () => {
     const cyclic = compose.replace('  store:\n    build: ./store', '  store:\n    build: ./store\n    depends_on: [web]');
     const out = await push({ 'docker-compose.yml': cyclic }, 'cycle');
