@@ -35,6 +35,7 @@ const TABLE: Record<string, Case> = {
   'bun-elysia': { services: [S('bun-api', '.', 'web', 'bun', 'elysia', 3000, '/health')] },
   'deno-oak': { services: [S('deno-oak', '.', 'web', 'deno', 'oak', 8000, '/health')] },
   'python-django': { services: [S('python-django', '.', 'web', 'python', 'django', 8000, '/healthz/', { processes: ['release', 'web'] })] },
+  'django-src-layout': { services: [S('django-src-layout', '.', 'web', 'python', 'django', 8000, '/healthz/', { processes: ['release', 'web'], dockerfileHas: 'gunicorn mysite.wsgi:application --chdir src' })] },
   'python-flask': { services: [S('python-flask', '.', 'web', 'python', 'flask', 5000, '/health')] },
   'python-fastapi': { services: [S('payments-api', '.', 'web', 'python', 'fastapi', 8000, '/healthz')] },
   'python-streamlit': { services: [S('python-streamlit', '.', 'web', 'python', 'streamlit', 8501)] },
