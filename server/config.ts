@@ -61,15 +61,22 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-function int(env: Record<string, string | undefined>, key: string, fallback: number, min = 0, max = 65535): number {
+type Env = Record<string, string | undefined>;
+
+/** A number from the environment within [min, max] (an integer unless `integer` is false), else the fallback. */
+export function envNumber(env: Env, key: string, fallback: number, min = 0, max = 65535, integer = true): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be an integer between ${min} and ${max}, got "${raw}"`);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max)
+    throw new ConfigError(`${key} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got "${raw}"`);
   return n;
 }
 
-function bool(env: Record<string, string | undefined>, key: string, fallback: boolean): boolean {
+const int = (env: Env, key: string, fallback: number, min = 0, max = 65535) => envNumber(env, key, fallback, min, max);
+
+/** true/false (1/0, yes/no, on/off) from the environment, else the fallback. */
+export function envBool(env: Env, key: string, fallback: boolean): boolean {
   const raw = env[key]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
@@ -116,6 +123,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     healthIntervalMs: int(env, 'KYOZO_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
     restartBackoffMs: int(env, 'KYOZO_RESTART_BACKOFF_MS', 1_000, 10, 600_000),
     appLogPollMs: int(env, 'KYOZO_APP_LOG_POLL_MS', 2_000, 100, 600_000),
-    pullImages: bool(env, 'KYOZO_PULL_IMAGES', true),
+    pullImages: envBool(env, 'KYOZO_PULL_IMAGES', true),
   };
 }

@@ -1,6 +1,7 @@
 // Scheduled cleanup (graphile-worker crontab, hourly): images of releases older than the last N per app,
 // stopped/orphaned containers of this installation, stale build contexts, old events, app logs past the
 // per-app bound (+ metrics retention when a policy is given). Each part fails on its own.
+import { envNumber } from '../config.ts';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
@@ -34,11 +35,7 @@ export interface CleanupReport {
 }
 
 export function cleanupOptionsFromEnv(env: Record<string, string | undefined>): CleanupOptions {
-  const int = (k: string, d: number, min: number) => {
-    const n = env[k] ? Number(env[k]) : d;
-    if (!Number.isInteger(n) || n < min) throw new Error(`${k} must be an integer >= ${min}, got "${env[k]}"`);
-    return n;
-  };
+  const int = (k: string, d: number, min: number) => envNumber(env, k, d, min, Number.MAX_SAFE_INTEGER);
   return { keepReleases: int('KYOZO_KEEP_RELEASES', 5, 1), eventsRetentionDays: int('KYOZO_EVENTS_RETENTION_DAYS', 90, 1), appLogLines: int('KYOZO_APP_LOG_LINES', DEFAULT_APP_LOG_LINES, 100) };
 }
 
