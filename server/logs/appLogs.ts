@@ -2,6 +2,7 @@
 // config values, stores them in app_logs and keeps the newest N per app. Lines come from the container's
 // json-file log on disk (no Docker API call per cycle); when that file is not readable (Kyozo in a
 // container, a remote engine) from DockerPort.logLines with `since`.
+import { every } from '../loop.ts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { insertAppLogs, lastAppLogAt, trimAppLogs, type NewAppLog } from '../db/appLogs.ts';
@@ -64,9 +65,6 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promi
     const since = cursor ? Math.floor(timestampSeconds(cursor)) : 0;
     return deps.docker.logLines(id, { since, tail: batch });
   }
-  let stopped = false;
-  let running: Promise<number> | null = null;
-  let timer: NodeJS.Timeout | null = null;
 
   async function collect(t: Target): Promise<NewAppLog[]> {
     let cursor = cursors.get(t.containerId);
@@ -103,22 +101,6 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promi
     return n;
   }
 
-  const tick = () => {
-    if (stopped) return;
-    running = pollOnce().catch((e) => { deps.log?.(`app logs: ${(e as Error).message}`); return 0; });
-    void running.finally(() => {
-      running = null;
-      if (!stopped) timer = setTimeout(tick, deps.pollMs ?? 2000);
-    });
-  };
-  timer = setTimeout(tick, 0);
-
-  return {
-    pollOnce,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  const loop = every(deps.pollMs ?? 2000, pollOnce, { firstDelayMs: 0, onError: (e) => deps.log?.(`app logs: ${e.message}`) });
+  return { pollOnce, stop: () => loop.stop() };
 }

@@ -1,5 +1,6 @@
 // The active health monitor: every interval, probe every replica of every live release from outside
 // (in parallel, bounded, with timeouts), take failing ones out of the proxy at once and replace them.
+import { every } from '../loop.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { recordEvent } from '../db/events.ts';
@@ -35,8 +36,6 @@ type Row = Awaited<ReturnType<typeof monitoredReplicas>>[number];
 export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings> = {}) {
   const settings: MonitorSettings = { intervalMs: 10_000, probeTimeoutMs: 2_000, concurrency: 8, policy: DEFAULT_MONITOR, ...s };
   const health = new Map<string, ReplicaHealth>();
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
   let stopped = false;
 
   async function probeRow(r: Row, running: Map<string, boolean> | null): Promise<Probe> {
@@ -89,20 +88,12 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
     await Promise.all(Array.from({ length: Math.min(settings.concurrency, rows.length) }, worker));
   }
 
-  const loop = () => {
-    if (stopped) return;
-    running = tick().catch((e: Error) => deps.log?.(`monitor: ${e.message}`)).finally(() => {
-      running = null;
-      if (!stopped) timer = setTimeout(loop, settings.intervalMs);
-    });
-  };
-  timer = setTimeout(loop, settings.intervalMs);
+  const loop = every(settings.intervalMs, tick, { onError: (e) => deps.log?.(`monitor: ${e.message}`) });
   return {
     tick,
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await loop.stop();
     },
   };
 }
