@@ -1,14 +1,12 @@
 // The console in a real browser (Debian chromium via playwright-core) against a real Kyozo process:
 // sign in, create an app, drop a folder, read the analysis, deploy, watch the log to "live", open the app
 // through the proxy, scale to 2, roll back, refuse a CSRF-less post, sign out. Screenshots → screenshots/.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../support/db.ts';
-import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
+import { api, startTestKyozo, type KyozoProcess } from '../support/kyozo.ts';
 import { viaProxy } from '../support/net.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -36,7 +34,6 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 
 // Chromium is required (apt-get install -y chromium; .ci/run installs it).
 describe('console in a real browser', () => {
-  let t: TestDb;
   let k: KyozoProcess;
   let browser: Browser;
   let page: Page;
@@ -44,11 +41,9 @@ describe('console in a real browser', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
     mkdirSync(SHOTS, { recursive: true });
-    t = await createTestDb();
     // Metrics every second, so the metrics page has real series to draw by the end of the journey.
-    k = await startKyozoProcess({ databaseUrl: t.url, env: { KYOZO_METRICS_INTERVAL_MS: '1000' } });
+    k = await startTestKyozo({ env: { KYOZO_METRICS_INTERVAL_MS: '1000' } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', (d) => void d.accept());
@@ -56,7 +51,6 @@ describe('console in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await k?.destroy();
-    await t?.drop();
   });
 
   it('signs in, deploys a dropped folder, scales, rolls back and signs out', async () => {

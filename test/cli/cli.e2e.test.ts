@@ -1,12 +1,11 @@
 // The `kyozo` client commands end to end: a real Kyozo process (real Postgres, Docker, git, proxy) driven by the
 // real CLI as a subprocess (node bin/kyozo.js … with KYOZO_URL/KYOZO_TOKEN), like a user at a terminal.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/db/embedded.ts';
-import { createTestDb, type TestDb } from '../support/db.ts';
 import { run, WorkingCopy } from '../support/gitRepo.ts';
-import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
+import { api, startTestKyozo, type KyozoProcess } from '../support/kyozo.ts';
 import { viaProxy } from '../support/net.ts';
 import { until } from '../support/wait.ts';
 
@@ -23,7 +22,6 @@ const dockerfileApp = {
 };
 
 describe('kyozo CLI against a real server', () => {
-  let t: TestDb;
   let k: KyozoProcess;
   const wc = new WorkingCopy();
 
@@ -36,15 +34,8 @@ describe('kyozo CLI against a real server', () => {
       }, (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
     });
 
-  beforeAll(async () => {
-    execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
-    t = await createTestDb();
-    k = await startKyozoProcess({ databaseUrl: t.url });
-  });
-  afterAll(async () => {
-    await k?.destroy();
-    await t?.drop();
-  });
+  beforeAll(async () => { k = await startTestKyozo(); });
+  afterAll(async () => { await k?.destroy(); });
 
   it('apps:create prints the URLs and the git remote line; --remote adds the remote, and a push deploys', async () => {
     const created = await kyozo(['apps:create', 'cliplain']);

@@ -3,15 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAppByName } from '../../server/db/apps.ts';
 import { appendLogLines } from '../../server/db/logs.ts';
 import { createRelease, promoteRelease, saveReleaseServices, setReleaseStatus } from '../../server/db/releases.ts';
-import { consoleHarness, type Client } from './harness.ts';
+import { signedInConsole, type Client, type ConsoleHarness } from './harness.ts';
 
 describe('console apps', () => {
-  let h: Awaited<ReturnType<typeof consoleHarness>>;
+  let h: ConsoleHarness;
   let c: Client;
   beforeAll(async () => {
-    h = await consoleHarness();
-    c = h.client();
-    await c.signIn();
+    ({ h, c } = await signedInConsole());
   });
   afterAll(async () => { await h?.close(); });
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdminPassword } from '../../server/auth/accounts.ts';
 import { ASSETS } from '../../server/console/assets.ts';
 import { createUser } from '../../server/db/users.ts';
-import { ADMIN_TOKEN, consoleHarness } from './harness.ts';
+import { ADMIN_TOKEN, consoleHarness, type ConsoleHarness } from './harness.ts';
 
 describe('console auth', () => {
-  let h: Awaited<ReturnType<typeof consoleHarness>>;
+  let h: ConsoleHarness;
   beforeAll(async () => { h = await consoleHarness(); });
   afterAll(async () => { await h?.close(); });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAppByName } from '../../server/db/apps.ts';
 import { listReleases } from '../../server/db/releases.ts';
-import { consoleHarness, type Client } from './harness.ts';
+import { signedInConsole, type Client, type ConsoleHarness } from './harness.ts';
 import { makeZip } from './zip.ts';
 
 const files = {
@@ -22,12 +22,10 @@ function upload(c: Client, app: string, entries: Record<string, string>, opts: {
 }
 
 describe('console deploy a folder', () => {
-  let h: Awaited<ReturnType<typeof consoleHarness>>;
+  let h: ConsoleHarness;
   let c: Client;
   beforeAll(async () => {
-    h = await consoleHarness();
-    c = h.client();
-    await c.signIn();
+    ({ h, c } = await signedInConsole());
     await c.post('/apps', { name: 'hello' });
   });
   afterAll(async () => { await h?.close(); });

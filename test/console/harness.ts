@@ -83,3 +83,13 @@ export class Client {
     return res;
   }
 }
+
+/** A harness with a client already signed in as the admin (the setup most console tests start from). */
+export async function signedInConsole() {
+  const h = await consoleHarness();
+  const c = h.client();
+  await c.signIn();
+  return { h, c };
+}
+
+export type ConsoleHarness = Awaited<ReturnType<typeof consoleHarness>>;

@@ -2,15 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, metrics, systemMetrics } from '../../server/db/schema.ts';
 import { createUser, issueToken } from '../../server/db/users.ts';
-import { consoleHarness, type Client } from './harness.ts';
+import { signedInConsole, type Client, type ConsoleHarness } from './harness.ts';
 
 describe('console overview, events, metrics', () => {
-  let h: Awaited<ReturnType<typeof consoleHarness>>;
+  let h: ConsoleHarness;
   let c: Client;
   beforeAll(async () => {
-    h = await consoleHarness();
-    c = h.client();
-    await c.signIn();
+    ({ h, c } = await signedInConsole());
   });
   afterAll(async () => { await h?.close(); });
 

@@ -2,10 +2,8 @@
 // answering, /healthz says docker is down, a push waits (queued, not failed); when dockerd is back the
 // push completes on its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { createTestDb, type TestDb } from '../support/db.ts';
 import { startTestDockerd, type TestDockerd } from '../support/dockerd.ts';
-import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
+import { api, startTestKyozo, type KyozoProcess } from '../support/kyozo.ts';
 import { loadLoop, viaProxy } from '../support/net.ts';
 import { pushUrl, WorkingCopy } from '../support/gitRepo.ts';
 import { until } from '../support/wait.ts';
@@ -16,19 +14,15 @@ const files = (v: string) => ({
 });
 
 describe('docker outage', () => {
-  let t: TestDb;
   let d: TestDockerd;
   let k: KyozoProcess;
   beforeAll(async () => {
     d = await startTestDockerd();
-    execFileSync('bash', ['scripts/build-stand-ins.sh'], { env: { ...process.env, DOCKER_HOST: d.host }, stdio: 'ignore' });
-    t = await createTestDb();
-    k = await startKyozoProcess({ databaseUrl: t.url, env: { DOCKER_HOST: d.host, KYOZO_HEALTH_INTERVAL_MS: '1000' } });
+    k = await startTestKyozo({ env: { DOCKER_HOST: d.host, KYOZO_HEALTH_INTERVAL_MS: '1000' } });
   });
   afterAll(async () => {
     await k?.destroy().catch(() => {});
     await d?.destroy();
-    await t?.drop();
   });
 
   it('keeps serving and answering while dockerd is down; a push waits and completes when it is back', async () => {

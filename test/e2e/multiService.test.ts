@@ -2,8 +2,7 @@
 // backing service from a local image, deployed, broken, changed, reconfigured and rolled back together.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { createTestDb, type TestDb } from '../support/db.ts';
-import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
+import { api, startTestKyozo, type KyozoProcess } from '../support/kyozo.ts';
 import { loadLoop, viaProxy } from '../support/net.ts';
 import { pushUrl, WorkingCopy } from '../support/gitRepo.ts';
 import { until } from '../support/wait.ts';
@@ -54,7 +53,6 @@ const appJson = async (k: KyozoProcess) => (await api(k, 'GET', '/api/apps/shop'
 const containerOf = (app: any, service: string) => app.services.find((s: any) => s.name === service)?.replicas[0]?.containerId;
 
 describe('one push, many services', () => {
-  let t: TestDb;
   let k: KyozoProcess;
   const wc = new WorkingCopy();
   const push = async (files: Record<string, string>, msg: string) => {
@@ -64,15 +62,12 @@ describe('one push, many services', () => {
   };
 
   beforeAll(async () => {
-    execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
+    k = await startTestKyozo();
     execFileSync('docker', ['tag', 'kyozo/static-standin:1', BACKING_IMAGE]);
-    t = await createTestDb();
-    k = await startKyozoProcess({ databaseUrl: t.url });
     expect((await api(k, 'POST', '/api/apps', { name: 'shop' })).status).toBe(201);
   });
   afterAll(async () => {
     await k?.destroy();
-    await t?.drop();
     execFileSync('docker', ['rmi', BACKING_IMAGE], { stdio: 'ignore' });
   });
 

@@ -2,8 +2,7 @@
 // detected, stop/start, resource limits rolled out. Real Kyozo process, git, Postgres, Docker, proxy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { createTestDb, type TestDb } from '../support/db.ts';
-import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
+import { api, startTestKyozo, type KyozoProcess } from '../support/kyozo.ts';
 import { loadLoop, viaProxy } from '../support/net.ts';
 import { pushUrl, WorkingCopy } from '../support/gitRepo.ts';
 import { until } from '../support/wait.ts';
@@ -22,12 +21,9 @@ const appState = async (k: KyozoProcess, name: string) => (await api(k, 'GET', `
 const replicasOf = async (k: KyozoProcess, name: string) => (await appState(k, name)).services[0].replicas as { containerId: string; state: string }[];
 
 describe('operations', () => {
-  let t: TestDb;
   let k: KyozoProcess;
   beforeAll(async () => {
-    execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
-    t = await createTestDb();
-    k = await startKyozoProcess({ databaseUrl: t.url, env: { KYOZO_HEALTH_INTERVAL_MS: '400', KYOZO_RESTART_BACKOFF_MS: '100', KYOZO_METRICS_INTERVAL_MS: '1000' } });
+    k = await startTestKyozo({ env: { KYOZO_HEALTH_INTERVAL_MS: '400', KYOZO_RESTART_BACKOFF_MS: '100', KYOZO_METRICS_INTERVAL_MS: '1000' } });
     for (const [name, files] of [['ops', app()], ['flaky', app(2500)]] as const) {
       expect((await api(k, 'POST', '/api/apps', { name })).status).toBe(201);
       const wc = new WorkingCopy();
@@ -36,10 +32,7 @@ describe('operations', () => {
       expect((await wc.push(pushUrl(k.port, k.token, name))).out).toContain('Release v1 is live');
     }
   });
-  afterAll(async () => {
-    await k?.destroy();
-    await t?.drop();
-  });
+  afterAll(async () => { await k?.destroy(); });
 
   it('scales to 3 and back to 1 under load with 0 failed requests, balancing across replicas', async () => {
     const load = loadLoop(k.proxyPort, 'ops.localhost');

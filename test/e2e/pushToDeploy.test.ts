@@ -1,8 +1,7 @@
 // End to end with real parts: a Kyozo process, real git, real Postgres, real Docker (host network), real proxy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { createTestDb, type TestDb } from '../support/db.ts';
-import { api, startKyozoProcess, type KyozoProcess } from '../support/kyozo.ts';
+import { api, startTestKyozo, type KyozoProcess } from '../support/kyozo.ts';
 import { loadLoop, viaProxy } from '../support/net.ts';
 import { pushUrl, run, WorkingCopy } from '../support/gitRepo.ts';
 import { until } from '../support/wait.ts';
@@ -31,17 +30,9 @@ const containersOf = (app: string, instance: string) =>
   execFileSync('docker', ['ps', '-aq', '--filter', `label=kyozo.app=${app}`, '--filter', `label=kyozo.instance=${instance}`]).toString().trim().split('\n').filter(Boolean);
 
 describe('git push to deploy', () => {
-  let t: TestDb;
   let k: KyozoProcess;
-  beforeAll(async () => {
-    execFileSync('bash', ['scripts/build-stand-ins.sh'], { stdio: 'ignore' });
-    t = await createTestDb();
-    k = await startKyozoProcess({ databaseUrl: t.url });
-  });
-  afterAll(async () => {
-    await k?.destroy();
-    await t?.drop();
-  });
+  beforeAll(async () => { k = await startTestKyozo(); });
+  afterAll(async () => { await k?.destroy(); });
 
   it('answers /healthz without auth and refuses the API without a token', async () => {
     const h = await fetch(`${k.url}/healthz`);

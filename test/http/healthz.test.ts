@@ -1,10 +1,10 @@
 // /healthz: 200 with db and docker state; docker down is still 200 ("docker":"down"); 503 only when the
 // database is down. Real Postgres (its connection is closed to take it down), fault-injected Docker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleHarness } from '../console/harness.ts';
+import { consoleHarness, type ConsoleHarness } from '../console/harness.ts';
 
 describe('GET /healthz', () => {
-  let h: Awaited<ReturnType<typeof consoleHarness>>;
+  let h: ConsoleHarness;
   beforeAll(async () => { h = await consoleHarness(); });
   afterAll(async () => { await h?.close(); });
 

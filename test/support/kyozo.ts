@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../../server/db/embedded.ts';
 import { ProxyClient } from '../../server/proxy/client.ts';
 import { socketPathFor } from '../../server/proxy/supervisor.ts';
+import { createTestDb } from './db.ts';
 
 export const STANDIN_ENV = {
   KYOZO_IMAGE_NODE: 'kyozo/node-standin:20',
@@ -97,4 +98,25 @@ export async function api(k: KyozoProcess, method: string, path: string, body?: 
   let json: any = null;
   try { json = JSON.parse(text); } catch { /* text body */ }
   return { status: res.status, json, text };
+}
+
+/**
+ * The usual end-to-end setup in one call: local base-image stand-ins (on the engine the env names), a
+ * fresh database, and a Kyozo process on it; destroy() also drops the database.
+ */
+export async function startTestKyozo(opts: { env?: Record<string, string> } = {}): Promise<KyozoProcess> {
+  const dockerHost = opts.env?.DOCKER_HOST;
+  execFileSync('bash', ['scripts/build-stand-ins.sh'], { env: { ...process.env, ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}) }, stdio: 'ignore' });
+  const t = await createTestDb();
+  const k = await startKyozoProcess({ databaseUrl: t.url, env: opts.env });
+  return {
+    ...k,
+    async destroy() {
+      try {
+        await k.destroy();
+      } finally {
+        await t.drop();
+      }
+    },
+  };
 }
