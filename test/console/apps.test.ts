@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAppByName } from '../../server/db/apps.ts';
 import { appendLogLines } from '../../server/db/logs.ts';
 import { createRelease, promoteRelease, saveReleaseServices, setReleaseStatus } from '../../server/db/releases.ts';
-import { signedInConsole, type Client, type ConsoleHarness } from './harness.ts';
+import { readStreamUntil, signedInConsole, type Client, type ConsoleHarness } from './harness.ts';
 
 describe('console apps', () => {
   let h: ConsoleHarness;
@@ -140,11 +140,7 @@ describe('console apps', () => {
   });
 
   it('streams app fragments (status, services, releases) over SSE', async () => {
-    const res = await c.request('/events/stream/apps/shop');
-    const reader = res.body!.getReader();
-    let text = '';
-    while (!text.includes('release-1"')) text += new TextDecoder().decode((await reader.read()).value);
-    await reader.cancel();
+    const text = await readStreamUntil(await c.request('/events/stream/apps/shop'), 'release-1"');
     expect(text).toContain('event: services');
     expect(text).toContain('id="release-1"');
   });

@@ -93,3 +93,17 @@ export async function signedInConsole() {
 }
 
 export type ConsoleHarness = Awaited<ReturnType<typeof consoleHarness>>;
+
+/** Reads a Server-Sent Events response until its text contains `marker`, then closes it. */
+export async function readStreamUntil(res: Response, marker: string): Promise<string> {
+  const reader = res.body!.getReader();
+  const dec = new TextDecoder();
+  let text = '';
+  while (!text.includes(marker)) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += dec.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, metrics, systemMetrics } from '../../server/db/schema.ts';
 import { createUser, issueToken } from '../../server/db/users.ts';
-import { signedInConsole, type Client, type ConsoleHarness } from './harness.ts';
+import { readStreamUntil, signedInConsole, type Client, type ConsoleHarness } from './harness.ts';
 
 describe('console overview, events, metrics', () => {
   let h: ConsoleHarness;
@@ -75,21 +75,13 @@ describe('console overview, events, metrics', () => {
     const page = await c.page('/events?type=app.create');
     expect(page.html).toContain('sse-connect="/events/stream/log?type=app.create"');
     expect((await c.page('/events?before=1')).html).not.toContain('sse-connect="/events/stream/log');
-    const res = await c.request('/events/stream/log?type=app.create');
-    const reader = res.body!.getReader();
-    let text = '';
-    while (!text.includes('event: events')) text += new TextDecoder().decode((await reader.read()).value);
-    await reader.cancel();
+    const text = await readStreamUntil(await c.request('/events/stream/log?type=app.create'), 'event: events');
     expect(text).toContain('app.create');
     expect(text).not.toContain('login');
   });
 
   it('streams overview fragments over SSE', async () => {
-    const res = await c.request('/events/stream/overview');
-    const reader = res.body!.getReader();
-    let text = '';
-    while (!text.includes('event: releases')) text += new TextDecoder().decode((await reader.read()).value);
-    await reader.cancel();
+    const text = await readStreamUntil(await c.request('/events/stream/overview'), 'event: releases');
     expect(text).toContain('event: stats');
     expect(text).toContain('event: apps');
   });
