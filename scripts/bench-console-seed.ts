@@ -16,11 +16,17 @@ export async function seedConsoleBench(sql: postgres.Sql, n: number): Promise<nu
     select r.id, case when g % 50 = 0 then '-----> web: building with a generated Dockerfile (node)' when g % 97 = 0 then '! warning: something failed' else '       Step ' || g || ' : RUN npm ci' end
     from releases r, generate_series(1, 400) g`;
   let rows = 0;
-  for (const [tier, step, span] of [['1h', '1 hour', '30 days'], ['1m', '1 minute', '24 hours'], ['raw', '10 seconds', '1 hour']] as const) {
-    const [{ count: a }] = await sql`with ins as (insert into metrics (tier, at, app, service, replica, cpu_pct, mem_bytes, mem_limit_bytes, pids, restarts)
+  for (const [tier, step, span] of [
+    ['1h', '1 hour', '30 days'],
+    ['1m', '1 minute', '24 hours'],
+    ['raw', '10 seconds', '1 hour'],
+  ] as const) {
+    const [{ count: a }] =
+      await sql`with ins as (insert into metrics (tier, at, app, service, replica, cpu_pct, mem_bytes, mem_limit_bytes, pids, restarts)
       select ${tier}, ts, a.name, 'web', 'r0', 5 + 20 * random(), 50e6 + 20e6 * random(), 268435456, 12, 0
       from apps a, generate_series(date_trunc('minute', now()) - ${span}::interval, now(), ${step}::interval) ts returning 1) select count(*)::int from ins`;
-    const [{ count: b }] = await sql`with ins as (insert into metrics (tier, at, app, service, replica, requests, s2xx, s5xx, p50_ms, p95_ms, p99_ms)
+    const [{ count: b }] =
+      await sql`with ins as (insert into metrics (tier, at, app, service, replica, requests, s2xx, s5xx, p50_ms, p95_ms, p99_ms)
       select ${tier}, ts, a.name, 'web', '', 100 + (50 * random())::int, 100, (2 * random())::int, 5, 20 + 30 * random(), 80
       from apps a, generate_series(date_trunc('minute', now()) - ${span}::interval, now(), ${step}::interval) ts returning 1) select count(*)::int from ins`;
     await sql`insert into system_metrics (tier, at, cpu_pct, mem_used_bytes, mem_total_bytes, disk_used_bytes, disk_total_bytes, containers_running, containers_crashed)

@@ -19,7 +19,8 @@ import { createFakeDockerPort } from '../server/runtime/fake.ts';
 import { RouteSync } from '../server/runtime/routeSync.ts';
 import { seedConsoleBench } from './bench-console-seed.ts';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const APPS = Math.min(arg('apps', 100), 1000);
 const RUNS = Math.min(arg('runs', 30), 1000);
 const TOKEN = 'kz_bench_console_token_000000000000000';
@@ -45,25 +46,61 @@ const rows = await seedConsoleBench(database.sql, APPS);
 console.log(`seeded ${APPS} apps, ${rows.toLocaleString()} metric rows in ${Math.round(performance.now() - t0)} ms`);
 await database.sql`analyze`;
 
-const sink = { setApp: async () => {}, removeApp: async () => {}, replaceAll: async () => {}, waitIdle: async () => {} };
+const sink = {
+  setApp: async () => {},
+  removeApp: async () => {},
+  replaceAll: async () => {},
+  waitIdle: async () => {},
+};
 const app = createApp({
-  database, docker: createFakeDockerPort(), config: parseConfig({ KYOZO_DATA_DIR: dir }), bus: new LogBus(),
-  routes: new RouteSync(database.db, sink), jobs: { enqueueDeploy: async () => {} }, reposDir: join(dir, 'repos'), instance: 'bench', hookSecret: 'x',
-  metricsConfig: parseMetricsConfig({}), registry: new Registry(),
+  database,
+  docker: createFakeDockerPort(),
+  config: parseConfig({ KYOZO_DATA_DIR: dir }),
+  bus: new LogBus(),
+  routes: new RouteSync(database.db, sink),
+  jobs: { enqueueDeploy: async () => {} },
+  reposDir: join(dir, 'repos'),
+  instance: 'bench',
+  hookSecret: 'x',
+  metricsConfig: parseMetricsConfig({}),
+  registry: new Registry(),
 });
 
 // Sign in once through the real login form.
 const login = await app.request('/login');
 const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
-const pre = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-const signed = await app.request('/login', { method: 'POST', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams({ _csrf: csrf, email: 'admin@localhost', password: TOKEN }).toString() });
-const cookie = signed.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const pre = login.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
+const signed = await app.request('/login', {
+  method: 'POST',
+  headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams({ _csrf: csrf, email: 'admin@localhost', password: TOKEN }).toString(),
+});
+const cookie = signed.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
 
 const mid = `app-${String(Math.floor(APPS / 2)).padStart(3, '0')}`;
-const pages = ['/', '/apps', `/apps/${mid}`, `/apps/${mid}/releases/3`, `/apps/${mid}/releases/3?level=error`, `/apps/${mid}/deploy`,
-  '/metrics?range=1h', '/metrics?range=24h', '/metrics?range=7d', `/metrics?app=${mid}&range=1h`, `/metrics?app=${mid}&range=24h`,
-  `/metrics?app=${mid}&range=7d`, '/events', `/events?app=${mid}`, '/tokens'];
+const pages = [
+  '/',
+  '/apps',
+  `/apps/${mid}`,
+  `/apps/${mid}/releases/3`,
+  `/apps/${mid}/releases/3?level=error`,
+  `/apps/${mid}/deploy`,
+  '/metrics?range=1h',
+  '/metrics?range=24h',
+  '/metrics?range=7d',
+  `/metrics?app=${mid}&range=1h`,
+  `/metrics?app=${mid}&range=24h`,
+  `/metrics?app=${mid}&range=7d`,
+  '/events',
+  `/events?app=${mid}`,
+  '/tokens',
+];
 console.log(`\n${'page'.padEnd(40)} ${'median'.padStart(8)} ${'p95'.padStart(8)} ${'max'.padStart(8)}   bytes`);
 let worst = 0;
 for (const path of pages) {
@@ -81,7 +118,9 @@ for (const path of pages) {
   times.sort((a, b) => a - b);
   const q = (f: number) => times[Math.min(times.length - 1, Math.floor(f * times.length))];
   worst = Math.max(worst, q(0.5));
-  console.log(`${path.padEnd(40)} ${q(0.5).toFixed(1).padStart(6)}ms ${q(0.95).toFixed(1).padStart(6)}ms ${times[times.length - 1].toFixed(1).padStart(6)}ms   ${size}`);
+  console.log(
+    `${path.padEnd(40)} ${q(0.5).toFixed(1).padStart(6)}ms ${q(0.95).toFixed(1).padStart(6)}ms ${times[times.length - 1].toFixed(1).padStart(6)}ms   ${size}`,
+  );
 }
 console.log(`\nslowest median: ${worst.toFixed(1)} ms (target ≤ 50 ms)`);
 await database.close();

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { createProxyServer } from '../server/proxy/server.ts';
 import { RouteTable } from '../server/proxy/routeTable.ts';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const MAX_REQUESTS = 2_000_000;
 
 async function listen(server: http.Server): Promise<number> {
@@ -20,11 +21,21 @@ async function listen(server: http.Server): Promise<number> {
 async function child(role: string): Promise<void> {
   let port: number;
   if (role === 'upstream') {
-    port = await listen(http.createServer((_req, res) => { res.setHeader('content-type', 'text/plain'); res.end('hello world\n'); }));
+    port = await listen(
+      http.createServer((_req, res) => {
+        res.setHeader('content-type', 'text/plain');
+        res.end('hello world\n');
+      }),
+    );
   } else {
     const routes = new RouteTable('localhost');
     const ports = JSON.parse(process.env.BENCH_UPSTREAMS ?? '[]') as number[];
-    routes.setApp({ app: 'bench', state: 'live', primary: 'web', services: [{ service: 'web', upstreams: ports.map((p) => ({ host: '127.0.0.1', port: p })) }] });
+    routes.setApp({
+      app: 'bench',
+      state: 'live',
+      primary: 'web',
+      services: [{ service: 'web', upstreams: ports.map((p) => ({ host: '127.0.0.1', port: p })) }],
+    });
     port = await listen(createProxyServer({ routes, log: (m) => console.error(m) }));
   }
   process.send!({ port });
@@ -43,28 +54,35 @@ type Result = { label: string; requests: number; errors: number; rps: number; p5
 
 async function load(label: string, port: number, host: string, seconds: number, concurrency: number): Promise<Result> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const once = () => new Promise<number>((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/', agent, headers: { host } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+  const once = () =>
+    new Promise<number>((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/', agent, headers: { host } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', () => resolve(0));
+      req.end();
     });
-    req.on('error', () => resolve(0));
-    req.end();
-  });
   const warmEnd = Date.now() + 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (Date.now() < warmEnd) await once(); }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < warmEnd) await once();
+    }),
+  );
   const lat = new Float64Array(MAX_REQUESTS);
   let n = 0;
   let errors = 0;
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end && n < MAX_REQUESTS) {
-      const s = performance.now();
-      if ((await once()) !== 200) errors++;
-      lat[n++] = performance.now() - s;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end && n < MAX_REQUESTS) {
+        const s = performance.now();
+        if ((await once()) !== 200) errors++;
+        lat[n++] = performance.now() - s;
+      }
+    }),
+  );
   const elapsed = (performance.now() - t0) / 1000;
   agent.destroy();
   const sorted = lat.slice(0, n).sort();
@@ -85,7 +103,10 @@ async function main(): Promise<void> {
     ];
     console.log(`node ${process.version}, ${seconds}s per run, concurrency ${concurrency}, 1 s warm-up\n`);
     console.log('| target | requests | errors | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|');
-    for (const r of results) console.log(`| ${r.label} | ${r.requests} | ${r.errors} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`);
+    for (const r of results)
+      console.log(
+        `| ${r.label} | ${r.requests} | ${r.errors} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`,
+      );
   } finally {
     for (const c of [...upstreams, proxy]) c.proc.kill();
   }

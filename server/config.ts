@@ -26,8 +26,14 @@ export interface BaseImages {
 }
 
 const EXTRA_IMAGE_VARS = {
-  rust: 'KYOZO_IMAGE_RUST', rustRun: 'KYOZO_IMAGE_RUST_RUN', java: 'KYOZO_IMAGE_JAVA', javaRun: 'KYOZO_IMAGE_JAVA_RUN',
-  elixir: 'KYOZO_IMAGE_ELIXIR', elixirRun: 'KYOZO_IMAGE_ELIXIR_RUN', dotnetSdk: 'KYOZO_IMAGE_DOTNET_SDK', dotnetRun: 'KYOZO_IMAGE_DOTNET_RUN',
+  rust: 'KYOZO_IMAGE_RUST',
+  rustRun: 'KYOZO_IMAGE_RUST_RUN',
+  java: 'KYOZO_IMAGE_JAVA',
+  javaRun: 'KYOZO_IMAGE_JAVA_RUN',
+  elixir: 'KYOZO_IMAGE_ELIXIR',
+  elixirRun: 'KYOZO_IMAGE_ELIXIR_RUN',
+  dotnetSdk: 'KYOZO_IMAGE_DOTNET_SDK',
+  dotnetRun: 'KYOZO_IMAGE_DOTNET_RUN',
 } as const;
 
 export interface Config {
@@ -69,7 +75,9 @@ export function envNumber(env: Env, key: string, fallback: number, min = 0, max 
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max)
-    throw new ConfigError(`${key} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got "${raw}"`);
+    throw new ConfigError(
+      `${key} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got "${raw}"`,
+    );
   return n;
 }
 
@@ -91,7 +99,8 @@ function str(env: Record<string, string | undefined>, key: string, fallback: str
 
 export function parseConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const network = str(env, 'KYOZO_NETWORK', 'bridge');
-  if (network !== 'bridge' && network !== 'host') throw new ConfigError(`KYOZO_NETWORK must be "bridge" or "host", got "${network}"`);
+  if (network !== 'bridge' && network !== 'host')
+    throw new ConfigError(`KYOZO_NETWORK must be "bridge" or "host", got "${network}"`);
   const domain = str(env, 'KYOZO_DOMAIN', 'localhost').toLowerCase().replace(/\.$/, '');
   const proxyPort = int(env, 'KYOZO_PROXY_PORT', 8080);
   return {
@@ -114,7 +123,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       php: str(env, 'KYOZO_IMAGE_PHP', 'php:8.3-apache'),
       static: str(env, 'KYOZO_IMAGE_STATIC', 'busybox:1.36'),
       nodeBuild: str(env, 'KYOZO_IMAGE_NODE_BUILD', str(env, 'KYOZO_IMAGE_NODE', 'node:20')),
-      ...Object.fromEntries(Object.entries(EXTRA_IMAGE_VARS).filter(([, v]) => env[v]).map(([k, v]) => [k, env[v]!])),
+      ...Object.fromEntries(
+        Object.entries(EXTRA_IMAGE_VARS)
+          .filter(([, v]) => env[v])
+          .map(([k, v]) => [k, env[v]!]),
+      ),
     },
     healthTimeoutMs: int(env, 'KYOZO_HEALTH_TIMEOUT_MS', 60_000, 100, 3_600_000),
     drainMs: int(env, 'KYOZO_DRAIN_MS', 2_000, 0, 600_000),

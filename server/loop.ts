@@ -5,16 +5,22 @@ export interface Loop {
   stop(): Promise<void>;
 }
 
-export function every(intervalMs: number, fn: () => Promise<unknown>, opts: { firstDelayMs?: number; onError?: (e: Error) => void } = {}): Loop {
+export function every(
+  intervalMs: number,
+  fn: () => Promise<unknown>,
+  opts: { firstDelayMs?: number; onError?: (e: Error) => void } = {},
+): Loop {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = false;
   const run = () => {
     if (stopped) return;
-    running = fn().catch((e: Error) => opts.onError?.(e)).finally(() => {
-      running = null;
-      if (!stopped) timer = setTimeout(run, intervalMs);
-    });
+    running = fn()
+      .catch((e: Error) => opts.onError?.(e))
+      .finally(() => {
+        running = null;
+        if (!stopped) timer = setTimeout(run, intervalMs);
+      });
   };
   timer = setTimeout(run, opts.firstDelayMs ?? intervalMs);
   return {

@@ -36,7 +36,10 @@ export interface Kyozo {
   stop(): Promise<void>;
 }
 
-export async function startKyozo(env: Record<string, string | undefined> = process.env, log: (m: string) => void = console.log): Promise<Kyozo> {
+export async function startKyozo(
+  env: Record<string, string | undefined> = process.env,
+  log: (m: string) => void = console.log,
+): Promise<Kyozo> {
   const config = parseConfig(env);
   const reposDir = join(config.dataDir, 'repos');
   const buildsDir = join(config.dataDir, 'builds');
@@ -60,7 +63,10 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
       if (s === 'closed') jobsRef?.resumeWaitingDeploys().catch(() => {});
     },
   });
-  const proxy = await ensureProxyDaemon({ port: config.proxyPort, host: config.host, domain: config.domain, runDir: join(config.dataDir, 'run') }, log);
+  const proxy = await ensureProxyDaemon(
+    { port: config.proxyPort, host: config.host, domain: config.domain, runDir: join(config.dataDir, 'run') },
+    log,
+  );
   const routes = new RouteSync(db, proxy);
   const bus = new LogBus();
 
@@ -77,12 +83,37 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
   const cleanupOpts = cleanupOptionsFromEnv(env);
   const jobs = await startJobs(databaseUrl, jobDeps, { cleanup: cleanupOpts });
   jobsRef = jobs;
-  const appLogs = startAppLogCollector({ db, docker, keepPerApp: cleanupOpts.appLogLines, pollMs: config.appLogPollMs, log });
-  const monitor = config.healthIntervalMs > 0
-    ? startHealthMonitor({ db, docker, config, routes, proxy, instance, log }, { intervalMs: config.healthIntervalMs, policy: { ...DEFAULT_MONITOR, backoffBaseMs: config.restartBackoffMs } })
-    : null;
+  const appLogs = startAppLogCollector({
+    db,
+    docker,
+    keepPerApp: cleanupOpts.appLogLines,
+    pollMs: config.appLogPollMs,
+    log,
+  });
+  const monitor =
+    config.healthIntervalMs > 0
+      ? startHealthMonitor(
+          { db, docker, config, routes, proxy, instance, log },
+          {
+            intervalMs: config.healthIntervalMs,
+            policy: { ...DEFAULT_MONITOR, backoffBaseMs: config.restartBackoffMs },
+          },
+        )
+      : null;
   const hookSecret = generateHookSecret();
-  const api = createApp({ database, docker, config, jobs, bus, routes, reposDir, instance, hookSecret, metricsConfig, registry });
+  const api = createApp({
+    database,
+    docker,
+    config,
+    jobs,
+    bus,
+    routes,
+    reposDir,
+    instance,
+    hookSecret,
+    metricsConfig,
+    registry,
+  });
 
   const git = createGitFront({
     reposDir,
@@ -106,10 +137,14 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  log(`kyozo: console/API/git on http://${config.host}:${config.port}, apps on *.${config.domain}:${config.proxyPort} (network ${config.network})`);
+  log(
+    `kyozo: console/API/git on http://${config.host}:${config.port}, apps on *.${config.domain}:${config.proxyPort} (network ${config.network})`,
+  );
 
   return {
-    config, server, database,
+    config,
+    server,
+    database,
     async stop() {
       server.close();
       server.closeAllConnections();
@@ -122,4 +157,3 @@ export async function startKyozo(env: Record<string, string | undefined> = proce
     },
   };
 }
-

@@ -5,7 +5,8 @@ export const DNS_LABEL = /^[a-z][a-z0-9-]{0,62}$/;
 /** Returns an error message, or null when the name is a valid app name. */
 export function appNameError(name: unknown): string | null {
   if (typeof name !== 'string') return 'name must be a string';
-  if (!DNS_LABEL.test(name)) return 'name must be a DNS label: 1–63 characters of a–z, 0–9 and "-", starting with a letter';
+  if (!DNS_LABEL.test(name))
+    return 'name must be a DNS label: 1–63 characters of a–z, 0–9 and "-", starting with a letter';
   if (name.endsWith('-')) return 'name must not end with "-"';
   return null;
 }

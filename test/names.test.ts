@@ -3,8 +3,11 @@ import { appNameError, configKeyError, serviceUrlKey } from '../server/names.ts'
 
 describe('app names are DNS labels', () => {
   it.each(['a', 'web', 'my-app-2', 'a'.repeat(63)])('accepts %s', (n) => expect(appNameError(n)).toBeNull());
-  it.each(['', 'A', '2app', '-x', 'x-', 'my_app', 'a.b', 'a'.repeat(64), '../etc', 'ünï'])('rejects %j', (n) => expect(appNameError(n)).toMatch(/DNS label|end with/));
-  it('rejects non-strings with a message naming the field', () => expect(appNameError(42)).toBe('name must be a string'));
+  it.each(['', 'A', '2app', '-x', 'x-', 'my_app', 'a.b', 'a'.repeat(64), '../etc', 'ünï'])('rejects %j', (n) =>
+    expect(appNameError(n)).toMatch(/DNS label|end with/),
+  );
+  it('rejects non-strings with a message naming the field', () =>
+    expect(appNameError(42)).toBe('name must be a string'));
 });
 
 describe('config keys', () => {

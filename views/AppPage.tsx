@@ -44,18 +44,34 @@ export function AppPage(props: AppPageProps) {
         <div class="row spread">
           <div class="row">
             <h1>{a.name}</h1>
-            <div sse-swap="status"><AppHeader app={a} /></div>
+            <div sse-swap="status">
+              <AppHeader app={a} />
+            </div>
           </div>
           <nav class="row">
-            <a class="button primary" href={`/apps/${a.name}/deploy`}>Deploy a folder</a>
-            <a class="button" href={`/metrics?app=${a.name}`}>Metrics</a>
-            <a class="button" href={`/events?app=${a.name}`}>Events</a>
+            <a class="button primary" href={`/apps/${a.name}/deploy`}>
+              Deploy a folder
+            </a>
+            <a class="button" href={`/metrics?app=${a.name}`}>
+              Metrics
+            </a>
+            <a class="button" href={`/events?app=${a.name}`}>
+              Events
+            </a>
           </nav>
         </div>
         <section class="card">
           <dl class="kv">
-            <dt>URL</dt><dd><a href={a.url} data-testid="app-url">{a.url}</a></dd>
-            <dt>Git</dt><dd><pre class="copy">{`git remote add kyozo ${a.gitUrl}\ngit push kyozo main`}</pre></dd>
+            <dt>URL</dt>
+            <dd>
+              <a href={a.url} data-testid="app-url">
+                {a.url}
+              </a>
+            </dd>
+            <dt>Git</dt>
+            <dd>
+              <pre class="copy">{`git remote add kyozo ${a.gitUrl}\ngit push kyozo main`}</pre>
+            </dd>
           </dl>
         </section>
         <h2>Services</h2>
@@ -72,10 +88,18 @@ export function AppPage(props: AppPageProps) {
         <ConfigEditor app={a.name} config={props.config} csrf={csrf} reveal={props.reveal} />
       </section>
       <section class="card danger-zone">
-        <form method="post" action={`/apps/${a.name}/delete`} hx-post={`/apps/${a.name}/delete`} hx-confirm={`Delete ${a.name}, its containers, images and repository?`} class="row">
+        <form
+          method="post"
+          action={`/apps/${a.name}/delete`}
+          hx-post={`/apps/${a.name}/delete`}
+          hx-confirm={`Delete ${a.name}, its containers, images and repository?`}
+          class="row"
+        >
           <Csrf token={csrf} />
           <span>Delete this app with its containers, images, route and repository.</span>
-          <button type="submit" class="danger">Delete app</button>
+          <button type="submit" class="danger">
+            Delete app
+          </button>
         </form>
       </section>
     </Layout>

@@ -1,5 +1,8 @@
 // A time-series chart as server-rendered SVG polylines: several series, y grid, time labels. No script.
-export interface Series { name: string; points: [number, number | null][] }
+export interface Series {
+  name: string;
+  points: [number, number | null][];
+}
 
 const W = 560;
 const H = 200;
@@ -26,14 +29,25 @@ function segments(points: [number, number | null][], x: (t: number) => number, y
   const out: string[] = [];
   let cur: string[] = [];
   for (const [t, v] of points) {
-    if (v === null || !Number.isFinite(v)) { if (cur.length) out.push(cur.join(' ')); cur = []; continue; }
+    if (v === null || !Number.isFinite(v)) {
+      if (cur.length) out.push(cur.join(' '));
+      cur = [];
+      continue;
+    }
     cur.push(`${x(t).toFixed(1)},${y(v).toFixed(1)}`);
   }
   if (cur.length) out.push(cur.join(' '));
   return out;
 }
 
-export function Chart(props: { title: string; series: Series[]; since: number; until: number; format: (v: number) => string; id?: string }) {
+export function Chart(props: {
+  title: string;
+  series: Series[];
+  since: number;
+  until: number;
+  format: (v: number) => string;
+  id?: string;
+}) {
   const span = props.until - props.since;
   const max = niceMax(Math.max(0, ...props.series.flatMap((s) => s.points.map(([, v]) => v ?? 0))));
   const x = (t: number) => L + ((t - props.since) / span) * (W - L - R);
@@ -46,17 +60,41 @@ export function Chart(props: { title: string; series: Series[]; since: number; u
         {[0, 0.25, 0.5, 0.75, 1].map((f) => (
           <g>
             <line class="grid" x1={L} x2={W - R} y1={y(max * f)} y2={y(max * f)} />
-            {!empty && <text class="axis" x={L - 6} y={y(max * f) + 5} text-anchor="end">{props.format(max * f)}</text>}
+            {!empty && (
+              <text class="axis" x={L - 6} y={y(max * f) + 5} text-anchor="end">
+                {props.format(max * f)}
+              </text>
+            )}
           </g>
         ))}
         {[0, 0.5, 1].map((f) => (
-          <text class="axis" x={x(props.since + span * f)} y={H - 6} text-anchor={f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}>{timeLabel(props.since + span * f, span)}</text>
+          <text
+            class="axis"
+            x={x(props.since + span * f)}
+            y={H - 6}
+            text-anchor={f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}
+          >
+            {timeLabel(props.since + span * f, span)}
+          </text>
         ))}
-        {props.series.map((s, i) => segments(s.points, x, y).map((pts) => <polyline points={pts} stroke={PALETTE[i % PALETTE.length]} />))}
-        {empty && <text class="axis" x={(L + W) / 2} y={H / 2} text-anchor="middle">no data in this window</text>}
+        {props.series.map((s, i) =>
+          segments(s.points, x, y).map((pts) => <polyline points={pts} stroke={PALETTE[i % PALETTE.length]} />),
+        )}
+        {empty && (
+          <text class="axis" x={(L + W) / 2} y={H / 2} text-anchor="middle">
+            no data in this window
+          </text>
+        )}
       </svg>
       {props.series.length > 1 && (
-        <div class="legend">{props.series.map((s, i) => <span><i style={`background:${PALETTE[i % PALETTE.length]}`}></i>{s.name}</span>)}</div>
+        <div class="legend">
+          {props.series.map((s, i) => (
+            <span>
+              <i style={`background:${PALETTE[i % PALETTE.length]}`}></i>
+              {s.name}
+            </span>
+          ))}
+        </div>
       )}
     </section>
   );

@@ -8,36 +8,90 @@ export function ConfigRow(props: { app: string; name: string; value: string; rev
     <tr id={`config-${props.name}`}>
       <td class="mono">{props.name}</td>
       <td class="mono">
-        {props.revealed ? <span data-testid="config-value">{props.value}</span> : (
-          <a href={`/apps/${props.app}?reveal=${encodeURIComponent(props.name)}#config`} hx-get={`${base}/reveal?${q}`} hx-target={`#config-${props.name}`} hx-swap="outerHTML" class="masked">•••••••• reveal</a>
+        {props.revealed ? (
+          <span data-testid="config-value">{props.value}</span>
+        ) : (
+          <a
+            href={`/apps/${props.app}?reveal=${encodeURIComponent(props.name)}#config`}
+            hx-get={`${base}/reveal?${q}`}
+            hx-target={`#config-${props.name}`}
+            hx-swap="outerHTML"
+            class="masked"
+          >
+            •••••••• reveal
+          </a>
         )}
       </td>
       <td class="actions">
-        <form method="post" action={`${base}/unset`} hx-post={`${base}/unset`} hx-target="#config" hx-swap="innerHTML" hx-confirm={`Unset ${props.name}?`}>
+        <form
+          method="post"
+          action={`${base}/unset`}
+          hx-post={`${base}/unset`}
+          hx-target="#config"
+          hx-swap="innerHTML"
+          hx-confirm={`Unset ${props.name}?`}
+        >
           <Csrf token={props.csrf} />
           <input type="hidden" name="key" value={props.name} />
-          <button type="submit" class="danger small">Unset</button>
+          <button type="submit" class="danger small">
+            Unset
+          </button>
         </form>
       </td>
     </tr>
   );
 }
 
-export function ConfigEditor(props: { app: string; config: Record<string, string>; csrf: string; reveal?: string | null; message?: string | null; error?: string | null }) {
+export function ConfigEditor(props: {
+  app: string;
+  config: Record<string, string>;
+  csrf: string;
+  reveal?: string | null;
+  message?: string | null;
+  error?: string | null;
+}) {
   const keys = Object.keys(props.config).sort();
   const base = `/apps/${props.app}/config`;
   return (
     <>
-      {props.message && <p class="alert good" role="status">{props.message}</p>}
-      {props.error && <p class="alert bad" role="alert">{props.error}</p>}
-      {keys.length === 0 ? <p class="empty">No config vars.</p> : (
+      {props.message && (
+        <p class="alert good" role="status">
+          {props.message}
+        </p>
+      )}
+      {props.error && (
+        <p class="alert bad" role="alert">
+          {props.error}
+        </p>
+      )}
+      {keys.length === 0 ? (
+        <p class="empty">No config vars.</p>
+      ) : (
         <table class="table">
-          <tbody>{keys.map((k) => <ConfigRow app={props.app} name={k} value={props.config[k]} revealed={props.reveal === k} csrf={props.csrf} />)}</tbody>
+          <tbody>
+            {keys.map((k) => (
+              <ConfigRow
+                app={props.app}
+                name={k}
+                value={props.config[k]}
+                revealed={props.reveal === k}
+                csrf={props.csrf}
+              />
+            ))}
+          </tbody>
         </table>
       )}
       <form method="post" action={base} hx-post={base} hx-target="#config" hx-swap="innerHTML" class="inline">
         <Csrf token={props.csrf} />
-        <input type="text" name="key" placeholder="KEY" required pattern="[A-Za-z_][A-Za-z0-9_]*" class="mono" aria-label="Config key" />
+        <input
+          type="text"
+          name="key"
+          placeholder="KEY"
+          required
+          pattern="[A-Za-z_][A-Za-z0-9_]*"
+          class="mono"
+          aria-label="Config key"
+        />
         <input type="password" name="value" placeholder="value" autocomplete="off" aria-label="Config value" />
         <button type="submit">Set</button>
       </form>

@@ -6,13 +6,21 @@ export function ErrorPage(props: { status: number; message: string; viewer?: Vie
     <Layout title={props.status === 404 ? 'Not found' : 'Error'} viewer={props.viewer}>
       <section class="card narrow">
         <h1>{props.status === 404 ? 'Not found' : `Error ${props.status}`}</h1>
-        <p class="alert bad" role="alert">{props.message}</p>
-        <p><a href="/apps">Back to apps</a></p>
+        <p class="alert bad" role="alert">
+          {props.message}
+        </p>
+        <p>
+          <a href="/apps">Back to apps</a>
+        </p>
       </section>
     </Layout>
   );
 }
 
 export function InlineError(props: { message: string }) {
-  return <p class="alert bad" role="alert">{props.message}</p>;
+  return (
+    <p class="alert bad" role="alert">
+      {props.message}
+    </p>
+  );
 }

@@ -11,7 +11,11 @@ export interface Viewer {
 
 // 4xx/5xx responses are swapped too (the console answers errors with an inline message and HX-Retarget).
 const HTMX_CONFIG = JSON.stringify({
-  responseHandling: [{ code: '204', swap: false }, { code: '[23]..', swap: true }, { code: '[45]..', swap: true, error: true }],
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '[45]..', swap: true, error: true },
+  ],
 });
 
 const NAV = [
@@ -40,11 +44,15 @@ export function Layout(props: { title: string; viewer?: Viewer | null; active?: 
         </head>
         <body hx-headers={v ? JSON.stringify({ 'X-CSRF-Token': v.csrf }) : undefined}>
           <header class="top">
-            <a class="brand" href="/">Kyozo</a>
+            <a class="brand" href="/">
+              Kyozo
+            </a>
             {v && (
               <nav>
                 {NAV.map(([key, href, label]) => (
-                  <a href={href} class={props.active === key ? 'active' : undefined}>{label}</a>
+                  <a href={href} class={props.active === key ? 'active' : undefined}>
+                    {label}
+                  </a>
                 ))}
               </nav>
             )}
@@ -52,7 +60,9 @@ export function Layout(props: { title: string; viewer?: Viewer | null; active?: 
               <form method="post" action="/logout" class="signout">
                 <input type="hidden" name="_csrf" value={v.csrf} />
                 <span class="muted">{v.email}</span>
-                <button type="submit" class="link">Sign out</button>
+                <button type="submit" class="link">
+                  Sign out
+                </button>
               </form>
             )}
           </header>

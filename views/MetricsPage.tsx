@@ -3,7 +3,12 @@ import { Chart, type Series } from './Chart.tsx';
 import { Layout, type Viewer } from './Layout.tsx';
 import { bytes } from './format.ts';
 
-export interface ChartSet { id: string; title: string; unit: 'pct' | 'bytes' | 'count' | 'ms'; series: Series[] }
+export interface ChartSet {
+  id: string;
+  title: string;
+  unit: 'pct' | 'bytes' | 'count' | 'ms';
+  series: Series[];
+}
 
 const formats: Record<ChartSet['unit'], (v: number) => string> = {
   pct: (v) => `${v > 0 && v < 1 ? v.toFixed(2) : v > 0 && v < 10 ? v.toFixed(1) : Math.round(v)}%`,
@@ -15,8 +20,16 @@ const formats: Record<ChartSet['unit'], (v: number) => string> = {
 export const RANGES = ['1h', '24h', '7d'] as const;
 
 export function MetricsPage(props: {
-  viewer: Viewer; apps: string[]; app: string | null; services: string[]; service: string | null;
-  range: string; since: number; until: number; charts: ChartSet[]; note?: string | null;
+  viewer: Viewer;
+  apps: string[];
+  app: string | null;
+  services: string[];
+  service: string | null;
+  range: string;
+  since: number;
+  until: number;
+  charts: ChartSet[];
+  note?: string | null;
 }) {
   const link = (over: Record<string, string | null>) => {
     const q = new URLSearchParams();
@@ -26,25 +39,55 @@ export function MetricsPage(props: {
   };
   return (
     <Layout title="Metrics" viewer={props.viewer} active="metrics">
-      <h1>Metrics{props.app ? ` · ${props.app}` : ' · system'}{props.service ? ` / ${props.service}` : ''}</h1>
+      <h1>
+        Metrics{props.app ? ` · ${props.app}` : ' · system'}
+        {props.service ? ` / ${props.service}` : ''}
+      </h1>
       <div class="row spread">
         <nav class="tabs" aria-label="Scope">
-          {props.viewer.isAdmin && <a href={link({ app: null, service: null })} class={!props.app ? 'active' : undefined}>System</a>}
-          {props.apps.map((a) => <a href={link({ app: a, service: null })} class={props.app === a ? 'active' : undefined}>{a}</a>)}
+          {props.viewer.isAdmin && (
+            <a href={link({ app: null, service: null })} class={!props.app ? 'active' : undefined}>
+              System
+            </a>
+          )}
+          {props.apps.map((a) => (
+            <a href={link({ app: a, service: null })} class={props.app === a ? 'active' : undefined}>
+              {a}
+            </a>
+          ))}
         </nav>
         <nav class="tabs" aria-label="Range">
-          {RANGES.map((r) => <a href={link({ range: r })} class={props.range === r ? 'active' : undefined}>{r}</a>)}
+          {RANGES.map((r) => (
+            <a href={link({ range: r })} class={props.range === r ? 'active' : undefined}>
+              {r}
+            </a>
+          ))}
         </nav>
       </div>
       {props.app && props.services.length > 0 && (
         <nav class="tabs" aria-label="Service">
-          <a href={link({ service: null })} class={!props.service ? 'active' : undefined}>all services</a>
-          {props.services.map((s) => <a href={link({ service: s })} class={props.service === s ? 'active' : undefined}>{s}</a>)}
+          <a href={link({ service: null })} class={!props.service ? 'active' : undefined}>
+            all services
+          </a>
+          {props.services.map((s) => (
+            <a href={link({ service: s })} class={props.service === s ? 'active' : undefined}>
+              {s}
+            </a>
+          ))}
         </nav>
       )}
       {props.note && <p class="alert warn">{props.note}</p>}
       <div class="charts">
-        {props.charts.map((ch) => <Chart id={ch.id} title={ch.title} series={ch.series} since={props.since} until={props.until} format={formats[ch.unit]} />)}
+        {props.charts.map((ch) => (
+          <Chart
+            id={ch.id}
+            title={ch.title}
+            series={ch.series}
+            since={props.since}
+            until={props.until}
+            format={formats[ch.unit]}
+          />
+        ))}
       </div>
     </Layout>
   );

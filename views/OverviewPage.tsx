@@ -10,7 +10,10 @@ function Stat(props: { label: string; value: string | number; sub?: string; tone
   return (
     <div class="stat">
       <div class={`value ${props.tone ?? ''}`}>{props.value}</div>
-      <div class="label">{props.label}{props.sub && <> · {props.sub}</>}</div>
+      <div class="label">
+        {props.label}
+        {props.sub && <> · {props.sub}</>}
+      </div>
     </div>
   );
 }
@@ -24,11 +27,21 @@ export function OverviewStats(props: { data: Overview }) {
       <Stat label="Services" value={t.services} />
       <Stat label="Replicas running" value={t.running} />
       <Stat label="Crashed" value={t.crashed} tone={t.crashed ? 'bad-text' : ''} />
-      {props.data.showHost && <>
-        <Stat label="Host CPU" value={pct(h?.cpuPct)} sub={h ? undefined : 'no data yet'} />
-        <Stat label="Host memory" value={pct(ratio(h?.memUsedBytes, h?.memTotalBytes))} sub={h ? `${bytes(h.memUsedBytes)} / ${bytes(h.memTotalBytes)}` : 'no data yet'} />
-        <Stat label="Disk" value={pct(ratio(h?.diskUsedBytes, h?.diskTotalBytes))} sub={h ? `${bytes(h.diskUsedBytes)} / ${bytes(h.diskTotalBytes)}` : 'no data yet'} />
-      </>}
+      {props.data.showHost && (
+        <>
+          <Stat label="Host CPU" value={pct(h?.cpuPct)} sub={h ? undefined : 'no data yet'} />
+          <Stat
+            label="Host memory"
+            value={pct(ratio(h?.memUsedBytes, h?.memTotalBytes))}
+            sub={h ? `${bytes(h.memUsedBytes)} / ${bytes(h.memTotalBytes)}` : 'no data yet'}
+          />
+          <Stat
+            label="Disk"
+            value={pct(ratio(h?.diskUsedBytes, h?.diskTotalBytes))}
+            sub={h ? `${bytes(h.diskUsedBytes)} / ${bytes(h.diskTotalBytes)}` : 'no data yet'}
+          />
+        </>
+      )}
     </div>
   );
 }
@@ -39,9 +52,13 @@ export function RecentReleases(props: { data: Overview }) {
     <ul class="list">
       {props.data.recent.map((r) => (
         <li>
-          <a href={`/apps/${r.app}/releases/${r.version}`}><strong>{r.app}</strong> v{r.version}</a>
-          {' '}<Badge status={r.status} tone={tone(r.status)} />
-          <span class="muted small">{describeRelease(r)} · {ago(r.createdAt)}</span>
+          <a href={`/apps/${r.app}/releases/${r.version}`}>
+            <strong>{r.app}</strong> v{r.version}
+          </a>{' '}
+          <Badge status={r.status} tone={tone(r.status)} />
+          <span class="muted small">
+            {describeRelease(r)} · {ago(r.createdAt)}
+          </span>
         </li>
       ))}
     </ul>
@@ -54,7 +71,11 @@ export function OpenAlerts(props: { data: Overview }) {
     <ul class="list">
       {props.data.alerts.map((a) => (
         <li>
-          <Badge status={a.severity} tone={tone(a.severity)} /> <strong>{a.app ?? 'host'}{a.service ? `/${a.service}` : ''}</strong>{' '}
+          <Badge status={a.severity} tone={tone(a.severity)} />{' '}
+          <strong>
+            {a.app ?? 'host'}
+            {a.service ? `/${a.service}` : ''}
+          </strong>{' '}
           {a.message} <span class="muted small">{ago(a.openedAt)}</span>
         </li>
       ))}
@@ -67,12 +88,29 @@ export function OverviewPage(props: { viewer: Viewer; data: Overview }) {
     <Layout title="Overview" viewer={props.viewer} active="overview">
       <div hx-ext="sse" sse-connect="/events/stream/overview">
         <h1>Overview</h1>
-        <div sse-swap="stats"><OverviewStats data={props.data} /></div>
+        <div sse-swap="stats">
+          <OverviewStats data={props.data} />
+        </div>
         <div class="overview-grid">
-          <section class="card"><h2>Apps</h2><div sse-swap="apps"><AppList apps={props.data.apps} /></div></section>
+          <section class="card">
+            <h2>Apps</h2>
+            <div sse-swap="apps">
+              <AppList apps={props.data.apps} />
+            </div>
+          </section>
           <div class="stack">
-            <section class="card"><h2>Open alerts</h2><div sse-swap="alerts"><OpenAlerts data={props.data} /></div></section>
-            <section class="card"><h2>Recent releases</h2><div sse-swap="releases"><RecentReleases data={props.data} /></div></section>
+            <section class="card">
+              <h2>Open alerts</h2>
+              <div sse-swap="alerts">
+                <OpenAlerts data={props.data} />
+              </div>
+            </section>
+            <section class="card">
+              <h2>Recent releases</h2>
+              <div sse-swap="releases">
+                <RecentReleases data={props.data} />
+              </div>
+            </section>
           </div>
         </div>
       </div>

@@ -32,13 +32,21 @@ function Bar(props: { label: string; value: number | null; text: string }) {
   return (
     <div class="bar" title={`${props.label}: ${props.text}`}>
       <span class="bar-label">{props.label}</span>
-      <span class="bar-track"><span class={`bar-fill ${v > 85 ? 'bad' : v > 60 ? 'warn' : 'good'}`} style={`width:${v.toFixed(1)}%`}></span></span>
+      <span class="bar-track">
+        <span class={`bar-fill ${v > 85 ? 'bad' : v > 60 ? 'warn' : 'good'}`} style={`width:${v.toFixed(1)}%`}></span>
+      </span>
       <span class="bar-text">{props.text}</span>
     </div>
   );
 }
 
-export function ServiceCard(props: { app: string; service: ServiceView; stats?: ServiceStats; controls: Controls; csrf: string }) {
+export function ServiceCard(props: {
+  app: string;
+  service: ServiceView;
+  stats?: ServiceStats;
+  controls: Controls;
+  csrf: string;
+}) {
   const s = props.service;
   const st = props.stats;
   const status = serviceStatus(s);
@@ -52,25 +60,64 @@ export function ServiceCard(props: { app: string; service: ServiceView; stats?: 
       <header class="row">
         <h3>{s.name}</h3>
         <Badge status={status} tone={tone(status)} />
-        <span class="muted small">{s.type}{s.port ? ` · :${s.port}` : ''}</span>
+        <span class="muted small">
+          {s.type}
+          {s.port ? ` · :${s.port}` : ''}
+        </span>
       </header>
-      <p class="small muted mono ellipsis" title={s.image}>{s.image}</p>
-      <p class="small">Replicas <strong data-testid="replicas">{running}/{s.replicaCount}</strong> running · {s.cpus} CPU · {s.memoryMb} MB each</p>
+      <p class="small muted mono ellipsis" title={s.image}>
+        {s.image}
+      </p>
+      <p class="small">
+        Replicas{' '}
+        <strong data-testid="replicas">
+          {running}/{s.replicaCount}
+        </strong>{' '}
+        running · {s.cpus} CPU · {s.memoryMb} MB each
+      </p>
       <Bar label="CPU" value={cpuOfLimit} text={pct(st?.cpuPct ?? null)} />
-      <Bar label="Mem" value={memPct} text={st?.memBytes != null ? `${bytes(st.memBytes)} / ${bytes(memLimit)}` : '—'} />
-      {s.url && <p class="small"><a href={s.url}>{s.url}</a></p>}
+      <Bar
+        label="Mem"
+        value={memPct}
+        text={st?.memBytes != null ? `${bytes(st.memBytes)} / ${bytes(memLimit)}` : '—'}
+      />
+      {s.url && (
+        <p class="small">
+          <a href={s.url}>{s.url}</a>
+        </p>
+      )}
       <footer class="row controls">
-        {props.controls.lifecycle && ['start', 'stop', 'restart'].map((verb) => (
-          <form method="post" action={action(verb)} hx-post={action(verb)} hx-target="#services" hx-swap="innerHTML">
-            <Csrf token={props.csrf} />
-            <button type="submit" class={verb === 'stop' ? 'danger small' : 'small'}>{verb[0].toUpperCase() + verb.slice(1)}</button>
-          </form>
-        ))}
+        {props.controls.lifecycle &&
+          ['start', 'stop', 'restart'].map((verb) => (
+            <form method="post" action={action(verb)} hx-post={action(verb)} hx-target="#services" hx-swap="innerHTML">
+              <Csrf token={props.csrf} />
+              <button type="submit" class={verb === 'stop' ? 'danger small' : 'small'}>
+                {verb[0].toUpperCase() + verb.slice(1)}
+              </button>
+            </form>
+          ))}
         {props.controls.scale && (
-          <form method="post" action={action('scale')} hx-post={action('scale')} hx-target="#services" hx-swap="innerHTML" class="inline">
+          <form
+            method="post"
+            action={action('scale')}
+            hx-post={action('scale')}
+            hx-target="#services"
+            hx-swap="innerHTML"
+            class="inline"
+          >
             <Csrf token={props.csrf} />
-            <input type="number" name="replicas" min={0} max={20} value={String(s.replicaCount)} aria-label={`Replicas of ${s.name}`} class="num" />
-            <button type="submit" class="small">Scale</button>
+            <input
+              type="number"
+              name="replicas"
+              min={0}
+              max={20}
+              value={String(s.replicaCount)}
+              aria-label={`Replicas of ${s.name}`}
+              class="num"
+            />
+            <button type="submit" class="small">
+              Scale
+            </button>
           </form>
         )}
       </footer>
@@ -78,11 +125,26 @@ export function ServiceCard(props: { app: string; service: ServiceView; stats?: 
   );
 }
 
-export function ServiceCards(props: { app: string; services: ServiceView[]; stats: Map<string, ServiceStats>; controls: Controls; csrf: string }) {
-  if (props.services.length === 0) return <p class="empty">Nothing is running yet. Push with git or deploy a folder.</p>;
+export function ServiceCards(props: {
+  app: string;
+  services: ServiceView[];
+  stats: Map<string, ServiceStats>;
+  controls: Controls;
+  csrf: string;
+}) {
+  if (props.services.length === 0)
+    return <p class="empty">Nothing is running yet. Push with git or deploy a folder.</p>;
   return (
     <div class="cards">
-      {props.services.map((s) => <ServiceCard app={props.app} service={s} stats={props.stats.get(s.name)} controls={props.controls} csrf={props.csrf} />)}
+      {props.services.map((s) => (
+        <ServiceCard
+          app={props.app}
+          service={s}
+          stats={props.stats.get(s.name)}
+          controls={props.controls}
+          csrf={props.csrf}
+        />
+      ))}
     </div>
   );
 }

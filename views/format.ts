@@ -22,23 +22,45 @@ export function bytes(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
   return `${n < 10 && i > 0 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
 }
 
-export const pct = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '—' : `${n < 10 ? n.toFixed(1) : Math.round(n)}%`);
+export const pct = (n: number | null | undefined) =>
+  n === null || n === undefined || !Number.isFinite(n) ? '—' : `${n < 10 ? n.toFixed(1) : Math.round(n)}%`;
 
 export const isoTime = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : '');
 
-export const shortTime = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) : '—');
+export const shortTime = (d: Date | string | null | undefined) =>
+  d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) : '—';
 
 /** Badge class for a status word (release, app, replica, alert severity, log level). */
 export function tone(status: string | null | undefined): string {
   switch (status) {
-    case 'live': case 'running': case 'ok': case 'info': return 'good';
-    case 'failed': case 'crashed': case 'error': case 'high': case 'critical': return 'bad';
-    case 'queued': case 'building': case 'deploying': case 'starting': return 'busy';
-    case 'warning': case 'medium': case 'degraded': return 'warn';
-    default: return 'muted';
+    case 'live':
+    case 'running':
+    case 'ok':
+    case 'info':
+      return 'good';
+    case 'failed':
+    case 'crashed':
+    case 'error':
+    case 'high':
+    case 'critical':
+      return 'bad';
+    case 'queued':
+    case 'building':
+    case 'deploying':
+    case 'starting':
+      return 'busy';
+    case 'warning':
+    case 'medium':
+    case 'degraded':
+      return 'warn';
+    default:
+      return 'muted';
   }
 }

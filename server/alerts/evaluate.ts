@@ -39,32 +39,82 @@ const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
 
 export function conditions(s: Subjects, thresholdsOf: (app: string | null) => Thresholds): Condition[] {
   const out: Condition[] = [];
-  const add = (kind: AlertKind, app: string | null, service: string | null, value: number | null, threshold: number, label: string, unit: string, canOpen = true) => {
+  const add = (
+    kind: AlertKind,
+    app: string | null,
+    service: string | null,
+    value: number | null,
+    threshold: number,
+    label: string,
+    unit: string,
+    canOpen = true,
+  ) => {
     const firing = value === null ? null : value > threshold ? (canOpen ? true : null) : false;
     const where = app ? `${app}${service ? `/${service}` : ''}` : 'host';
-    out.push({ key: `${kind}:${app ?? ''}:${service ?? ''}`, kind, app, service, firing, value, threshold, severity: SEVERITY[kind],
-      message: `${where}: ${label} ${value === null ? 'unknown' : fmt(value)}${unit} (threshold ${fmt(threshold)}${unit})` });
+    out.push({
+      key: `${kind}:${app ?? ''}:${service ?? ''}`,
+      kind,
+      app,
+      service,
+      firing,
+      value,
+      threshold,
+      severity: SEVERITY[kind],
+      message: `${where}: ${label} ${value === null ? 'unknown' : fmt(value)}${unit} (threshold ${fmt(threshold)}${unit})`,
+    });
   };
   for (const v of s.services) {
     const t = thresholdsOf(v.app);
     add('cpu', v.app, v.service, v.cpuPct, t.cpuPct, 'CPU', '%');
     add('memory', v.app, v.service, v.memoryPct, t.memoryPct, 'memory', '%');
     const busy = v.requests >= RULES.minRequests;
-    add('error-rate', v.app, v.service, v.requests > 0 ? (v.s5xx / v.requests) * 100 : 0, t.errorRatePct, '5xx rate', '%', busy);
+    add(
+      'error-rate',
+      v.app,
+      v.service,
+      v.requests > 0 ? (v.s5xx / v.requests) * 100 : 0,
+      t.errorRatePct,
+      '5xx rate',
+      '%',
+      busy,
+    );
     add('p95-latency', v.app, v.service, v.requests > 0 ? v.p95Ms : 0, t.p95Ms, 'p95 latency', ' ms', busy);
-    add('crash-loop', v.app, v.service, v.restartsInWindow, RULES.crashRestarts, `restarts in ${RULES.crashWindowMs / 60_000} min`, '');
+    add(
+      'crash-loop',
+      v.app,
+      v.service,
+      v.restartsInWindow,
+      RULES.crashRestarts,
+      `restarts in ${RULES.crashWindowMs / 60_000} min`,
+      '',
+    );
   }
   for (const d of s.deploys) {
-    out.push({ key: `deploy-failed:${d.app}:`, kind: 'deploy-failed', app: d.app, service: null, firing: d.failed, value: d.version, threshold: 0,
-      severity: SEVERITY['deploy-failed'], message: `${d.app}: release v${d.version} failed${d.error ? `: ${d.error.slice(0, 200)}` : ''}` });
+    out.push({
+      key: `deploy-failed:${d.app}:`,
+      kind: 'deploy-failed',
+      app: d.app,
+      service: null,
+      firing: d.failed,
+      value: d.version,
+      threshold: 0,
+      severity: SEVERITY['deploy-failed'],
+      message: `${d.app}: release v${d.version} failed${d.error ? `: ${d.error.slice(0, 200)}` : ''}`,
+    });
   }
   add('disk', null, null, s.diskPct, thresholdsOf(null).diskPct, 'disk usage', '%');
   return out;
 }
 
-export interface OpenAlert { id: number; key: string }
+export interface OpenAlert {
+  id: number;
+  key: string;
+}
 
-export function transitions(conds: readonly Condition[], open: readonly OpenAlert[]): { toOpen: Condition[]; toResolve: { alert: OpenAlert; condition: Condition | null }[] } {
+export function transitions(
+  conds: readonly Condition[],
+  open: readonly OpenAlert[],
+): { toOpen: Condition[]; toResolve: { alert: OpenAlert; condition: Condition | null }[] } {
   const openKeys = new Map(open.map((a) => [a.key, a]));
   const byKey = new Map(conds.map((c) => [c.key, c]));
   const toOpen = conds.filter((c) => c.firing === true && !openKeys.has(c.key));

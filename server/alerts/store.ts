@@ -9,16 +9,30 @@ export type Alert = typeof alerts.$inferSelect;
 
 /** Inserts the alert unless one with the same key is open; returns the new row or null. */
 export async function openAlert(db: Db, c: Condition, at = new Date()): Promise<Alert | null> {
-  const rows = await db.insert(alerts).values({
-    app: c.app, service: c.service, kind: c.kind, key: c.key, severity: c.severity, message: c.message,
-    value: c.value, threshold: c.threshold, openedAt: at,
-  }).onConflictDoNothing({ target: alerts.key, where: sql`resolved_at is null` }).returning();
+  const rows = await db
+    .insert(alerts)
+    .values({
+      app: c.app,
+      service: c.service,
+      kind: c.kind,
+      key: c.key,
+      severity: c.severity,
+      message: c.message,
+      value: c.value,
+      threshold: c.threshold,
+      openedAt: at,
+    })
+    .onConflictDoNothing({ target: alerts.key, where: sql`resolved_at is null` })
+    .returning();
   return rows[0] ?? null;
 }
 
 export async function resolveAlert(db: Db, id: number, at = new Date(), value?: number | null): Promise<Alert | null> {
-  const rows = await db.update(alerts).set({ resolvedAt: at, ...(value !== undefined ? { value } : {}) })
-    .where(and(eq(alerts.id, id), isNull(alerts.resolvedAt))).returning();
+  const rows = await db
+    .update(alerts)
+    .set({ resolvedAt: at, ...(value !== undefined ? { value } : {}) })
+    .where(and(eq(alerts.id, id), isNull(alerts.resolvedAt)))
+    .returning();
   return rows[0] ?? null;
 }
 
@@ -47,36 +61,57 @@ export async function listAlerts(db: Db, f: AlertFilter): Promise<Alert[]> {
   if (f.app) conds.push(eq(alerts.app, f.app));
   if (f.state === 'open') conds.push(isNull(alerts.resolvedAt));
   if (f.state === 'resolved') conds.push(isNotNull(alerts.resolvedAt));
-  return db.select().from(alerts).where(conds.length ? and(...conds) : undefined)
-    .orderBy(desc(alerts.openedAt), desc(alerts.id)).limit(Math.min(Math.max(f.limit ?? 100, 1), 1000));
+  return db
+    .select()
+    .from(alerts)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(alerts.openedAt), desc(alerts.id))
+    .limit(Math.min(Math.max(f.limit ?? 100, 1), 1000));
 }
 
 /** app name → its settings (only apps that have a settings row). */
 export async function alertSettingsByApp(db: Db): Promise<Map<string, AppSettings>> {
-  const rows = await db.select({ name: apps.name, settings: appSettings.settings }).from(appSettings).innerJoin(apps, eq(apps.id, appSettings.appId));
+  const rows = await db
+    .select({ name: apps.name, settings: appSettings.settings })
+    .from(appSettings)
+    .innerJoin(apps, eq(apps.id, appSettings.appId));
   return new Map(rows.map((r) => [r.name, r.settings]));
 }
 
 export async function appSettingsOf(db: Db, appId: number): Promise<AppSettings> {
-  const [row] = await db.select({ settings: appSettings.settings }).from(appSettings).where(eq(appSettings.appId, appId));
+  const [row] = await db
+    .select({ settings: appSettings.settings })
+    .from(appSettings)
+    .where(eq(appSettings.appId, appId));
   return row?.settings ?? {};
 }
 
 /** Writes only the alerts/webhookUrl keys (jsonb merge), leaving formation etc. untouched. */
-export async function saveAlertSettings(db: Db, appId: number, patch: Pick<AppSettings, 'alerts' | 'webhookUrl'>): Promise<AppSettings> {
+export async function saveAlertSettings(
+  db: Db,
+  appId: number,
+  patch: Pick<AppSettings, 'alerts' | 'webhookUrl'>,
+): Promise<AppSettings> {
   const json = JSON.stringify(patch);
-  const [row] = await db.insert(appSettings).values({ appId, settings: patch })
-    .onConflictDoUpdate({ target: appSettings.appId, set: { settings: sql`${appSettings.settings} || ${json}::jsonb`, updatedAt: sql`now()` } })
+  const [row] = await db
+    .insert(appSettings)
+    .values({ appId, settings: patch })
+    .onConflictDoUpdate({
+      target: appSettings.appId,
+      set: { settings: sql`${appSettings.settings} || ${json}::jsonb`, updatedAt: sql`now()` },
+    })
     .returning({ settings: appSettings.settings });
   return row.settings;
 }
 
 /** Per app: its latest release that finished (live, superseded or failed). */
-export async function latestFinishedReleases(db: Db): Promise<{ app: string; version: number; status: string; error: string | null }[]> {
+export async function latestFinishedReleases(
+  db: Db,
+): Promise<{ app: string; version: number; status: string; error: string | null }[]> {
   const rows = await db.execute(sql`
     select distinct on (r.app_id) a.name as app, r.version, r.status, r.error
     from releases r join apps a on a.id = r.app_id
     where r.status in ('live', 'failed', 'superseded')
     order by r.app_id, r.version desc`);
-  return (rows as unknown as { app: string; version: number; status: string; error: string | null }[]);
+  return rows as unknown as { app: string; version: number; status: string; error: string | null }[];
 }

@@ -32,7 +32,20 @@ export function serviceSubjects(obs: Observation, history: RestartHistory): Serv
   const get = (app: string, service: string) => {
     const k = `${app}\0${service}`;
     let s = by.get(k);
-    if (!s) by.set(k, (s = { app, service, cpuPct: null, memoryPct: null, requests: 0, s5xx: 0, p95Ms: null, restartsInWindow: null }));
+    if (!s)
+      by.set(
+        k,
+        (s = {
+          app,
+          service,
+          cpuPct: null,
+          memoryPct: null,
+          requests: 0,
+          s5xx: 0,
+          p95Ms: null,
+          restartsInWindow: null,
+        }),
+      );
     return s;
   };
   const max = (a: number | null, b: number | null) => (b === null ? a : a === null ? b : Math.max(a, b));

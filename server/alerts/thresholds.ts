@@ -31,11 +31,19 @@ export const RULES = {
 };
 
 export const SEVERITY: Record<AlertKind, 'warning' | 'critical'> = {
-  cpu: 'warning', memory: 'warning', 'error-rate': 'critical', 'p95-latency': 'warning',
-  'crash-loop': 'critical', disk: 'critical', 'deploy-failed': 'critical',
+  cpu: 'warning',
+  memory: 'warning',
+  'error-rate': 'critical',
+  'p95-latency': 'warning',
+  'crash-loop': 'critical',
+  disk: 'critical',
+  'deploy-failed': 'critical',
 };
 
-export function effectiveThresholds(overrides: AppSettings['alerts'] | undefined | null, defaults: Thresholds = DEFAULT_THRESHOLDS): Thresholds {
+export function effectiveThresholds(
+  overrides: AppSettings['alerts'] | undefined | null,
+  defaults: Thresholds = DEFAULT_THRESHOLDS,
+): Thresholds {
   const out = { ...defaults };
   for (const k of THRESHOLD_NAMES) {
     const v = overrides?.[k];
@@ -50,11 +58,16 @@ export class SettingsError extends Error {}
  * Validates a PATCH body's thresholds: known names only, numbers ≥ 0, null removes the override.
  * Returns the merged overrides to store.
  */
-export function mergeOverrides(current: AppSettings['alerts'] | undefined | null, patch: unknown): NonNullable<AppSettings['alerts']> {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new SettingsError('thresholds must be an object');
+export function mergeOverrides(
+  current: AppSettings['alerts'] | undefined | null,
+  patch: unknown,
+): NonNullable<AppSettings['alerts']> {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+    throw new SettingsError('thresholds must be an object');
   const out: NonNullable<AppSettings['alerts']> = { ...(current ?? {}) };
   for (const [k, v] of Object.entries(patch)) {
-    if (!(THRESHOLD_NAMES as readonly string[]).includes(k)) throw new SettingsError(`thresholds.${k} is not a threshold (known: ${THRESHOLD_NAMES.join(', ')})`);
+    if (!(THRESHOLD_NAMES as readonly string[]).includes(k))
+      throw new SettingsError(`thresholds.${k} is not a threshold (known: ${THRESHOLD_NAMES.join(', ')})`);
     const name = k as ThresholdName;
     if (v === null) delete out[name];
     else if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[name] = v;
@@ -66,11 +79,26 @@ export function mergeOverrides(current: AppSettings['alerts'] | undefined | null
 /** Loopback, private, link-local (cloud metadata) and unique-local addresses, and local names. */
 export function isPrivateHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal') || !h.includes('.') && !h.includes(':')) return true;
+  if (
+    h === 'localhost' ||
+    h.endsWith('.localhost') ||
+    h.endsWith('.local') ||
+    h.endsWith('.internal') ||
+    (!h.includes('.') && !h.includes(':'))
+  )
+    return true;
   const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
   if (v4) {
     const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   return h === '::1' || h === '::' || /^(fc|fd|fe8|fe9|fea|feb)/.test(h) || h.startsWith('::ffff:');
 }
@@ -88,7 +116,11 @@ export function validateWebhookUrl(v: unknown, allowPrivate = true): string | nu
   } catch {
     throw new SettingsError('webhookUrl must be an http(s) URL or null');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SettingsError('webhookUrl must be an http(s) URL or null');
-  if (!allowPrivate && isPrivateHost(u.hostname)) throw new SettingsError('webhookUrl must point to a public host (private, loopback and local addresses are for admins only)');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new SettingsError('webhookUrl must be an http(s) URL or null');
+  if (!allowPrivate && isPrivateHost(u.hostname))
+    throw new SettingsError(
+      'webhookUrl must point to a public host (private, loopback and local addresses are for admins only)',
+    );
   return u.toString();
 }

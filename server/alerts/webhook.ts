@@ -42,8 +42,16 @@ export class WebhookQueue {
 
   constructor(opts: WebhookOptions = {}) {
     this.#o = {
-      maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: 5000, concurrency: 4, maxQueued: 1000,
-      fetch: globalThis.fetch, random: Math.random, log: (m) => console.error(`[alerts] ${m}`), ...opts,
+      maxAttempts: 6,
+      baseDelayMs: 1000,
+      maxDelayMs: 60_000,
+      timeoutMs: 5000,
+      concurrency: 4,
+      maxQueued: 1000,
+      fetch: globalThis.fetch,
+      random: Math.random,
+      log: (m) => console.error(`[alerts] ${m}`),
+      ...opts,
     };
   }
 
@@ -78,8 +86,11 @@ export class WebhookQueue {
     let reason: string;
     try {
       const res = await this.#o.fetch(job.url, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'kyozo-alerts' },
-        body: JSON.stringify(job.body), signal: AbortSignal.timeout(this.#o.timeoutMs), redirect: 'manual',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'kyozo-alerts' },
+        body: JSON.stringify(job.body),
+        signal: AbortSignal.timeout(this.#o.timeoutMs),
+        redirect: 'manual',
       });
       await res.arrayBuffer().catch(() => {});
       if (res.ok) {
@@ -97,12 +108,15 @@ export class WebhookQueue {
       this.#o.log(`webhook ${job.url} gave up after ${attempt} attempt(s): ${reason}`);
       return;
     }
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      if (this.#stopped) return;
-      this.#queue.unshift({ job, attempt: attempt + 1 });
-      this.#pump();
-    }, backoffMs(attempt, this.#o.baseDelayMs, this.#o.maxDelayMs, this.#o.random));
+    const t = setTimeout(
+      () => {
+        this.#timers.delete(t);
+        if (this.#stopped) return;
+        this.#queue.unshift({ job, attempt: attempt + 1 });
+        this.#pump();
+      },
+      backoffMs(attempt, this.#o.baseDelayMs, this.#o.maxDelayMs, this.#o.random),
+    );
     t.unref();
     this.#timers.add(t);
   }

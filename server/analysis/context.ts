@@ -43,7 +43,11 @@ export class Ctx {
     const key = `${maxBytes}:${path}`;
     if (this.cache.has(key)) return this.cache.get(key)!;
     let t: string | null = null;
-    try { t = this.snap.read(path, maxBytes); } catch { t = null; }
+    try {
+      t = this.snap.read(path, maxBytes);
+    } catch {
+      t = null;
+    }
     this.cache.set(key, t);
     return t;
   }
@@ -59,8 +63,15 @@ export class Ctx {
     const t = this.text(path);
     let v: unknown = undefined;
     if (t !== null) {
-      try { v = fn(t); } catch (e) {
-        this.rec('medium', 'unparsable-manifest', path, `${path} is not valid ${kind} (${(e as Error).message.slice(0, 120)}); it was ignored, so detection may be incomplete.`);
+      try {
+        v = fn(t);
+      } catch (e) {
+        this.rec(
+          'medium',
+          'unparsable-manifest',
+          path,
+          `${path} is not valid ${kind} (${(e as Error).message.slice(0, 120)}); it was ignored, so detection may be incomplete.`,
+        );
       }
     }
     this.parsed.set(path, v);
@@ -69,11 +80,20 @@ export class Ctx {
   json(path: string): any {
     return this.parse(path, 'JSON', (s) => {
       const t = s.replace(/^\uFEFF/, '');
-      try { return JSON.parse(t); } catch (e) { if (!/\.jsonc$|tsconfig|deno\.json$/.test(path)) throw e; return JSON.parse(stripJsonComments(t)); }
+      try {
+        return JSON.parse(t);
+      } catch (e) {
+        if (!/\.jsonc$|tsconfig|deno\.json$/.test(path)) throw e;
+        return JSON.parse(stripJsonComments(t));
+      }
     });
   }
-  toml(path: string): any { return this.parse(path, 'TOML', parseToml); }
-  yaml(path: string): any { return this.parse(path, 'YAML', parseYaml); }
+  toml(path: string): any {
+    return this.parse(path, 'TOML', parseToml);
+  }
+  yaml(path: string): any {
+    return this.parse(path, 'YAML', parseYaml);
+  }
 }
 
 /** Removes // and /* comments and trailing commas (tsconfig/deno.jsonc style) outside strings. */
@@ -86,9 +106,13 @@ export function stripJsonComments(s: string): string {
       const start = i;
       for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === '\\') i++;
       out += s.slice(start, i + 1);
-    } else if (c === '/' && s[i + 1] === '/') { while (i < s.length && s[i] !== '\n') i++; out += '\n'; }
-    else if (c === '/' && s[i + 1] === '*') { const e = s.indexOf('*/', i + 2); i = e < 0 ? s.length : e + 1; }
-    else out += c;
+    } else if (c === '/' && s[i + 1] === '/') {
+      while (i < s.length && s[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && s[i + 1] === '*') {
+      const e = s.indexOf('*/', i + 2);
+      i = e < 0 ? s.length : e + 1;
+    } else out += c;
   }
   return out.replace(/,(\s*[}\]])/g, '$1');
 }

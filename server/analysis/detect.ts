@@ -14,25 +14,78 @@ import { portInCommand } from './source.ts';
 import { detectStatic } from './static.ts';
 import { basename, dirname } from './tree.ts';
 
-export interface DirDetection extends Detection { dockerfile?: DockerfileInfo; buildContext?: string }
+export interface DirDetection extends Detection {
+  dockerfile?: DockerfileInfo;
+  buildContext?: string;
+}
 
 /** File names that can make a folder a service; a folder with none of them is skipped without running detectors. */
 const DECISIVE = new Set([
-  'package.json', 'requirements.in', 'deno.json', 'deno.jsonc', 'deno.lock', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.py', 'manage.py', 'go.mod', 'Gemfile',
-  'composer.json', 'index.php', 'wp-config.php', 'wp-config-sample.php', 'wp-login.php', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'Cargo.toml', 'mix.exs',
-  'hugo.toml', 'hugo.yaml', 'hugo.yml', 'hugo.json', 'config.toml', 'config.yaml', 'config.yml', '_config.yml', '_config.yaml', 'mkdocs.yml', 'index.html', 'Procfile',
-  'Dockerfile', 'Containerfile', 'dockerfile', 'Dockerfile.prod', 'Dockerfile.production',
+  'package.json',
+  'requirements.in',
+  'deno.json',
+  'deno.jsonc',
+  'deno.lock',
+  'requirements.txt',
+  'pyproject.toml',
+  'Pipfile',
+  'setup.py',
+  'manage.py',
+  'go.mod',
+  'Gemfile',
+  'composer.json',
+  'index.php',
+  'wp-config.php',
+  'wp-config-sample.php',
+  'wp-login.php',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+  'Cargo.toml',
+  'mix.exs',
+  'hugo.toml',
+  'hugo.yaml',
+  'hugo.yml',
+  'hugo.json',
+  'config.toml',
+  'config.yaml',
+  'config.yml',
+  '_config.yml',
+  '_config.yaml',
+  'mkdocs.yml',
+  'index.html',
+  'Procfile',
+  'Dockerfile',
+  'Containerfile',
+  'dockerfile',
+  'Dockerfile.prod',
+  'Dockerfile.production',
 ]);
 export function mayBeService(ctx: Ctx, dir: string): boolean {
   for (const f of ctx.tree.filesIn(dir)) if (DECISIVE.has(f) || f.endsWith('proj')) return true;
-  return ctx.tree.isDir(dir ? `${dir}/requirements` : 'requirements') || ctx.tree.has(dir ? `${dir}/public/index.php` : 'public/index.php');
+  return (
+    ctx.tree.isDir(dir ? `${dir}/requirements` : 'requirements') ||
+    ctx.tree.has(dir ? `${dir}/public/index.php` : 'public/index.php')
+  );
 }
 
 export function inferDir(ctx: Ctx, dir: string, node: NodeOptions = { workspaceRoot: null }): Detection | null {
   if (!mayBeService(ctx, dir)) return null;
   const found: Detection[] = [];
-  for (const d of [detectDeno(ctx, dir), detectNode(ctx, dir, node), detectPython(ctx, dir), detectGo(ctx, dir), detectRuby(ctx, dir), detectPhp(ctx, dir),
-    detectJava(ctx, dir), detectRust(ctx, dir), detectElixir(ctx, dir), detectDotnet(ctx, dir), detectStatic(ctx, dir)]) if (d) found.push(d);
+  for (const d of [
+    detectDeno(ctx, dir),
+    detectNode(ctx, dir, node),
+    detectPython(ctx, dir),
+    detectGo(ctx, dir),
+    detectRuby(ctx, dir),
+    detectPhp(ctx, dir),
+    detectJava(ctx, dir),
+    detectRust(ctx, dir),
+    detectElixir(ctx, dir),
+    detectDotnet(ctx, dir),
+    detectStatic(ctx, dir),
+  ])
+    if (d) found.push(d);
   const running = found.filter((d) => d.runs);
   if (!running.length) return found[0] ?? null;
   // A backend next to a bundler config (Laravel + Vite, Rails + esbuild) is the service; the bundler is its asset step.
@@ -50,7 +103,8 @@ export function detectDir(ctx: Ctx, dir: string, node: NodeOptions = { workspace
     const text = ctx.text(df, 128 * 1024) ?? '';
     const info = parseDockerfile(text, df);
     const inf = inferred?.runs ? inferred : null;
-    const worker = !info.port && (inf?.type === 'worker' || /worker|celery|sidekiq|consumer|queue/.test(info.cmd ?? ''));
+    const worker =
+      !info.port && (inf?.type === 'worker' || /worker|celery|sidekiq|consumer|queue/.test(info.cmd ?? ''));
     const ev = [`${basename(df)} present${info.bases.length ? ` (FROM ${info.bases[info.bases.length - 1]})` : ''}`];
     if (info.port) ev.push(`EXPOSE ${info.port}`);
     if (inf) ev.push(...inf.evidence.slice(0, 3).map((e) => `inferred: ${e}`));
@@ -59,13 +113,26 @@ export function detectDir(ctx: Ctx, dir: string, node: NodeOptions = { workspace
     const processes: Record<string, string> = info.cmd ? { [worker ? 'worker' : 'web']: info.cmd } : {};
     // The image runs the framework's queue worker too (bundle exec sidekiq, celery -A app worker): keep it as a process.
     const infWorker = !worker && inf?.processes.worker;
-    if (infWorker && !infWorker.startsWith('/')) { processes.worker = infWorker; ev.push(`inferred: worker process ${infWorker}`); }
+    if (infWorker && !infWorker.startsWith('/')) {
+      processes.worker = infWorker;
+      ev.push(`inferred: worker process ${infWorker}`);
+    }
     det = {
-      runtime: 'docker', framework: inf?.framework ?? null, type: worker ? 'worker' : inf?.type ?? 'web',
-      confidence: info.port || worker ? 0.95 : 0.85, evidence: ev,
-      port: info.port ?? inf?.port ?? null, healthPath: info.healthPath ?? inf?.healthPath ?? null,
-      processes, runs: true, name: inf?.name,
-      uses: inf?.uses, localDeps: inf?.localDeps, memoryMb: inf?.memoryMb, dockerfile: info, buildContext: rootContext ? '' : dir,
+      runtime: 'docker',
+      framework: inf?.framework ?? null,
+      type: worker ? 'worker' : (inf?.type ?? 'web'),
+      confidence: info.port || worker ? 0.95 : 0.85,
+      evidence: ev,
+      port: info.port ?? inf?.port ?? null,
+      healthPath: info.healthPath ?? inf?.healthPath ?? null,
+      processes,
+      runs: true,
+      name: inf?.name,
+      uses: inf?.uses,
+      localDeps: inf?.localDeps,
+      memoryMb: inf?.memoryMb,
+      dockerfile: info,
+      buildContext: rootContext ? '' : dir,
     };
   }
   const proc = readProcfile(ctx, dir);
@@ -73,12 +140,16 @@ export function detectDir(ctx: Ctx, dir: string, node: NodeOptions = { workspace
     det.processes = { ...proc };
     det.evidence.push(`Procfile declares ${Object.keys(proc).join(', ')}`);
     if (proc.web) {
-      if (det.type === 'worker') { det.type = 'web'; det.port ??= portInCommand(proc.web) ?? 8080; }
+      if (det.type === 'worker') {
+        det.type = 'web';
+        det.port ??= portInCommand(proc.web) ?? 8080;
+      }
       det.port = portInCommand(proc.web) ?? det.port;
       det.confidence = Math.max(det.confidence, 0.8);
       if (det.plan) det.plan = { ...det.plan, start: proc.web, port: det.port ?? det.plan.port };
     } else if (proc.worker && det.type === 'web' && !det.framework) {
-      det.type = 'worker'; det.port = null;
+      det.type = 'worker';
+      det.port = null;
       if (det.plan) det.plan = { ...det.plan, start: proc.worker };
     }
   }

@@ -24,15 +24,38 @@ export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDr
   const releases = new Map<string, string>();
   for (const cs of compose.services) {
     if (cs.profiles.length) {
-      ctx.rec('low', 'compose-profile-skipped', file, `Service "${cs.key}" in ${fname} only starts with --profile ${cs.profiles.join('/')}; it was not deployed.`);
+      ctx.rec(
+        'low',
+        'compose-profile-skipped',
+        file,
+        `Service "${cs.key}" in ${fname} only starts with --profile ${cs.profiles.join('/')}; it was not deployed.`,
+      );
       continue;
     }
     // A one-shot job (migrations, seeding) another service waits for: the release step of the service built from the same image.
-    const owner = jobs.has(cs.key) && cs.build && cs.command ? compose.services.find((o) => o !== cs && o.waitsFor.includes(cs.key) && o.build?.dockerfile === cs.build!.dockerfile) : undefined;
-    if (owner) { releases.set(owner.key, cs.command!); continue; }
+    const owner =
+      jobs.has(cs.key) && cs.build && cs.command
+        ? compose.services.find(
+            (o) => o !== cs && o.waitsFor.includes(cs.key) && o.build?.dockerfile === cs.build!.dockerfile,
+          )
+        : undefined;
+    if (owner) {
+      releases.set(owner.key, cs.command!);
+      continue;
+    }
     // A reverse proxy in front of the built services (with its config mounted from the repo): Kyozo's router takes its place.
-    if (!cs.build && cs.image && isReverseProxy(cs.image) && (cs.bindMounts.length > 0 || cs.dependsOn.some((d) => builtKeys.has(d)))) {
-      ctx.rec('low', 'compose-proxy-skipped', file, `Service "${cs.key}" in ${fname} is a reverse proxy (${cs.image}) in front of the app; Kyozo's router routes to the services directly, so it was not deployed (move custom routing or headers into the app).`);
+    if (
+      !cs.build &&
+      cs.image &&
+      isReverseProxy(cs.image) &&
+      (cs.bindMounts.length > 0 || cs.dependsOn.some((d) => builtKeys.has(d)))
+    ) {
+      ctx.rec(
+        'low',
+        'compose-proxy-skipped',
+        file,
+        `Service "${cs.key}" in ${fname} is a reverse proxy (${cs.image}) in front of the app; Kyozo's router routes to the services directly, so it was not deployed (move custom routing or headers into the app).`,
+      );
       continue;
     }
     const d = cs.build ? built(ctx, cs, fname, jobs.has(cs.key)) : cs.image ? image(cs, fname) : null;
@@ -41,15 +64,26 @@ export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDr
   }
   for (const d of drafts) {
     const r = releases.get(d.key);
-    if (r) { d.service.processes = { release: r, ...d.service.processes }; d.service.evidence.push(`runs ${r} before starting (a one-shot service it waits for in ${fname})`); }
+    if (r) {
+      d.service.processes = { release: r, ...d.service.processes };
+      d.service.evidence.push(`runs ${r} before starting (a one-shot service it waits for in ${fname})`);
+    }
   }
   // Only services that were kept (buildable or image) take part in dependencies.
   const kept = new Set(drafts.map((d) => d.key));
   const keys = new Set(drafts.map((d) => d.key.toLowerCase()));
-  const add = (from: string, to: string, reason: string) => { if (from !== to && keys.has(to.toLowerCase()) && !deps.some((x) => x.from === from && x.to === to)) deps.push({ from, to, reason }); };
+  const add = (from: string, to: string, reason: string) => {
+    if (from !== to && keys.has(to.toLowerCase()) && !deps.some((x) => x.from === from && x.to === to))
+      deps.push({ from, to, reason });
+  };
   for (const cs of compose.services.filter((s) => kept.has(s.key))) {
     for (const t of cs.dependsOn) add(cs.key, t, `depends_on in ${fname}`);
-    for (const h of envHosts(cs.env)) add(cs.key, drafts.find((d) => d.key.toLowerCase() === h.host)?.key ?? h.host, `environment ${h.key} in ${fname} names ${h.host}`);
+    for (const h of envHosts(cs.env))
+      add(
+        cs.key,
+        drafts.find((d) => d.key.toLowerCase() === h.host)?.key ?? h.host,
+        `environment ${h.key} in ${fname} names ${h.host}`,
+      );
   }
   // A compose file that only starts databases for local development does not describe the app itself.
   return { drafts, authoritative: buildable > 0 };
@@ -66,30 +100,55 @@ function built(ctx: Ctx, cs: ComposeService, fname: string, job = false): NamedD
     dockerfileRecs(ctx, info, dir);
     const inf = inferred?.runs ? inferred : null;
     // A service that overrides the command of a shared build with a worker-like process does not serve the EXPOSEd port.
-    const workerish = /worker|celery|sidekiq|consumer|queue|jobs?\b|cron|scheduler/.test(`${cs.command ?? ''} ${cs.key}`);
+    const workerish = /worker|celery|sidekiq|consumer|queue|jobs?\b|cron|scheduler/.test(
+      `${cs.command ?? ''} ${cs.key}`,
+    );
     const worker = !cs.port && (job || workerish || (!info.port && inf?.type === 'worker'));
-    const port = worker ? null : cs.port ?? info.port ?? inf?.port ?? null;
+    const port = worker ? null : (cs.port ?? info.port ?? inf?.port ?? null);
     if (info.port) ev.push(`EXPOSE ${info.port}`);
     if (inf) ev.push(...inf.evidence.slice(0, 3).map((e) => `inferred: ${e}`));
     const cmd = cs.command ?? info.cmd;
     service = {
-      name: cs.key, path: display(dir), type: worker ? 'worker' : inf?.type === 'static' ? 'static' : 'web', runtime: 'docker', framework: inf?.framework ?? null,
-      confidence: 0.97, evidence: ev, port, healthPath: worker ? null : cs.healthPath ?? info.healthPath ?? inf?.healthPath ?? null,
-      processes: cmd ? { [worker ? 'worker' : 'web']: cmd } : {}, build: { strategy: 'dockerfile', dockerfile: df },
-      resources: defaultResources('docker', worker ? 'worker' : 'web', inf?.memoryMb), env: cs.env,
+      name: cs.key,
+      path: display(dir),
+      type: worker ? 'worker' : inf?.type === 'static' ? 'static' : 'web',
+      runtime: 'docker',
+      framework: inf?.framework ?? null,
+      confidence: 0.97,
+      evidence: ev,
+      port,
+      healthPath: worker ? null : (cs.healthPath ?? info.healthPath ?? inf?.healthPath ?? null),
+      processes: cmd ? { [worker ? 'worker' : 'web']: cmd } : {},
+      build: { strategy: 'dockerfile', dockerfile: df },
+      resources: defaultResources('docker', worker ? 'worker' : 'web', inf?.memoryMb),
+      env: cs.env,
     };
   } else {
     const det = detectDir(ctx, dir);
     // e.g. Laravel Sail builds from vendor/: a local-development stack, the app is found by folder discovery instead.
     if (!det?.runs) {
-      ctx.rec('low', 'compose-dockerfile-missing', df, `Service "${cs.key}" in ${fname} builds with ${df}, which is not in the repository (or is in a dependency folder); it was ignored.`);
+      ctx.rec(
+        'low',
+        'compose-dockerfile-missing',
+        df,
+        `Service "${cs.key}" in ${fname} builds with ${df}, which is not in the repository (or is in a dependency folder); it was ignored.`,
+      );
       return null;
     }
-    ctx.rec('medium', 'compose-dockerfile-missing', df, `Service "${cs.key}" in ${fname} builds with ${df}, which is not in the repository; Kyozo generates a Dockerfile from the folder instead.`);
+    ctx.rec(
+      'medium',
+      'compose-dockerfile-missing',
+      df,
+      `Service "${cs.key}" in ${fname} builds with ${df}, which is not in the repository; Kyozo generates a Dockerfile from the folder instead.`,
+    );
     service = { ...toService(ctx, dir, det, ev), name: cs.key, env: cs.env };
     if (cs.port) service.port = cs.port;
   }
-  if (cs.memoryMb || cs.cpus) service.resources = { memoryMb: cs.memoryMb ?? service.resources.memoryMb, cpus: cs.cpus ?? service.resources.cpus };
+  if (cs.memoryMb || cs.cpus)
+    service.resources = {
+      memoryMb: cs.memoryMb ?? service.resources.memoryMb,
+      cpus: cs.cpus ?? service.resources.cpus,
+    };
   // Compose declares its dependencies; client libraries are not used to invent more.
   return { service, uses: [], localDeps: [], dir, hint: cs.key, key: cs.key };
 }
@@ -101,10 +160,19 @@ function image(cs: ComposeService, fname: string): NamedDraft {
   if (b) ev.push(`${imageRepo(img)} is a ${b.runtime} ${b.type}`);
   const port = (b && cs.ports.includes(b.port) ? b.port : cs.port) ?? b?.port ?? webImagePort(img);
   const service: Service = {
-    name: cs.key, path: null, type: b?.type ?? (port ? 'web' : 'worker'), runtime: b?.runtime ?? 'docker', framework: null,
-    confidence: b ? 0.97 : 0.9, evidence: ev, port, healthPath: cs.healthPath,
-    processes: cs.command ? { [b || port ? 'web' : 'worker']: cs.command } : {}, build: { strategy: 'image', image: img },
-    resources: { memoryMb: cs.memoryMb ?? b?.memoryMb ?? 256, cpus: cs.cpus ?? 0.5 }, env: cs.env,
+    name: cs.key,
+    path: null,
+    type: b?.type ?? (port ? 'web' : 'worker'),
+    runtime: b?.runtime ?? 'docker',
+    framework: null,
+    confidence: b ? 0.97 : 0.9,
+    evidence: ev,
+    port,
+    healthPath: cs.healthPath,
+    processes: cs.command ? { [b || port ? 'web' : 'worker']: cs.command } : {},
+    build: { strategy: 'image', image: img },
+    resources: { memoryMb: cs.memoryMb ?? b?.memoryMb ?? 256, cpus: cs.cpus ?? 0.5 },
+    env: cs.env,
     volumes: cs.volumes.length ? cs.volumes : b?.volume ? [b.volume] : [],
   };
   return { service, uses: [], localDeps: [], dir: null, hint: cs.key, key: cs.key };

@@ -16,8 +16,15 @@ export type { Snapshot, Topology, Service, Dependency, Recommendation, PlanFacts
 
 /** Defaults of server/config.ts (KYOZO_IMAGE_*), repeated so analysis stays free of config parsing. */
 export const DEFAULT_IMAGES: BaseImages = {
-  node: 'node:20-slim', bun: 'oven/bun:1', deno: 'denoland/deno:2.1.4', python: 'python:3.12-slim', go: 'golang:1.23',
-  ruby: 'ruby:3.3-slim', php: 'php:8.3-apache', static: 'busybox:1.36', nodeBuild: 'node:20',
+  node: 'node:20-slim',
+  bun: 'oven/bun:1',
+  deno: 'denoland/deno:2.1.4',
+  python: 'python:3.12-slim',
+  go: 'golang:1.23',
+  ruby: 'ruby:3.3-slim',
+  php: 'php:8.3-apache',
+  static: 'busybox:1.36',
+  nodeBuild: 'node:20',
 };
 
 export interface AnalyzeOptions {
@@ -39,12 +46,20 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Topol
   // Unique DNS labels; compose keys first so their names (used in URLs) stay as written.
   const names = uniqueNames(drafts.map((d) => ({ hint: d.hint, parent: d.parent })));
   const rename = new Map<string, string>();
-  drafts.forEach((d, i) => { if (d.key) rename.set(d.key, names[i]); d.service.name = names[i]; });
-  for (const d of deps) { d.from = rename.get(d.from) ?? d.from; d.to = rename.get(d.to) ?? d.to; }
+  drafts.forEach((d, i) => {
+    if (d.key) rename.set(d.key, names[i]);
+    d.service.name = names[i];
+  });
+  for (const d of deps) {
+    d.from = rename.get(d.from) ?? d.from;
+    d.to = rename.get(d.to) ?? d.to;
+  }
   for (const d of drafts) {
     const s = d.service;
     if (s.build.strategy === 'generated' && s.plan) {
-      try { s.build.dockerfile = generateDockerfile(s.runtime, s.plan, images); } catch (e) {
+      try {
+        s.build.dockerfile = generateDockerfile(s.runtime, s.plan, images);
+      } catch (e) {
         ctx.rec('medium', 'no-build-plan', s.path, `${s.name}: ${(e as Error).message}`);
       }
     }
@@ -55,7 +70,12 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Topol
   generalRecs(ctx, services, snapshot);
   const order = { high: 0, medium: 1, low: 2 };
   ctx.recs.sort((a, b) => order[a.severity] - order[b.severity]);
-  return { services, dependencies: deps, recommendations: ctx.recs, stats: { files: ctx.tree.count, durationMs: Math.round((performance.now() - t0) * 10) / 10 } };
+  return {
+    services,
+    dependencies: deps,
+    recommendations: ctx.recs,
+    stats: { files: ctx.tree.count, durationMs: Math.round((performance.now() - t0) * 10) / 10 },
+  };
 }
 
 /** The topology in the exact JSON contract shape (internal plan facts dropped). */

@@ -1,7 +1,12 @@
 // Service names: unique DNS labels (a–z, 0–9, "-", starting with a letter, at most 63, not ending with "-").
 
 export function dnsLabel(raw: string, fallback = 'app'): string {
-  let s = raw.toLowerCase().replace(/^@[^/]+\//, '').replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+  let s = raw
+    .toLowerCase()
+    .replace(/^@[^/]+\//, '')
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (s && !/^[a-z]/.test(s)) s = `s-${s}`;
   s = s.slice(0, 63).replace(/-+$/, '');
   return s || fallback;

@@ -12,11 +12,21 @@ function alternative(range: string): [number, number] | null {
     const major = Number(m[2]);
     const minorZero = !m[3] || m[3] === '0' || m[3] === 'x' || m[3] === '*';
     switch (m[1]) {
-      case '>=': lo = Math.max(lo, major); break;
-      case '>': lo = Math.max(lo, minorZero && !m[3] ? major + 1 : major); break;
-      case '<': hi = Math.min(hi, minorZero && (!m[4] || m[4] === '0') ? major - 1 : major); break;
-      case '<=': hi = Math.min(hi, major); break;
-      default: lo = Math.max(lo, major); hi = Math.min(hi, major); // ^22, ~22.1, 22.x, 22
+      case '>=':
+        lo = Math.max(lo, major);
+        break;
+      case '>':
+        lo = Math.max(lo, minorZero && !m[3] ? major + 1 : major);
+        break;
+      case '<':
+        hi = Math.min(hi, minorZero && (!m[4] || m[4] === '0') ? major - 1 : major);
+        break;
+      case '<=':
+        hi = Math.min(hi, major);
+        break;
+      default:
+        lo = Math.max(lo, major);
+        hi = Math.min(hi, major); // ^22, ~22.1, 22.x, 22
     }
   }
   return lo <= hi ? [lo, hi] : null;
@@ -31,7 +41,10 @@ export function engineAllows(range: string, major: number): boolean {
 
 /** The lowest major the range allows that is above `major`, or null. */
 export function nextAllowedMajor(range: string, major: number): number | null {
-  const alts = range.split('||').map(alternative).filter((a): a is [number, number] => a !== null);
+  const alts = range
+    .split('||')
+    .map(alternative)
+    .filter((a): a is [number, number] => a !== null);
   const cands = alts.map(([lo, hi]) => Math.max(lo, major + 1)).filter((m, i) => m <= alts[i][1]);
   return cands.length ? Math.min(...cands) : null;
 }

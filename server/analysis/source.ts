@@ -27,10 +27,12 @@ export function portInSource(src: string): number | null {
   return null;
 }
 
-const HEALTH = /["'`](\/(?:api\/|_)?(?:healthz|health|health-check|healthcheck|livez|readyz|ready|ping|status|up|_ah\/health))\/?["'`]/;
+const HEALTH =
+  /["'`](\/(?:api\/|_)?(?:healthz|health|health-check|healthcheck|livez|readyz|ready|ping|status|up|_ah\/health))\/?["'`]/;
 
 // Route declarations without a leading slash: Django path('healthz/'), Phoenix-style scopes.
-const HEALTH_ROUTE = /(?:path|re_path|url)\(\s*r?["'`]\^?((?:api\/)?(?:healthz|health|health-check|healthcheck|livez|readyz|ready|ping|status))\/?\$?["'`]/;
+const HEALTH_ROUTE =
+  /(?:path|re_path|url)\(\s*r?["'`]\^?((?:api\/)?(?:healthz|health|health-check|healthcheck|livez|readyz|ready|ping|status))\/?\$?["'`]/;
 
 export function healthInSource(src: string): string | null {
   const m = HEALTH.exec(src);
@@ -40,7 +42,12 @@ export function healthInSource(src: string): string | null {
 }
 
 /** Port and health route from the first existing candidate entry files (read capped). */
-export function scanSources(ctx: Ctx, dir: string, candidates: readonly string[], limit = 6): { port: number | null; healthPath: string | null; file: string | null; text: string } {
+export function scanSources(
+  ctx: Ctx,
+  dir: string,
+  candidates: readonly string[],
+  limit = 6,
+): { port: number | null; healthPath: string | null; file: string | null; text: string } {
   let port: number | null = null;
   let healthPath: string | null = null;
   let file: string | null = null;
@@ -53,7 +60,10 @@ export function scanSources(ctx: Ctx, dir: string, candidates: readonly string[]
     if (t === null) continue;
     n++;
     all += t + '\n';
-    if (port === null) { port = portInSource(t); if (port !== null) file ??= c; }
+    if (port === null) {
+      port = portInSource(t);
+      if (port !== null) file ??= c;
+    }
     if (healthPath === null) healthPath = healthInSource(t);
     file ??= c;
   }
@@ -69,16 +79,47 @@ export function portInCommand(cmd: string | undefined | null): number | null {
 
 /** Client libraries that imply a backing service. */
 export const BACKING_CLIENTS: Record<string, string> = {
-  pg: 'postgres', postgres: 'postgres', 'pg-promise': 'postgres', psycopg2: 'postgres', 'psycopg2-binary': 'postgres', psycopg: 'postgres', asyncpg: 'postgres',
-  'github.com/lib/pq': 'postgres', 'github.com/jackc/pgx/v5': 'postgres', 'github.com/jackc/pgx/v4': 'postgres',
-  mysql: 'mysql', mysql2: 'mysql', pymysql: 'mysql', mysqlclient: 'mysql', 'github.com/go-sql-driver/mysql': 'mysql',
-  mongodb: 'mongodb', mongoose: 'mongodb', pymongo: 'mongodb', motor: 'mongodb', mongoid: 'mongodb', 'go.mongodb.org/mongo-driver': 'mongodb',
-  redis: 'redis', ioredis: 'redis', bullmq: 'redis', bull: 'redis', 'bee-queue': 'redis', rq: 'redis', sidekiq: 'redis', 'github.com/redis/go-redis/v9': 'redis', 'github.com/go-redis/redis/v8': 'redis',
-  amqplib: 'rabbitmq', pika: 'rabbitmq', bunny: 'rabbitmq', 'github.com/rabbitmq/amqp091-go': 'rabbitmq',
+  pg: 'postgres',
+  postgres: 'postgres',
+  'pg-promise': 'postgres',
+  psycopg2: 'postgres',
+  'psycopg2-binary': 'postgres',
+  psycopg: 'postgres',
+  asyncpg: 'postgres',
+  'github.com/lib/pq': 'postgres',
+  'github.com/jackc/pgx/v5': 'postgres',
+  'github.com/jackc/pgx/v4': 'postgres',
+  mysql: 'mysql',
+  mysql2: 'mysql',
+  pymysql: 'mysql',
+  mysqlclient: 'mysql',
+  'github.com/go-sql-driver/mysql': 'mysql',
+  mongodb: 'mongodb',
+  mongoose: 'mongodb',
+  pymongo: 'mongodb',
+  motor: 'mongodb',
+  mongoid: 'mongodb',
+  'go.mongodb.org/mongo-driver': 'mongodb',
+  redis: 'redis',
+  ioredis: 'redis',
+  bullmq: 'redis',
+  bull: 'redis',
+  'bee-queue': 'redis',
+  rq: 'redis',
+  sidekiq: 'redis',
+  'github.com/redis/go-redis/v9': 'redis',
+  'github.com/go-redis/redis/v8': 'redis',
+  amqplib: 'rabbitmq',
+  pika: 'rabbitmq',
+  bunny: 'rabbitmq',
+  'github.com/rabbitmq/amqp091-go': 'rabbitmq',
 };
 
 export function backingUses(deps: Iterable<string>): string[] {
   const out = new Set<string>();
-  for (const d of deps) { const b = BACKING_CLIENTS[d]; if (b) out.add(b); }
+  for (const d of deps) {
+    const b = BACKING_CLIENTS[d];
+    if (b) out.add(b);
+  }
   return [...out].sort();
 }

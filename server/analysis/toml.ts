@@ -11,14 +11,19 @@ export function parseToml(src: string): Table {
   let cur: Table = root;
   let i = 0;
   let line = 1;
-  const fail = (msg: string): never => { throw new TomlError(`line ${line}: ${msg}`); };
+  const fail = (msg: string): never => {
+    throw new TomlError(`line ${line}: ${msg}`);
+  };
   const skip = (newlines: boolean) => {
     for (;;) {
       const c = s[i];
       if (c === ' ' || c === '\t' || c === '\r') i++;
-      else if (c === '\n' && newlines) { i++; line++; }
-      else if (c === '#') { while (i < s.length && s[i] !== '\n') i++; }
-      else return;
+      else if (c === '\n' && newlines) {
+        i++;
+        line++;
+      } else if (c === '#') {
+        while (i < s.length && s[i] !== '\n') i++;
+      } else return;
     }
   };
   const key = (): string[] => {
@@ -41,18 +46,39 @@ export function parseToml(src: string): Table {
     const q = s[i];
     const multi = s.startsWith(q.repeat(3), i);
     i += multi ? 3 : 1;
-    if (multi && s[i] === '\n') { i++; line++; }
+    if (multi && s[i] === '\n') {
+      i++;
+      line++;
+    }
     let out = '';
     for (;;) {
       if (i >= s.length) fail('unterminated string');
-      if (multi ? s.startsWith(q.repeat(3), i) && s[i + 3] !== q : s[i] === q) { i += multi ? 3 : 1; return out; }
+      if (multi ? s.startsWith(q.repeat(3), i) && s[i + 3] !== q : s[i] === q) {
+        i += multi ? 3 : 1;
+        return out;
+      }
       const c = s[i];
-      if (c === '\n') { if (!multi) fail('newline in string'); line++; }
+      if (c === '\n') {
+        if (!multi) fail('newline in string');
+        line++;
+      }
       if (c === '\\' && q === '"') {
         const e = s[i + 1];
         const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', b: '\b', f: '\f' };
-        if (e === 'u' || e === 'U') { const n = e === 'u' ? 4 : 8; out += String.fromCodePoint(parseInt(s.slice(i + 2, i + 2 + n), 16)); i += 2 + n; continue; }
-        if (multi && (e === '\n' || e === '\r' || e === ' ')) { i++; while (/\s/.test(s[i] ?? '')) { if (s[i] === '\n') line++; i++; } continue; }
+        if (e === 'u' || e === 'U') {
+          const n = e === 'u' ? 4 : 8;
+          out += String.fromCodePoint(parseInt(s.slice(i + 2, i + 2 + n), 16));
+          i += 2 + n;
+          continue;
+        }
+        if (multi && (e === '\n' || e === '\r' || e === ' ')) {
+          i++;
+          while (/\s/.test(s[i] ?? '')) {
+            if (s[i] === '\n') line++;
+            i++;
+          }
+          continue;
+        }
         out += map[e] ?? fail(`bad escape \\${e}`);
         i += 2;
         continue;
@@ -70,7 +96,10 @@ export function parseToml(src: string): Table {
       const arr: unknown[] = [];
       for (;;) {
         skip(true);
-        if (s[i] === ']') { i++; return arr; }
+        if (s[i] === ']') {
+          i++;
+          return arr;
+        }
         arr.push(value());
         skip(true);
         if (s[i] === ',') i++;
@@ -81,15 +110,24 @@ export function parseToml(src: string): Table {
       i++;
       const t: Table = {};
       skip(false);
-      if (s[i] === '}') { i++; return t; }
+      if (s[i] === '}') {
+        i++;
+        return t;
+      }
       for (;;) {
         const k = key();
         if (s[i] !== '=') fail('expected "=" in inline table');
         i++;
         assign(t, k, value());
         skip(false);
-        if (s[i] === ',') { i++; continue; }
-        if (s[i] === '}') { i++; return t; }
+        if (s[i] === ',') {
+          i++;
+          continue;
+        }
+        if (s[i] === '}') {
+          i++;
+          return t;
+        }
         fail('expected "," or "}" in inline table');
       }
     }

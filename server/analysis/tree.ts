@@ -2,23 +2,104 @@
 
 /** Folders that hold dependencies, outputs, caches or VCS data: pruned before descending, never services. */
 export const SKIP_DIRS = new Set([
-  'node_modules', 'bower_components', 'jspm_packages', 'vendor', '.git', '.hg', '.svn', 'venv', '.venv', 'virtualenv', '.virtualenv',
-  '__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '.nox', '.eggs', 'dist', 'build', 'target', 'out',
-  '.next', '.nuxt', '.output', '.svelte-kit', '.astro', '.turbo', '.cache', '.parcel-cache', '.docusaurus', '.vercel', '.netlify',
-  '.angular', '.expo', '.gradle', '.idea', '.vscode', '.terraform', '.serverless', 'coverage', '.nyc_output', '_site', 'obj',
-  '_build', 'deps', '.elixir_ls', '.bundle', '.yarn', '.pnpm-store', '.npm', '.dart_tool', 'Pods', 'elm-stuff', '.stack-work',
-  'zig-cache', '.zig-cache', '.sass-cache', '.kyozo', 'tmp', '.tmp', 'log', 'logs',
+  'node_modules',
+  'bower_components',
+  'jspm_packages',
+  'vendor',
+  '.git',
+  '.hg',
+  '.svn',
+  'venv',
+  '.venv',
+  'virtualenv',
+  '.virtualenv',
+  '__pycache__',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.ruff_cache',
+  '.tox',
+  '.nox',
+  '.eggs',
+  'dist',
+  'build',
+  'target',
+  'out',
+  '.next',
+  '.nuxt',
+  '.output',
+  '.svelte-kit',
+  '.astro',
+  '.turbo',
+  '.cache',
+  '.parcel-cache',
+  '.docusaurus',
+  '.vercel',
+  '.netlify',
+  '.angular',
+  '.expo',
+  '.gradle',
+  '.idea',
+  '.vscode',
+  '.terraform',
+  '.serverless',
+  'coverage',
+  '.nyc_output',
+  '_site',
+  'obj',
+  '_build',
+  'deps',
+  '.elixir_ls',
+  '.bundle',
+  '.yarn',
+  '.pnpm-store',
+  '.npm',
+  '.dart_tool',
+  'Pods',
+  'elm-stuff',
+  '.stack-work',
+  'zig-cache',
+  '.zig-cache',
+  '.sass-cache',
+  '.kyozo',
+  'tmp',
+  '.tmp',
+  'log',
+  'logs',
 ]);
 
 /** Folders whose content illustrates or tests code: never services. */
 export const NON_SERVICE_DIRS = new Set([
-  'test', 'tests', '__tests__', 'spec', 'specs', 'e2e', 'fixtures', '__fixtures__', 'testdata', 'test-data', 'testing',
-  'examples', 'example', 'samples', 'sample', '__mocks__', 'mocks', 'cypress', 'playwright', 'benchmarks', 'bench', 'templates', 'template',
+  'test',
+  'tests',
+  '__tests__',
+  'spec',
+  'specs',
+  'e2e',
+  'fixtures',
+  '__fixtures__',
+  'testdata',
+  'test-data',
+  'testing',
+  'examples',
+  'example',
+  'samples',
+  'sample',
+  '__mocks__',
+  'mocks',
+  'cypress',
+  'playwright',
+  'benchmarks',
+  'bench',
+  'templates',
+  'template',
 ]);
 
 export const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 export const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
-export const dirname = (p: string) => { const i = p.lastIndexOf('/'); return i < 0 ? '' : p.slice(0, i); };
+export const dirname = (p: string) => {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+};
 /** "" for the root inside analysis, "." in the contract. */
 export const display = (dir: string) => dir || '.';
 
@@ -27,7 +108,10 @@ export function normalize(p: string): string | null {
   const out: string[] = [];
   for (const seg of p.replace(/\\/g, '/').split('/')) {
     if (seg === '' || seg === '.') continue;
-    if (seg === '..') { if (!out.length) return null; out.pop(); } else out.push(seg);
+    if (seg === '..') {
+      if (!out.length) return null;
+      out.pop();
+    } else out.push(seg);
   }
   return out.join('/');
 }
@@ -60,7 +144,10 @@ export class Tree {
         const slash = p.indexOf('/', start);
         if (slash < 0) break;
         const seg = p.slice(start, slash);
-        if (SKIP_DIRS.has(seg)) { this.skipped++; continue outer; }
+        if (SKIP_DIRS.has(seg)) {
+          this.skipped++;
+          continue outer;
+        }
         const child = p.slice(0, slash);
         let kids = this.dirs.get(dir);
         if (!kids) this.dirs.set(dir, (kids = new Set()));
@@ -104,9 +191,14 @@ export class Tree {
     let level = [''];
     for (const seg of norm.split('/')) {
       const next: string[] = [];
-      const re = seg.includes('*') ? new RegExp('^' + seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$') : null;
+      const re = seg.includes('*')
+        ? new RegExp('^' + seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$')
+        : null;
       for (const d of level) {
-        if (!re) { if (this.isDir(join(d, seg))) next.push(join(d, seg)); continue; }
+        if (!re) {
+          if (this.isDir(join(d, seg))) next.push(join(d, seg));
+          continue;
+        }
         for (const c of this.dirs.get(d) ?? EMPTY) if (re.test(c)) next.push(join(d, c));
       }
       level = next;

@@ -5,7 +5,11 @@ export function stripComment(line: string): string {
   let q: string | null = null;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
-    if (q) { if (c === '\\' && q === '"') i++; else if (c === q) q = null; continue; }
+    if (q) {
+      if (c === '\\' && q === '"') i++;
+      else if (c === q) q = null;
+      continue;
+    }
     if ((c === '"' || c === "'") && (i === 0 || /[\s:\[{,-]/.test(line[i - 1]))) q = c;
     else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i);
   }
@@ -19,8 +23,11 @@ export function scalar(text: string): unknown {
   const s = text.trim();
   if (s.startsWith('"')) {
     if (!s.endsWith('"') || s.length < 2) throw new Error('unterminated double-quoted string');
-    return s.slice(1, -1).replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_, e: string) =>
-      e.length > 1 ? String.fromCharCode(parseInt(e.slice(1), 16)) : ESC[e] ?? e);
+    return s
+      .slice(1, -1)
+      .replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_, e: string) =>
+        e.length > 1 ? String.fromCharCode(parseInt(e.slice(1), 16)) : (ESC[e] ?? e),
+      );
   }
   if (s.startsWith("'")) {
     if (!s.endsWith("'") || s.length < 2) throw new Error('unterminated single-quoted string');
@@ -38,7 +45,9 @@ export function scalar(text: string): unknown {
 /** Parses a flow collection: `[a, "b", {c: d}]` or `{a: 1, b: [x]}`. */
 export function parseFlow(src: string): unknown {
   let i = 0;
-  const ws = () => { while (i < src.length && /\s/.test(src[i])) i++; };
+  const ws = () => {
+    while (i < src.length && /\s/.test(src[i])) i++;
+  };
   const value = (): unknown => {
     ws();
     const c = src[i];
@@ -47,7 +56,10 @@ export function parseFlow(src: string): unknown {
       const out: unknown[] = [];
       for (;;) {
         ws();
-        if (src[i] === ']') { i++; return out; }
+        if (src[i] === ']') {
+          i++;
+          return out;
+        }
         out.push(value());
         ws();
         if (src[i] === ',') i++;
@@ -59,11 +71,17 @@ export function parseFlow(src: string): unknown {
       const out: Record<string, unknown> = {};
       for (;;) {
         ws();
-        if (src[i] === '}') { i++; return out; }
+        if (src[i] === '}') {
+          i++;
+          return out;
+        }
         const k = String(atom(true));
         ws();
         let v: unknown = null;
-        if (src[i] === ':') { i++; v = value(); }
+        if (src[i] === ':') {
+          i++;
+          v = value();
+        }
         out[k] = v;
         ws();
         if (src[i] === ',') i++;
@@ -78,7 +96,11 @@ export function parseFlow(src: string): unknown {
     const q = src[i];
     if (q === '"' || q === "'") {
       i++;
-      while (i < src.length && src[i] !== q) { if (q === '"' && src[i] === '\\') i++; else if (q === "'" && src[i] === "'" && src[i + 1] === "'") i++; i++; }
+      while (i < src.length && src[i] !== q) {
+        if (q === '"' && src[i] === '\\') i++;
+        else if (q === "'" && src[i] === "'" && src[i + 1] === "'") i++;
+        i++;
+      }
       if (i >= src.length) throw new Error('unterminated string in flow collection');
       i++;
       return scalar(src.slice(start, i));

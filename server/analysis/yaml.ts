@@ -5,7 +5,11 @@ import { parseFlow, scalar, stripComment } from './yaml-scalar.ts';
 
 export class YamlError extends Error {}
 
-interface Line { indent: number; text: string; no: number }
+interface Line {
+  indent: number;
+  text: string;
+  no: number;
+}
 type Value = unknown;
 
 export function parseYaml(src: string): Value {
@@ -34,7 +38,10 @@ const KEY = { test: (t: string) => KEY_RE.test(t.slice(0, 1024)), exec: (t: stri
 class Parser {
   i = 0;
   anchors = new Map<string, Value>();
-  constructor(private lines: Line[], private raw: string[]) {}
+  constructor(
+    private lines: Line[],
+    private raw: string[],
+  ) {}
 
   node(minIndent: number): Value {
     const l = this.lines[this.i];
@@ -51,7 +58,11 @@ class Parser {
       const l = this.lines[this.i];
       if (l.indent !== indent || !(l.text === '-' || l.text.startsWith('- '))) break;
       const rest = l.text.slice(1).trimStart();
-      if (rest === '') { this.i++; out.push(this.node(indent + 1)); continue; }
+      if (rest === '') {
+        this.i++;
+        out.push(this.node(indent + 1));
+        continue;
+      }
       // Re-read the rest of the line as a virtual line indented past the dash.
       this.lines[this.i] = { indent: indent + l.text.length - rest.length, text: rest, no: l.no };
       out.push(this.node(indent + 1));
@@ -64,7 +75,10 @@ class Parser {
     const merges: Value[] = [];
     while (this.i < this.lines.length) {
       const l = this.lines[this.i];
-      if (l.indent !== indent) { if (l.indent > indent) throw new YamlError(`line ${l.no + 1}: bad indentation`); break; }
+      if (l.indent !== indent) {
+        if (l.indent > indent) throw new YamlError(`line ${l.no + 1}: bad indentation`);
+        break;
+      }
       const m = KEY.exec(l.text);
       if (!m) throw new YamlError(`line ${l.no + 1}: expected "key: value"`);
       const key = String(scalar(m[1]));
@@ -72,12 +86,16 @@ class Parser {
       this.i++;
       let anchor: string | null = null;
       const am = /^&(\S+)\s*/.exec(rest);
-      if (am) { anchor = am[1]; rest = rest.slice(am[0].length); }
+      if (am) {
+        anchor = am[1];
+        rest = rest.slice(am[0].length);
+      }
       let v: Value;
       if (rest === '') {
         const next = this.lines[this.i];
         if (next && next.indent > indent) v = this.node(indent + 1);
-        else if (next && next.indent === indent && (next.text === '-' || next.text.startsWith('- '))) v = this.seq(indent);
+        else if (next && next.indent === indent && (next.text === '-' || next.text.startsWith('- ')))
+          v = this.seq(indent);
         else v = null;
       } else if (/^[|>]/.test(rest)) v = this.blockScalar(rest, l, indent);
       else v = this.inline(rest, l, indent);
@@ -85,7 +103,9 @@ class Parser {
       if (key === '<<') merges.push(...(Array.isArray(v) ? v : [v]));
       else out[key] = v;
     }
-    for (const m of merges) if (m && typeof m === 'object' && !Array.isArray(m)) for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
+    for (const m of merges)
+      if (m && typeof m === 'object' && !Array.isArray(m))
+        for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
     return out;
   }
 
@@ -97,15 +117,35 @@ class Parser {
       return this.anchors.get(name);
     }
     let s = text;
-    if (s.startsWith('[') || s.startsWith('{') || (s.startsWith('"') && !/"\s*$/.test(s.slice(1))) || (s.startsWith("'") && !/'\s*$/.test(s.slice(1)))) {
+    if (
+      s.startsWith('[') ||
+      s.startsWith('{') ||
+      (s.startsWith('"') && !/"\s*$/.test(s.slice(1))) ||
+      (s.startsWith("'") && !/'\s*$/.test(s.slice(1)))
+    ) {
       while (!balanced(s) && this.i < this.lines.length) s += ' ' + this.lines[this.i++].text;
       if (s.startsWith('[') || s.startsWith('{')) {
-        try { return parseFlow(s); } catch (e) { throw new YamlError(`line ${l.no + 1}: ${(e as Error).message}`); }
+        try {
+          return parseFlow(s);
+        } catch (e) {
+          throw new YamlError(`line ${l.no + 1}: ${(e as Error).message}`);
+        }
       }
     } else {
-      while (this.i < this.lines.length && this.lines[this.i].indent > parentIndent && parentIndent >= 0 && !KEY.test(this.lines[this.i].text) && !this.lines[this.i].text.startsWith('- ')) s += ' ' + this.lines[this.i++].text;
+      while (
+        this.i < this.lines.length &&
+        this.lines[this.i].indent > parentIndent &&
+        parentIndent >= 0 &&
+        !KEY.test(this.lines[this.i].text) &&
+        !this.lines[this.i].text.startsWith('- ')
+      )
+        s += ' ' + this.lines[this.i++].text;
     }
-    try { return scalar(s); } catch (e) { throw new YamlError(`line ${l.no + 1}: ${(e as Error).message}`); }
+    try {
+      return scalar(s);
+    } catch (e) {
+      throw new YamlError(`line ${l.no + 1}: ${(e as Error).message}`);
+    }
   }
 
   blockScalar(header: string, l: Line, indent: number): string {
@@ -117,7 +157,10 @@ class Parser {
     let blockIndent = -1;
     for (; r < this.raw.length; r++) {
       const line = this.raw[r];
-      if (line.trim() === '') { body.push(''); continue; }
+      if (line.trim() === '') {
+        body.push('');
+        continue;
+      }
       const ind = line.length - line.trimStart().length;
       if (ind <= indent) break;
       if (blockIndent < 0) blockIndent = ind;
@@ -135,7 +178,11 @@ function balanced(s: string): boolean {
   let q: string | null = null;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
-    if (q) { if (c === '\\' && q === '"') i++; else if (c === q) q = null; continue; }
+    if (q) {
+      if (c === '\\' && q === '"') i++;
+      else if (c === q) q = null;
+      continue;
+    }
     if (c === '"' || c === "'") q = c;
     else if (c === '[' || c === '{') depth++;
     else if (c === ']' || c === '}') depth--;

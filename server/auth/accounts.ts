@@ -8,7 +8,10 @@ import { hashPassword, verifyPassword } from './password.ts';
 export const ADMIN_EMAIL = 'admin@localhost';
 
 export async function setPassword(db: Db, userId: number, password: string): Promise<void> {
-  await db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password) })
+    .where(eq(users.id, userId));
 }
 
 /**

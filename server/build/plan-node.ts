@@ -4,16 +4,27 @@ import type { PlanFacts } from '../analysis/types.ts';
 import type { BaseImages } from '../config.ts';
 import { cmd, copyManifests, portLines } from './plan.ts';
 
-const LOCKS: Record<string, string[]> = { npm: ['package-lock.json', 'npm-shrinkwrap.json'], yarn: ['yarn.lock'], pnpm: ['pnpm-lock.yaml'], bun: ['bun.lockb', 'bun.lock'] };
+const LOCKS: Record<string, string[]> = {
+  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
+  yarn: ['yarn.lock'],
+  pnpm: ['pnpm-lock.yaml'],
+  bun: ['bun.lockb', 'bun.lock'],
+};
 
 /** The install command; `prod` omits dev dependencies (no build step needs them). */
 export function nodeInstall(f: PlanFacts, prod: boolean): string {
   const locked = f.dir !== '.' || f.files.some((x) => LOCKS[f.tool]?.includes(x));
   switch (f.tool) {
-    case 'pnpm': return `corepack enable && pnpm install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --prod' : ''}`;
-    case 'yarn': return f.files.includes('.yarnrc.yml') ? `corepack enable && yarn install${locked ? ' --immutable' : ''}` : `yarn install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --production' : ''}`;
-    case 'bun': return `bun install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --production' : ''}`;
-    default: return `${locked ? 'npm ci' : 'npm install'}${prod ? ' --omit=dev' : ''} --no-audit --no-fund`;
+    case 'pnpm':
+      return `corepack enable && pnpm install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --prod' : ''}`;
+    case 'yarn':
+      return f.files.includes('.yarnrc.yml')
+        ? `corepack enable && yarn install${locked ? ' --immutable' : ''}`
+        : `yarn install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --production' : ''}`;
+    case 'bun':
+      return `bun install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --production' : ''}`;
+    default:
+      return `${locked ? 'npm ci' : 'npm install'}${prod ? ' --omit=dev' : ''} --no-audit --no-fund`;
   }
 }
 
@@ -41,18 +52,35 @@ export function nodeInstallAndBuild(f: PlanFacts, keepDev: boolean): string[] {
 }
 
 export function nodePlan(f: PlanFacts, im: BaseImages): string[] {
-  return [`FROM ${nodeImageFor(im.node, f.engine)}`, ...nodeInstallAndBuild(f, false), 'ENV NODE_ENV=production', ...portLines(f.port), cmd(f.start, 'npm start')];
+  return [
+    `FROM ${nodeImageFor(im.node, f.engine)}`,
+    ...nodeInstallAndBuild(f, false),
+    'ENV NODE_ENV=production',
+    ...portLines(f.port),
+    cmd(f.start, 'npm start'),
+  ];
 }
 
 export function bunPlan(f: PlanFacts, im: BaseImages): string[] {
-  return [`FROM ${im.bun}`, ...nodeInstallAndBuild({ ...f, tool: 'bun' }, false), 'ENV NODE_ENV=production', ...portLines(f.port), cmd(f.start, 'bun start')];
+  return [
+    `FROM ${im.bun}`,
+    ...nodeInstallAndBuild({ ...f, tool: 'bun' }, false),
+    'ENV NODE_ENV=production',
+    ...portLines(f.port),
+    cmd(f.start, 'bun start'),
+  ];
 }
 
 export function denoPlan(f: PlanFacts, im: BaseImages): string[] {
   const entry = f.entry ?? 'main.ts';
   return [
-    `FROM ${im.deno}`, 'WORKDIR /app', ...copyManifests(f), 'COPY . .',
+    `FROM ${im.deno}`,
+    'WORKDIR /app',
+    ...copyManifests(f),
+    'COPY . .',
     f.files.includes('deno.lock') ? `RUN deno cache --frozen ${entry}` : `RUN deno cache ${entry}`,
-    ...(f.build ? [`RUN ${f.build}`] : []), ...portLines(f.port), cmd(f.start),
+    ...(f.build ? [`RUN ${f.build}`] : []),
+    ...portLines(f.port),
+    cmd(f.start),
   ];
 }

@@ -7,11 +7,25 @@ function install(f: PlanFacts): { pre: string[]; post: string[]; env: string[] }
   const lock = (n: string) => f.files.includes(n);
   switch (f.tool) {
     case 'uv':
-      return { pre: [`RUN pip install uv && uv sync${lock('uv.lock') ? ' --frozen' : ''} --no-dev --no-install-project`], post: [], env: ['ENV PATH="/app/.venv/bin:$PATH"'] };
+      return {
+        pre: [`RUN pip install uv && uv sync${lock('uv.lock') ? ' --frozen' : ''} --no-dev --no-install-project`],
+        post: [],
+        env: ['ENV PATH="/app/.venv/bin:$PATH"'],
+      };
     case 'poetry':
-      return { pre: ['RUN pip install poetry && poetry config virtualenvs.create false && poetry install --no-root --only main --no-interaction'], post: [], env: [] };
+      return {
+        pre: [
+          'RUN pip install poetry && poetry config virtualenvs.create false && poetry install --no-root --only main --no-interaction',
+        ],
+        post: [],
+        env: [],
+      };
     case 'pipenv':
-      return { pre: [`RUN pip install pipenv && pipenv install --system ${lock('Pipfile.lock') ? '--deploy' : '--skip-lock'}`], post: [], env: [] };
+      return {
+        pre: [`RUN pip install pipenv && pipenv install --system ${lock('Pipfile.lock') ? '--deploy' : '--skip-lock'}`],
+        post: [],
+        env: [],
+      };
     case 'pyproject':
       return { pre: ['RUN pip install uv && uv pip install --system -r pyproject.toml'], post: [], env: [] };
     default:

@@ -32,29 +32,48 @@ export function staticPlan(f: PlanFacts, im: BaseImages): string[] {
         `ARG HUGO_VERSION=${f.version ?? HUGO_VERSION}`,
         'RUN arch="$(dpkg --print-architecture)" && curl -fsSL "https://github.com/gohugoio/hugo/releases/download/v${HUGO_VERSION}/hugo_extended_${HUGO_VERSION}_linux-${arch}.tar.gz" | tar -xz -C /usr/local/bin hugo',
         // Hugo modules are fetched with the Go toolchain.
-        ...(f.files.includes('go.mod') ? [`COPY --from=${im.go} /usr/local/go /usr/local/go`, 'ENV PATH=/usr/local/go/bin:$PATH'] : []),
+        ...(f.files.includes('go.mod')
+          ? [`COPY --from=${im.go} /usr/local/go /usr/local/go`, 'ENV PATH=/usr/local/go/bin:$PATH']
+          : []),
         'WORKDIR /src',
         // css.TailwindCSS / PostCSS pipes run the npm packages of the site.
-        ...(f.assets ? [`COPY ${f.assets.files.join(' ')} ./`, `RUN ${nodeInstall({ ...f, tool: f.assets.tool, files: f.assets.files }, false)}`] : []),
-        'COPY . .', `RUN ${f.build ?? 'hugo --minify'}`,
+        ...(f.assets
+          ? [
+              `COPY ${f.assets.files.join(' ')} ./`,
+              `RUN ${nodeInstall({ ...f, tool: f.assets.tool, files: f.assets.files }, false)}`,
+            ]
+          : []),
+        'COPY . .',
+        `RUN ${f.build ?? 'hugo --minify'}`,
         ...serveStatic(im, 'build', out('/src')),
       ];
     case 'jekyll':
       return [
-        `FROM ${im.ruby} AS build`, ...aptInstall(['build-essential', 'git']), 'WORKDIR /src',
+        `FROM ${im.ruby} AS build`,
+        ...aptInstall(['build-essential', 'git']),
+        'WORKDIR /src',
         ...(f.files.length ? [...copyManifests(f), 'RUN bundle install'] : ['RUN gem install jekyll']),
-        'COPY . .', `RUN JEKYLL_ENV=production ${f.files.length ? 'bundle exec jekyll build' : 'jekyll build'}`,
+        'COPY . .',
+        `RUN JEKYLL_ENV=production ${f.files.length ? 'bundle exec jekyll build' : 'jekyll build'}`,
         ...serveStatic(im, 'build', out('/src')),
       ];
     case 'mkdocs':
       return [
-        `FROM ${im.python} AS build`, 'WORKDIR /src',
-        ...(f.files.length ? [...copyManifests(f), `RUN pip install --no-cache-dir -r ${f.files[0]}`] : ['RUN pip install --no-cache-dir mkdocs mkdocs-material']),
-        'COPY . .', `RUN ${f.build ?? 'mkdocs build'}`,
+        `FROM ${im.python} AS build`,
+        'WORKDIR /src',
+        ...(f.files.length
+          ? [...copyManifests(f), `RUN pip install --no-cache-dir -r ${f.files[0]}`]
+          : ['RUN pip install --no-cache-dir mkdocs mkdocs-material']),
+        'COPY . .',
+        `RUN ${f.build ?? 'mkdocs build'}`,
         ...serveStatic(im, 'build', out('/src')),
       ];
     default:
       // npm/yarn/pnpm/bun build (Vite, CRA, Angular, Astro, Gatsby, Next export, SvelteKit static...).
-      return [`FROM ${f.tool === 'bun' ? im.bun : nodeImageFor(im.nodeBuild, f.engine)} AS build`, ...nodeInstallAndBuild(f, true), ...serveStatic(im, 'build', out(f.dir === '.' ? '/app' : `/app/${f.dir}`))];
+      return [
+        `FROM ${f.tool === 'bun' ? im.bun : nodeImageFor(im.nodeBuild, f.engine)} AS build`,
+        ...nodeInstallAndBuild(f, true),
+        ...serveStatic(im, 'build', out(f.dir === '.' ? '/app' : `/app/${f.dir}`)),
+      ];
   }
 }

@@ -7,7 +7,6 @@ import type { DockerPort } from '../runtime/port.ts';
 import { imageTag } from '../runtime/spec.ts';
 import { GENERATED_DOCKERFILE, planBuild } from './plan.ts';
 
-
 export interface BuildDeps {
   docker: DockerPort;
   config: Config;
@@ -16,17 +15,21 @@ export interface BuildDeps {
 
 /** Builds `service` from the exported source tree at `srcDir`; returns the image tag and id. */
 export async function buildService(
-  deps: BuildDeps, input: { app: string; release: number; service: Service; srcDir: string },
+  deps: BuildDeps,
+  input: { app: string; release: number; service: Service; srcDir: string },
 ): Promise<{ image: string; imageId: string }> {
   const { app, release, service, srcDir } = input;
   const plan = planBuild(service, deps.config.images);
   const contextDir = resolve(srcDir, plan.context);
-  if (contextDir !== srcDir && !contextDir.startsWith(srcDir + sep)) throw new Error(`service ${service.name}: build context ${plan.context} is outside the repository`);
+  if (contextDir !== srcDir && !contextDir.startsWith(srcDir + sep))
+    throw new Error(`service ${service.name}: build context ${plan.context} is outside the repository`);
   let dockerfile: string;
   if (plan.kind === 'generated') {
     dockerfile = GENERATED_DOCKERFILE;
     await writeFile(join(contextDir, dockerfile), plan.dockerfileText);
-    deps.log(`-----> ${service.name}: building with a generated Dockerfile (${service.runtime}${service.framework ? `/${service.framework}` : ''})`);
+    deps.log(
+      `-----> ${service.name}: building with a generated Dockerfile (${service.runtime}${service.framework ? `/${service.framework}` : ''})`,
+    );
   } else {
     dockerfile = plan.dockerfilePath;
     deps.log(`-----> ${service.name}: building with ${plan.context === '.' ? '' : plan.context + '/'}${dockerfile}`);

@@ -4,8 +4,14 @@
 /** A mistake in the command line: the dispatcher prints it with the command's usage and exits 2. */
 export class UsageError extends Error {}
 
-export interface FlagSpec { values: readonly string[]; bools: readonly string[] }
-export interface ParsedArgs { flags: Record<string, string | true>; positionals: string[] }
+export interface FlagSpec {
+  values: readonly string[];
+  bools: readonly string[];
+}
+export interface ParsedArgs {
+  flags: Record<string, string | true>;
+  positionals: string[];
+}
 
 const SHORT: Record<string, string> = { a: 'app', h: 'help' };
 
@@ -15,8 +21,14 @@ export function parseArgv(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--') { positionals.push(...argv.slice(i + 1)); break; }
-    if (!a.startsWith('-') || a === '-') { positionals.push(a); continue; }
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      positionals.push(a);
+      continue;
+    }
     const long = a.startsWith('--');
     const eq = long ? a.indexOf('=') : -1;
     const name = long ? a.slice(2, eq < 0 ? undefined : eq) : SHORT[a.slice(1)];
@@ -26,7 +38,8 @@ export function parseArgv(argv: readonly string[], spec: FlagSpec): ParsedArgs {
       flags[name] = true;
     } else if (name && spec.values.includes(name)) {
       const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('-') && v !== '-')) throw new UsageError(`${a} needs a value`);
+      if (v === undefined || (inline === undefined && v.startsWith('-') && v !== '-'))
+        throw new UsageError(`${a} needs a value`);
       flags[name] = v;
     } else throw new UsageError(`unknown option ${long && eq >= 0 ? a.slice(0, eq) : a}`);
   }
@@ -36,7 +49,11 @@ export function parseArgv(argv: readonly string[], spec: FlagSpec): ParsedArgs {
 /** `http(s)://[user:pass@]host/…/git/<app>.git` → `<app>`; anything else → null. */
 export function appFromRemoteUrl(url: string): string | null {
   let u: URL;
-  try { u = new URL(url.trim()); } catch { return null; }
+  try {
+    u = new URL(url.trim());
+  } catch {
+    return null;
+  }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
   const m = /\/git\/([a-z][a-z0-9-]{0,62})(?:\.git)?\/?$/.exec(u.pathname);
   return m ? m[1] : null;
@@ -80,7 +97,8 @@ export function parseResources(args: readonly string[]): Record<string, { memory
   for (const a of args) {
     const colon = a.indexOf(':');
     const service = a.slice(0, colon);
-    if (colon <= 0 || !SERVICE.test(service) || colon === a.length - 1) throw new UsageError(`expected SERVICE:memory=MB,cpus=N, got "${a}"`);
+    if (colon <= 0 || !SERVICE.test(service) || colon === a.length - 1)
+      throw new UsageError(`expected SERVICE:memory=MB,cpus=N, got "${a}"`);
     const limits: { memoryMb?: number; cpus?: number } = (out[service] ??= {});
     for (const part of a.slice(colon + 1).split(',')) {
       const [k, v = ''] = part.split('=', 2);
@@ -90,7 +108,8 @@ export function parseResources(args: readonly string[]): Record<string, { memory
         if (!m) throw new UsageError(`${service}: memory must be megabytes like 256, 512m or 1g, got "${v}"`);
         limits.memoryMb = Math.round(Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1));
       } else if (key === 'cpus' || key === 'cpu') {
-        if (!/^\d*\.?\d+$/.test(v.trim())) throw new UsageError(`${service}: cpus must be a number like 0.5, got "${v}"`);
+        if (!/^\d*\.?\d+$/.test(v.trim()))
+          throw new UsageError(`${service}: cpus must be a number like 0.5, got "${v}"`);
         limits.cpus = Number(v);
       } else throw new UsageError(`${service}: unknown resource "${k}" (memory, cpus)`);
     }
@@ -112,13 +131,25 @@ export function parseLogLine(line: string): { at: string; service: string; repli
 }
 
 export const maskConfig = (config: Record<string, string>, reveal: boolean) =>
-  Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, reveal ? v : '****']));
+  Object.fromEntries(
+    Object.entries(config)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, reveal ? v : '****']),
+  );
 
 /** ISO time → `2026-01-31 12:00:00` (UTC), `-` when missing. */
-export const shortTime = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '-');
+export const shortTime = (iso: string | null | undefined) =>
+  iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '-';
 
 /** Left-aligned columns, two spaces apart, trailing spaces trimmed. */
 export function table(head: string[], rows: string[][]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [head, ...rows].map((r) => r.map((c, i) => (c ?? '').padEnd(w[i])).join('  ').trimEnd()).join('\n');
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => (c ?? '').padEnd(w[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -28,10 +28,15 @@ export function appsRouter(deps: ConsoleDeps) {
     if (!app) throw new NotFound(`app "${c.req.param('name')}" not found`);
     return app;
   };
-  const audit = (c: Ctx) => ({ actor: { userId: c.get('principal').userId, email: c.get('principal').email }, ip: clientIp(c) });
+  const audit = (c: Ctx) => ({
+    actor: { userId: c.get('principal').userId, email: c.get('principal').email },
+    ip: clientIp(c),
+  });
   const releasesOf = async (app: App) => (await listReleases(db, app.id, 30)).map(releaseJson);
 
-  r.get('/apps', auth, async (c) => c.html(<AppsPage viewer={viewer(c)} apps={await appSummaries(db, c.get('principal'))} />));
+  r.get('/apps', auth, async (c) =>
+    c.html(<AppsPage viewer={viewer(c)} apps={await appSummaries(db, c.get('principal'))} />),
+  );
 
   r.post('/apps', auth, async (c) => {
     const name = formString(await c.req.parseBody(), 'name');
@@ -39,26 +44,50 @@ export function appsRouter(deps: ConsoleDeps) {
     let error: string | null = null;
     try {
       const app = await createAppOp(deps, c.get('principal').userId, name, audit(c));
-      created = { name: app.name, gitUrl: gitUrl(deps.config, app.name, c.req.header('host')), url: appUrl(deps.config, app.name) };
+      created = {
+        name: app.name,
+        gitUrl: gitUrl(deps.config, app.name, c.req.header('host')),
+        url: appUrl(deps.config, app.name),
+      };
     } catch (e) {
       if (!(e instanceof OpError)) throw e;
       error = e.message;
     }
     const status = error ? 400 : 201;
     const apps = await appSummaries(db, c.get('principal'));
-    if (isHtmx(c)) return c.html(<><CreateAppForm csrf={c.get('csrf')} error={error} value={error ? name : ''} created={created} /><AppList apps={apps} oob /></>, status);
+    if (isHtmx(c))
+      return c.html(
+        <>
+          <CreateAppForm csrf={c.get('csrf')} error={error} value={error ? name : ''} created={created} />
+          <AppList apps={apps} oob />
+        </>,
+        status,
+      );
     return c.html(<AppsPage viewer={viewer(c)} apps={apps} error={error} value={name} created={created} />, status);
   });
 
   const services = async (c: Ctx, app: App) => {
-    const [view, stats] = await Promise.all([appJson(db, deps.config, app, c.req.header('host')), latestServiceStats(db, app.name)]);
+    const [view, stats] = await Promise.all([
+      appJson(db, deps.config, app, c.req.header('host')),
+      latestServiceStats(db, app.name),
+    ]);
     return { view, stats };
   };
 
   r.get('/apps/:name', auth, async (c) => {
     const app = await load(c);
     const [{ view, stats }, releases] = await Promise.all([services(c, app), releasesOf(app)]);
-    return c.html(<AppPage viewer={viewer(c)} app={view} releases={releases} config={app.config} stats={stats} controls={controlsAvailable} reveal={c.req.query('reveal')} />);
+    return c.html(
+      <AppPage
+        viewer={viewer(c)}
+        app={view}
+        releases={releases}
+        config={app.config}
+        stats={stats}
+        controls={controlsAvailable}
+        reveal={c.req.query('reveal')}
+      />,
+    );
   });
 
   r.get('/events/stream/apps/:name', auth, async (c) => {
@@ -69,7 +98,15 @@ export function appsRouter(deps: ConsoleDeps) {
       const [{ view, stats }, releases] = await Promise.all([services(c, fresh), releasesOf(fresh)]);
       return {
         status: await html(<AppHeader app={view} />),
-        services: await html(<ServiceCards app={app.name} services={view.services} stats={stats} controls={controlsAvailable} csrf={csrf} />),
+        services: await html(
+          <ServiceCards
+            app={app.name}
+            services={view.services}
+            stats={stats}
+            controls={controlsAvailable}
+            csrf={csrf}
+          />,
+        ),
         releases: await html(<ReleasesTable app={app.name} releases={releases} csrf={csrf} />),
       };
     });
@@ -78,7 +115,15 @@ export function appsRouter(deps: ConsoleDeps) {
   r.get('/apps/:name/services', auth, async (c) => {
     const app = await load(c);
     const { view, stats } = await services(c, app);
-    return c.html(<ServiceCards app={app.name} services={view.services} stats={stats} controls={controlsAvailable} csrf={c.get('csrf')} />);
+    return c.html(
+      <ServiceCards
+        app={app.name}
+        services={view.services}
+        stats={stats}
+        controls={controlsAvailable}
+        csrf={c.get('csrf')}
+      />,
+    );
   });
 
   r.get('/apps/:name/releases', auth, async (c) => {
@@ -93,7 +138,10 @@ export function appsRouter(deps: ConsoleDeps) {
     const release = await rollback(deps, app, version, c.get('principal').userId, audit(c));
     if (!isHtmx(c)) return c.redirect(`/apps/${app.name}/releases/${release.version}`, 303);
     const message = `Rolling back to v${version} as v${release.version}.`;
-    return c.html(<ReleasesTable app={app.name} releases={await releasesOf(app)} csrf={c.get('csrf')} message={message} />, 202);
+    return c.html(
+      <ReleasesTable app={app.name} releases={await releasesOf(app)} csrf={c.get('csrf')} message={message} />,
+      202,
+    );
   });
 
   r.get('/apps/:name/config/reveal', auth, async (c) => {
@@ -117,7 +165,10 @@ export function appsRouter(deps: ConsoleDeps) {
       error = e.message;
     }
     if (!isHtmx(c) && !error) return c.redirect(`/apps/${app.name}#config`, 303);
-    return c.html(<ConfigEditor app={app.name} config={config} csrf={c.get('csrf')} message={message} error={error} />, error ? 400 : 200);
+    return c.html(
+      <ConfigEditor app={app.name} config={config} csrf={c.get('csrf')} message={message} error={error} />,
+      error ? 400 : 200,
+    );
   };
 
   r.post('/apps/:name/config', auth, async (c) => {
@@ -125,7 +176,9 @@ export function appsRouter(deps: ConsoleDeps) {
     return patchConfig(c, { [formString(body, 'key')]: typeof body.value === 'string' ? body.value : '' });
   });
 
-  r.post('/apps/:name/config/unset', auth, async (c) => patchConfig(c, { [formString(await c.req.parseBody(), 'key')]: null }));
+  r.post('/apps/:name/config/unset', auth, async (c) =>
+    patchConfig(c, { [formString(await c.req.parseBody(), 'key')]: null }),
+  );
 
   r.post('/apps/:name/delete', auth, async (c) => {
     const app = await load(c);

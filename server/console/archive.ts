@@ -17,7 +17,14 @@ export function inTreeTarget(linkPath: string, target: string): string | null {
   return resolved === '..' || resolved.startsWith('../') || resolved === '.' ? null : target;
 }
 
-function add(out: ArchiveContents, budget: UploadBudget, type: 'file' | 'dir' | 'symlink' | 'other', path: string, data: Uint8Array | (() => Uint8Array), link = '') {
+function add(
+  out: ArchiveContents,
+  budget: UploadBudget,
+  type: 'file' | 'dir' | 'symlink' | 'other',
+  path: string,
+  data: Uint8Array | (() => Uint8Array),
+  link = '',
+) {
   if (type === 'dir') return;
   if (type === 'symlink') {
     if (inTreeTarget(path, link)) out.symlinks.push({ path, target: link });
@@ -30,21 +37,28 @@ function add(out: ArchiveContents, budget: UploadBudget, type: 'file' | 'dir' | 
   out.files.push({ path, data: bytes });
 }
 
-const cstr = (b: Buffer) => { const i = b.indexOf(0); return b.subarray(0, i < 0 ? b.length : i).toString('utf8'); };
+const cstr = (b: Buffer) => {
+  const i = b.indexOf(0);
+  return b.subarray(0, i < 0 ? b.length : i).toString('utf8');
+};
 
 export function readTarGz(gz: Buffer, limits: UploadLimits): ArchiveContents {
   let buf: Buffer;
   try {
     buf = gunzipSync(gz, { maxOutputLength: limits.totalBytes + limits.files * 1536 + (1 << 20) });
   } catch (e) {
-    throw new UploadError(/RangeError|larger/i.test(String(e)) || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 'archive unpacks to more than the upload limit' : 'not a valid .tar.gz file');
+    throw new UploadError(
+      /RangeError|larger/i.test(String(e)) || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+        ? 'archive unpacks to more than the upload limit'
+        : 'not a valid .tar.gz file',
+    );
   }
   const out: ArchiveContents = { files: [], symlinks: [], dropped: [] };
   const budget = new UploadBudget(limits);
   let longName: string | null = null;
   let longLink: string | null = null;
   let pax: Record<string, string> = {};
-  for (let off = 0; off + 512 <= buf.length; ) {
+  for (let off = 0; off + 512 <= buf.length;) {
     const h = buf.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
     if (h[124] & 0x80) throw new UploadError('tar entry too large');
@@ -55,9 +69,18 @@ export function readTarGz(gz: Buffer, limits: UploadLimits): ArchiveContents {
     const data = buf.subarray(off + 512, off + 512 + size);
     if (data.length < size) throw new UploadError('truncated tar archive');
     off += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'L') { longName = cstr(data); continue; }
-    if (type === 'K') { longLink = cstr(data); continue; }
-    if (type === 'x') { pax = parsePax(data); continue; }
+    if (type === 'L') {
+      longName = cstr(data);
+      continue;
+    }
+    if (type === 'K') {
+      longLink = cstr(data);
+      continue;
+    }
+    if (type === 'x') {
+      pax = parsePax(data);
+      continue;
+    }
     if (type === 'g') continue;
     const name = pax.path ?? longName ?? (prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100)));
     const link = pax.linkpath ?? longLink ?? cstr(h.subarray(157, 257));
@@ -71,7 +94,7 @@ export function readTarGz(gz: Buffer, limits: UploadLimits): ArchiveContents {
 
 function parsePax(data: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     const sp = data.indexOf(0x20, i);
     const len = parseInt(data.subarray(i, sp).toString(), 10);
     if (sp < 0 || !(len > 0)) break;
@@ -85,7 +108,11 @@ function parsePax(data: Buffer): Record<string, string> {
 
 export function readZip(buf: Buffer, limits: UploadLimits): ArchiveContents {
   let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--)
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   if (eocd < 0) throw new UploadError('not a valid .zip file');
   const count = buf.readUInt16LE(eocd + 10);
   let p = buf.readUInt32LE(eocd + 16);
@@ -93,7 +120,8 @@ export function readZip(buf: Buffer, limits: UploadLimits): ArchiveContents {
   const out: ArchiveContents = { files: [], symlinks: [], dropped: [] };
   const budget = new UploadBudget(limits);
   for (let n = 0; n < count; n++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw new UploadError('corrupt zip central directory');
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50)
+      throw new UploadError('corrupt zip central directory');
     const [flags, method] = [buf.readUInt16LE(p + 8), buf.readUInt16LE(p + 10)];
     const [csize, usize] = [buf.readUInt32LE(p + 20), buf.readUInt32LE(p + 24)];
     const [nlen, xlen, clen] = [buf.readUInt16LE(p + 28), buf.readUInt16LE(p + 30), buf.readUInt16LE(p + 32)];
@@ -102,17 +130,33 @@ export function readZip(buf: Buffer, limits: UploadLimits): ArchiveContents {
     const name = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
     p += 46 + nlen + xlen + clen;
     if (flags & 1) throw new UploadError(`${name}: encrypted zip entries are not supported`);
-    if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw new UploadError('corrupt zip local header');
+    if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50)
+      throw new UploadError('corrupt zip local header');
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     const raw = buf.subarray(start, start + csize);
     const body = () => {
-      if (usize > limits.fileBytes) throw new UploadError(`${name} is larger than ${Math.round(limits.fileBytes / 1048576)} MiB`);
-      const data = method === 0 ? raw : method === 8 ? inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) }) : null;
+      if (usize > limits.fileBytes)
+        throw new UploadError(`${name} is larger than ${Math.round(limits.fileBytes / 1048576)} MiB`);
+      const data =
+        method === 0 ? raw : method === 8 ? inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) }) : null;
       if (!data || data.length !== usize) throw new UploadError(`${name}: unsupported or corrupt zip entry`);
       return Uint8Array.from(data);
     };
-    const kind = name.endsWith('/') ? 'dir' : (mode & 0o170000) === 0o120000 ? 'symlink' : (mode & 0o170000) === 0 || (mode & 0o170000) === 0o100000 ? 'file' : 'other';
-    add(out, budget, kind, name, kind === 'file' ? body : new Uint8Array(), kind === 'symlink' ? Buffer.from(body()).toString('utf8') : '');
+    const kind = name.endsWith('/')
+      ? 'dir'
+      : (mode & 0o170000) === 0o120000
+        ? 'symlink'
+        : (mode & 0o170000) === 0 || (mode & 0o170000) === 0o100000
+          ? 'file'
+          : 'other';
+    add(
+      out,
+      budget,
+      kind,
+      name,
+      kind === 'file' ? body : new Uint8Array(),
+      kind === 'symlink' ? Buffer.from(body()).toString('utf8') : '',
+    );
   }
   return out;
 }

@@ -9,18 +9,33 @@ import { Hono } from 'hono';
 
 const require = createRequire(import.meta.url);
 const pkgDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
-const version = (name: string) => (JSON.parse(readFileSync(join(pkgDir(name), 'package.json'), 'utf8')) as { version: string }).version;
+const version = (name: string) =>
+  (JSON.parse(readFileSync(join(pkgDir(name), 'package.json'), 'utf8')) as { version: string }).version;
 const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex').slice(0, 12);
 
-interface Asset { body: Buffer; type: string; version: string }
+interface Asset {
+  body: Buffer;
+  type: string;
+  version: string;
+}
 
 const files: Record<string, Asset> = {};
 function load(name: string, path: string, type: string, v?: string) {
   const body = readFileSync(path);
   files[name] = { body, type, version: v ?? hash(body) };
 }
-load('htmx.min.js', join(pkgDir('htmx.org'), 'dist', 'htmx.min.js'), 'text/javascript; charset=utf-8', version('htmx.org'));
-load('sse.js', join(pkgDir('htmx-ext-sse'), 'dist', 'sse.min.js'), 'text/javascript; charset=utf-8', version('htmx-ext-sse'));
+load(
+  'htmx.min.js',
+  join(pkgDir('htmx.org'), 'dist', 'htmx.min.js'),
+  'text/javascript; charset=utf-8',
+  version('htmx.org'),
+);
+load(
+  'sse.js',
+  join(pkgDir('htmx-ext-sse'), 'dist', 'sse.min.js'),
+  'text/javascript; charset=utf-8',
+  version('htmx-ext-sse'),
+);
 load('console.css', fileURLToPath(new URL('../../views/console.css', import.meta.url)), 'text/css; charset=utf-8');
 load('console.js', fileURLToPath(new URL('../../views/console.js', import.meta.url)), 'text/javascript; charset=utf-8');
 

@@ -37,7 +37,7 @@ function perService(rows: { service: string; points: unknown[] }[], field: strin
       const t = Date.parse(p.at);
       const v = p[field] as number | null;
       const prev = m.get(t);
-      m.set(t, v === null || v === undefined ? prev ?? null : (prev ?? 0) + v);
+      m.set(t, v === null || v === undefined ? (prev ?? null) : (prev ?? 0) + v);
     }
   }
   return [...by].map(([name, m]) => ({ name, points: downsample([...m].sort((a, b) => a[0] - b[0])) }));
@@ -54,12 +54,30 @@ export function appCharts(s: AppSeries): ChartSet[] {
 }
 
 export function systemCharts(s: SystemSeries): ChartSet[] {
-  const line = (name: string, f: (p: SystemSeries['points'][number]) => number | null): Series => ({ name, points: downsample(s.points.map((p) => [Date.parse(p.at), f(p)])) });
+  const line = (name: string, f: (p: SystemSeries['points'][number]) => number | null): Series => ({
+    name,
+    points: downsample(s.points.map((p) => [Date.parse(p.at), f(p)])),
+  });
   const ratio = (a: number | null, b: number | null) => (a !== null && b ? (a / b) * 100 : null);
   return [
     { id: 'cpu', title: 'Host CPU', unit: 'pct', series: [line('cpu', (p) => p.cpuPct)] },
-    { id: 'memory', title: 'Host memory used', unit: 'pct', series: [line('memory', (p) => ratio(p.memUsedBytes, p.memTotalBytes))] },
-    { id: 'disk', title: 'Disk used', unit: 'pct', series: [line('disk', (p) => ratio(p.diskUsedBytes, p.diskTotalBytes))] },
-    { id: 'containers', title: 'Containers', unit: 'count', series: [line('running', (p) => p.containersRunning), line('crashed', (p) => p.containersCrashed)] },
+    {
+      id: 'memory',
+      title: 'Host memory used',
+      unit: 'pct',
+      series: [line('memory', (p) => ratio(p.memUsedBytes, p.memTotalBytes))],
+    },
+    {
+      id: 'disk',
+      title: 'Disk used',
+      unit: 'pct',
+      series: [line('disk', (p) => ratio(p.diskUsedBytes, p.diskTotalBytes))],
+    },
+    {
+      id: 'containers',
+      title: 'Containers',
+      unit: 'count',
+      series: [line('running', (p) => p.containersRunning), line('crashed', (p) => p.containersCrashed)],
+    },
   ];
 }

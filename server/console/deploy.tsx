@@ -29,18 +29,25 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
     if (!app) throw new NotFound(`app "${c.req.param('name')}" not found`);
     return app;
   };
-  const tooLarge = bodyLimit({ maxSize: limits.totalBytes + (1 << 20), onError: (c) => c.text(`Upload larger than ${maxMb} MiB`, 413) });
+  const tooLarge = bodyLimit({
+    maxSize: limits.totalBytes + (1 << 20),
+    onError: (c) => c.text(`Upload larger than ${maxMb} MiB`, 413),
+  });
 
-  r.get('/apps/:name/deploy', auth, async (c) => c.html(<DeployPage viewer={viewer(c)} app={(await load(c)).name} maxMb={maxMb} />));
+  r.get('/apps/:name/deploy', auth, async (c) =>
+    c.html(<DeployPage viewer={viewer(c)} app={(await load(c)).name} maxMb={maxMb} />),
+  );
 
   r.post('/apps/:name/deploy', tooLarge, auth, async (c) => {
     const app = await load(c);
-    const fail = (message: string) => isHtmx(c)
-      ? c.html(<InlineError message={message} />, 400)
-      : c.html(<DeployPage viewer={viewer(c)} app={app.name} maxMb={maxMb} error={message} />, 400);
+    const fail = (message: string) =>
+      isHtmx(c)
+        ? c.html(<InlineError message={message} />, 400)
+        : c.html(<DeployPage viewer={viewer(c)} app={app.name} maxMb={maxMb} error={message} />, 400);
     try {
       const body = await c.req.parseBody({ all: true });
-      const asFiles = (v: unknown) => (Array.isArray(v) ? v : [v]).filter((f): f is File => f instanceof File && f.name !== '');
+      const asFiles = (v: unknown) =>
+        (Array.isArray(v) ? v : [v]).filter((f): f is File => f instanceof File && f.name !== '');
       const archiveFile = asFiles(body.archive)[0];
       let files: UploadEntry[];
       let archive: ArchiveContents | undefined;
@@ -54,12 +61,34 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
         const picked = asFiles(body.files);
         if (picked.length === 0) throw new UploadError('choose a folder or an archive first');
         const paths = stripCommonRoot(picked.map((f) => f.name));
-        files = await Promise.all(picked.map(async (f, i) => ({ path: paths[i], data: new Uint8Array(await f.arrayBuffer()) })));
+        files = await Promise.all(
+          picked.map(async (f, i) => ({ path: paths[i], data: new Uint8Array(await f.arrayBuffer()) })),
+        );
       }
-      const { id, meta } = await store.save({ app: app.name, userId: c.get('principal').userId }, files, limits, archive);
+      const { id, meta } = await store.save(
+        { app: app.name, userId: c.get('principal').userId },
+        files,
+        limits,
+        archive,
+      );
       const topology = analyze(snapshotFromDir(store.tree(id)), { images: deps.config.images, name: app.name });
-      const view = <AnalysisView app={app.name} uploadId={id} topology={topology} csrf={c.get('csrf')} files={meta.files} dropped={meta.dropped} />;
-      return isHtmx(c) ? c.html(view) : c.html(<DeployPage viewer={viewer(c)} app={app.name} maxMb={maxMb}>{view}</DeployPage>);
+      const view = (
+        <AnalysisView
+          app={app.name}
+          uploadId={id}
+          topology={topology}
+          csrf={c.get('csrf')}
+          files={meta.files}
+          dropped={meta.dropped}
+        />
+      );
+      return isHtmx(c)
+        ? c.html(view)
+        : c.html(
+            <DeployPage viewer={viewer(c)} app={app.name} maxMb={maxMb}>
+              {view}
+            </DeployPage>,
+          );
     } catch (e) {
       if (e instanceof UploadError) return fail(e.message);
       throw e;
@@ -71,11 +100,16 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
     const id = c.req.param('id');
     const p = c.get('principal');
     const meta = /^[0-9a-f]{24}$/.test(id) ? await store.meta(id) : null;
-    if (!meta || meta.app !== app.name || meta.userId !== p.userId) throw new NotFound('this upload expired or belongs to someone else; upload the folder again');
+    if (!meta || meta.app !== app.name || meta.userId !== p.userId)
+      throw new NotFound('this upload expired or belongs to someone else; upload the folder again');
     const { commit } = await commitFolder(repoPath(deps.reposDir, app.name), store.tree(id), {
-      message: `Deploy from the Kyozo console (${meta.files} files)`, author: { name: p.email, email: p.email },
+      message: `Deploy from the Kyozo console (${meta.files} files)`,
+      author: { name: p.email, email: p.email },
     });
-    const release = await releasePush(deps, app, commit, p.userId, { actor: { userId: p.userId, email: p.email }, ip: clientIp(c) });
+    const release = await releasePush(deps, app, commit, p.userId, {
+      actor: { userId: p.userId, email: p.email },
+      ip: clientIp(c),
+    });
     await store.remove(id);
     const to = `/apps/${app.name}/releases/${release.version}`;
     if (isHtmx(c)) {

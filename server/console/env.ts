@@ -18,10 +18,15 @@ export function clientIp(c: Context): string {
   }
 }
 
-export const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+export const isHttps = (c: Context) =>
+  new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 
 /** The layout's view of the signed-in user: name in the header, CSRF token for forms and htmx. */
-export const viewer = (c: Ctx) => ({ email: c.get('principal').email, isAdmin: c.get('principal').isAdmin, csrf: c.get('csrf') });
+export const viewer = (c: Ctx) => ({
+  email: c.get('principal').email,
+  isAdmin: c.get('principal').isAdmin,
+  csrf: c.get('csrf'),
+});
 
 /** A form field as a trimmed string ('' when absent or a file). */
 export function formString(body: Record<string, unknown>, name: string): string {

@@ -39,7 +39,18 @@ export function eventsRouter(deps: ConsoleDeps) {
     const before = c.req.query('before');
     const { apps, events, error } = await load(c, query, before);
     const nextBefore = events.length === PAGE ? events[events.length - 1].id : null;
-    return c.html(<EventsPage viewer={viewer(c)} events={events} apps={apps} query={query} nextBefore={nextBefore} error={error} live={!before && !error} />, error ? 400 : 200);
+    return c.html(
+      <EventsPage
+        viewer={viewer(c)}
+        events={events}
+        apps={apps}
+        query={query}
+        nextBefore={nextBefore}
+        error={error}
+        live={!before && !error}
+      />,
+      error ? 400 : 200,
+    );
   });
 
   r.get('/events/stream/log', requireSession(db), async (c) => {

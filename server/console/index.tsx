@@ -30,7 +30,16 @@ export function consoleRouter(deps: ConsoleDeps, opts: { loginLimiter?: SlidingW
   r.route('/', metricsRouter(deps));
 
   r.onError((err, c) => {
-    const status = err instanceof NotFound ? 404 : err instanceof BadRequest ? 400 : err instanceof OpError ? err.status : err instanceof HTTPException ? err.status : 500;
+    const status =
+      err instanceof NotFound
+        ? 404
+        : err instanceof BadRequest
+          ? 400
+          : err instanceof OpError
+            ? err.status
+            : err instanceof HTTPException
+              ? err.status
+              : 500;
     if (status === 500) console.error(`[console] ${c.req.method} ${c.req.path}:`, err);
     const message = status === 500 ? 'Something went wrong; the error is in the server log.' : err.message;
     const principal = c.get('principal');

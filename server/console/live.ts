@@ -11,7 +11,10 @@ export function liveFragments(c: Context, render: Fragments, opts: { intervalMs?
   return streamSSE(c, async (s) => {
     let open = true;
     let wake: (() => void) | null = null;
-    s.onAbort(() => { open = false; wake?.(); });
+    s.onAbort(() => {
+      open = false;
+      wake?.();
+    });
     const last = new Map<string, string>();
     const started = Date.now();
     await s.writeSSE({ event: 'hello', data: 'live', retry: 3000 });
@@ -23,8 +26,15 @@ export function liveFragments(c: Context, render: Fragments, opts: { intervalMs?
         await s.writeSSE({ event: name, data: html });
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { wake = null; resolve(); }, intervalMs);
-        wake = () => { clearTimeout(t); wake = null; resolve(); };
+        const t = setTimeout(() => {
+          wake = null;
+          resolve();
+        }, intervalMs);
+        wake = () => {
+          clearTimeout(t);
+          wake = null;
+          resolve();
+        };
       });
     }
   });

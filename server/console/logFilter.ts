@@ -36,14 +36,20 @@ export class LogClassifier {
     const h = HEADER.exec(text);
     if (h) {
       const body = h[1];
-      if (/^Detected\b/.test(body)) { this.type = 'analysis'; this.service = null; }
-      else if (/: building\b/.test(body)) {
+      if (/^Detected\b/.test(body)) {
+        this.type = 'analysis';
+        this.service = null;
+      } else if (/: building\b/.test(body)) {
         this.type = 'build';
         const name = /^([a-z][a-z0-9-]{0,62}): building\b/.exec(body)?.[1];
         if (name) this.services.add(name);
+      } else if (/^(Started|Health|Switching|Stopped|Starting)/.test(body)) {
+        this.type = 'deploy';
+        this.service = null;
+      } else if (/^(Release|Exporting)/.test(body)) {
+        this.type = 'release';
+        this.service = null;
       }
-      else if (/^(Started|Health|Switching|Stopped|Starting)/.test(body)) { this.type = 'deploy'; this.service = null; }
-      else if (/^(Release|Exporting)/.test(body)) { this.type = 'release'; this.service = null; }
     }
     const m = SERVICE_PREFIX.exec(text);
     let service: string | null = m && this.services.has(m[1]) ? m[1] : null;
@@ -69,7 +75,10 @@ export function matches(line: LogLine, f: LogFilter): boolean {
 }
 
 export function filterFromQuery(q: (k: string) => string | undefined): LogFilter {
-  const pick = (k: string, ok: (v: string) => boolean) => { const v = q(k); return v && ok(v) ? v : undefined; };
+  const pick = (k: string, ok: (v: string) => boolean) => {
+    const v = q(k);
+    return v && ok(v) ? v : undefined;
+  };
   return {
     service: pick('service', (v) => /^[a-z][a-z0-9-]{0,62}$/.test(v)),
     type: pick('type', (v) => ['release', 'analysis', 'build', 'deploy'].includes(v)),

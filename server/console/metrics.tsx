@@ -16,7 +16,8 @@ export function metricsRouter(deps: ConsoleDeps) {
   const auth = requireSession(db);
 
   r.get('/metrics', async (c, next) => {
-    const browser = (c.req.header('accept') ?? '').includes('text/html') && !/^Bearer /i.test(c.req.header('authorization') ?? '');
+    const browser =
+      (c.req.header('accept') ?? '').includes('text/html') && !/^Bearer /i.test(c.req.header('authorization') ?? '');
     if (!browser) return next();
     return auth(c, async () => {
       const p = c.get('principal');
@@ -40,8 +41,20 @@ export function metricsRouter(deps: ConsoleDeps) {
       } else if (p.isAdmin) {
         charts = systemCharts(await systemSeries(db, { since, until, step }));
       } else note = 'No apps yet: metrics appear here once an app runs.';
-      c.res = await c.html(<MetricsPage viewer={viewer(c)} apps={apps} app={appName} services={services} service={service}
-        range={range} since={since.getTime()} until={until.getTime()} charts={charts} note={note} />);
+      c.res = await c.html(
+        <MetricsPage
+          viewer={viewer(c)}
+          apps={apps}
+          app={appName}
+          services={services}
+          service={service}
+          range={range}
+          since={since.getTime()}
+          until={until.getTime()}
+          charts={charts}
+          note={note}
+        />,
+      );
     });
   });
   return r;

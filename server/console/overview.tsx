@@ -12,16 +12,24 @@ export function overviewRouter(deps: ConsoleDeps) {
   const r = new Hono<ConsoleEnv>();
   const auth = requireSession(db);
 
-  r.get('/', auth, async (c) => c.html(<OverviewPage viewer={viewer(c)} data={await overviewData(db, c.get('principal'))} />));
+  r.get('/', auth, async (c) =>
+    c.html(<OverviewPage viewer={viewer(c)} data={await overviewData(db, c.get('principal'))} />),
+  );
 
-  r.get('/events/stream/overview', auth, (c) => liveFragments(c, async () => {
-    const data = await overviewData(db, c.get('principal'));
-    return {
-      stats: await html(<OverviewStats data={data} />),
-      apps: await html(<AppList apps={data.apps} />),
-      alerts: await html(<OpenAlerts data={data} />),
-      releases: await html(<RecentReleases data={data} />),
-    };
-  }, { intervalMs: 3000 }));
+  r.get('/events/stream/overview', auth, (c) =>
+    liveFragments(
+      c,
+      async () => {
+        const data = await overviewData(db, c.get('principal'));
+        return {
+          stats: await html(<OverviewStats data={data} />),
+          apps: await html(<AppList apps={data.apps} />),
+          alerts: await html(<OpenAlerts data={data} />),
+          releases: await html(<RecentReleases data={data} />),
+        };
+      },
+      { intervalMs: 3000 },
+    ),
+  );
   return r;
 }

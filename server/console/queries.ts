@@ -43,10 +43,18 @@ export async function appSummaries(db: Db, p: Principal): Promise<AppSummary[]> 
     const latest = r.latest_status ? [{ status: r.latest_status } as Release] : [];
     const live = r.live_version !== null ? [{ status: 'live' } as Release] : [];
     return {
-      name: String(r.name), state: String(r.state), createdAt: new Date(r.created_at as string),
+      name: String(r.name),
+      state: String(r.state),
+      createdAt: new Date(r.created_at as string),
       status: appStatus({ state: r.state } as App, [...latest, ...live]),
-      liveVersion: num(r.live_version), latestVersion: num(r.latest_version), latestStatus: (r.latest_status as string) ?? null,
-      latestAt: date(r.latest_at), services: Number(r.services), replicas: Number(r.replicas), running: Number(r.running), crashed: Number(r.crashed),
+      liveVersion: num(r.live_version),
+      latestVersion: num(r.latest_version),
+      latestStatus: (r.latest_status as string) ?? null,
+      latestAt: date(r.latest_at),
+      services: Number(r.services),
+      replicas: Number(r.replicas),
+      running: Number(r.running),
+      crashed: Number(r.crashed),
     };
   });
 }
@@ -66,5 +74,10 @@ export async function latestServiceStats(db: Db, app: string): Promise<Map<strin
           from metrics where app = ${app} and tier = 'raw' and replica <> '' and at > now() - interval '2 minutes'
           order by service, replica, at desc) last
     group by service`)) as unknown as Row[];
-  return new Map(rows.map((r) => [String(r.service), { cpuPct: num(r.cpu), memBytes: num(r.mem), memLimitBytes: num(r.lim), at: date(r.at) }]));
+  return new Map(
+    rows.map((r) => [
+      String(r.service),
+      { cpuPct: num(r.cpu), memBytes: num(r.mem), memLimitBytes: num(r.lim), at: date(r.at) },
+    ]),
+  );
 }

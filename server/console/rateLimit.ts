@@ -1,7 +1,11 @@
 // In-memory sliding-window limiter (login attempts per IP + email). One process, so memory is the truth.
 export class SlidingWindowLimiter {
   private hits = new Map<string, number[]>();
-  constructor(private limit: number, private windowMs: number, private now: () => number = Date.now) {}
+  constructor(
+    private limit: number,
+    private windowMs: number,
+    private now: () => number = Date.now,
+  ) {}
 
   /** Records an attempt; false when the key already used its `limit` attempts within the window. */
   take(key: string): boolean {

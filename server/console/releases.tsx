@@ -30,7 +30,10 @@ export function releasesRouter(deps: ConsoleDeps) {
     const app = await getApp(db, c.get('principal'), c.req.param('name') ?? '');
     const v = Number(c.req.param('v'));
     const release = app && Number.isInteger(v) && v > 0 ? await getReleaseByVersion(db, app.id, v) : null;
-    if (!app || !release) throw new NotFound(app ? `release v${c.req.param('v')} of ${app.name} not found` : `app "${c.req.param('name')}" not found`);
+    if (!app || !release)
+      throw new NotFound(
+        app ? `release v${c.req.param('v')} of ${app.name} not found` : `app "${c.req.param('name')}" not found`,
+      );
     return { app, release };
   };
 
@@ -41,7 +44,7 @@ export function releasesRouter(deps: ConsoleDeps) {
     const filter = filterFromQuery((k) => c.req.query(k));
     const lines: LogLine[] = [];
     let count = 0;
-    for (let after = 0; count < PAGE_LINE_CAP; ) {
+    for (let after = 0; count < PAGE_LINE_CAP;) {
       const rows = await readLogLines(db, release.id, after);
       if (rows.length === 0) break;
       for (const row of rows) {
@@ -51,14 +54,25 @@ export function releasesRouter(deps: ConsoleDeps) {
       }
       after = rows[rows.length - 1].id;
     }
-    return c.html(<ReleasePage viewer={viewer(c)} app={app.name} release={releaseJson(release)} lines={lines} after={count}
-      live={!TERMINAL.has(release.status)} services={classifier.known()} filter={filter} filterQuery={filterQuery(filter)} />);
+    return c.html(
+      <ReleasePage
+        viewer={viewer(c)}
+        app={app.name}
+        release={releaseJson(release)}
+        lines={lines}
+        after={count}
+        live={!TERMINAL.has(release.status)}
+        services={classifier.known()}
+        filter={filter}
+        filterQuery={filterQuery(filter)}
+      />,
+    );
   });
 
   r.get('/apps/:name/releases/:v/log.txt', auth, async (c) => {
     const { app, release } = await load(c);
     const out: string[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = await readLogLines(db, release.id, after);
       if (rows.length === 0) break;
       for (const row of rows) out.push(row.line);
@@ -89,15 +103,24 @@ export function releasesRouter(deps: ConsoleDeps) {
       };
       const timer = setInterval(() => void flush(), 150);
       try {
-        const final = await followReleaseLog(db, deps.bus, release.id, (text) => {
-          const l = classifier.classify(text);
-          seen = l.n + 1;
-          if (l.n >= skip && matches(l, filter)) batch.push(l);
-        }, ac.signal);
+        const final = await followReleaseLog(
+          db,
+          deps.bus,
+          release.id,
+          (text) => {
+            const l = classifier.classify(text);
+            seen = l.n + 1;
+            if (l.n >= skip && matches(l, filter)) batch.push(l);
+          },
+          ac.signal,
+        );
         clearInterval(timer);
         await flush();
         if (final && !ac.signal.aborted) {
-          await s.writeSSE({ event: 'status', data: await (<ReleaseStatus release={releaseJson(final)} />).toString() });
+          await s.writeSSE({
+            event: 'status',
+            data: await (<ReleaseStatus release={releaseJson(final)} />).toString(),
+          });
           await s.writeSSE({ event: 'done', data: final.status });
         }
       } finally {

@@ -15,7 +15,7 @@ import { latestServiceStats } from './queries.ts';
 export const controlsAvailable: Controls = { scale: true, lifecycle: true };
 
 const VERBS = ['scale', 'start', 'stop', 'restart'] as const;
-type Verb = typeof VERBS[number];
+type Verb = (typeof VERBS)[number];
 
 export function servicesRouter(deps: ConsoleDeps) {
   const { db } = deps.database;
@@ -47,11 +47,24 @@ export function servicesRouter(deps: ConsoleDeps) {
     if (!app) throw new NotFound(`app "${c.req.param('name')}" not found`);
     const message = await run(c, app, verb, c.req.param('service'));
     if (!isHtmx(c)) return c.redirect(`/apps/${app.name}`, 303);
-    const [view, stats] = await Promise.all([appJson(db, deps.config, app, c.req.header('host')), latestServiceStats(db, app.name)]);
+    const [view, stats] = await Promise.all([
+      appJson(db, deps.config, app, c.req.header('host')),
+      latestServiceStats(db, app.name),
+    ]);
     return c.html(
       <>
-        <ServiceCards app={app.name} services={view.services} stats={stats} controls={controlsAvailable} csrf={c.get('csrf')} />
-        <div id="flash" hx-swap-oob="true"><p class="alert good" role="status">{message}</p></div>
+        <ServiceCards
+          app={app.name}
+          services={view.services}
+          stats={stats}
+          controls={controlsAvailable}
+          csrf={c.get('csrf')}
+        />
+        <div id="flash" hx-swap-oob="true">
+          <p class="alert good" role="status">
+            {message}
+          </p>
+        </div>
       </>,
       202,
     );

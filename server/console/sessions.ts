@@ -17,26 +17,42 @@ export interface Session {
   idHash: string;
 }
 
-export async function createSession(db: Db, userId: number, meta: { ip?: string | null; userAgent?: string | null } = {}) {
+export async function createSession(
+  db: Db,
+  userId: number,
+  meta: { ip?: string | null; userAgent?: string | null } = {},
+) {
   const id = randomToken();
   const csrfToken = randomToken();
   await db.insert(sessions).values({
-    idHash: sha256(id), userId, csrfToken, expiresAt: new Date(Date.now() + SESSION_TTL_MS),
-    ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 400) ?? null,
+    idHash: sha256(id),
+    userId,
+    csrfToken,
+    expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent?.slice(0, 400) ?? null,
   });
   // Opportunistic cleanup of expired sessions.
-  db.delete(sessions).where(lt(sessions.expiresAt, new Date())).catch(() => {});
+  db.delete(sessions)
+    .where(lt(sessions.expiresAt, new Date()))
+    .catch(() => {});
   return { id, csrfToken };
 }
 
 export async function loadSession(db: Db, id: string | undefined): Promise<Session | null> {
   if (!id || id.length > 100) return null;
   const idHash = sha256(id);
-  const [row] = await db.select({ csrfToken: sessions.csrfToken, userId: users.id, email: users.email, isAdmin: users.isAdmin })
-    .from(sessions).innerJoin(users, eq(users.id, sessions.userId))
+  const [row] = await db
+    .select({ csrfToken: sessions.csrfToken, userId: users.id, email: users.email, isAdmin: users.isAdmin })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, new Date())));
   if (!row) return null;
-  return { idHash, csrfToken: row.csrfToken, principal: { userId: row.userId, email: row.email, isAdmin: row.isAdmin, tokenId: null } };
+  return {
+    idHash,
+    csrfToken: row.csrfToken,
+    principal: { userId: row.userId, email: row.email, isAdmin: row.isAdmin, tokenId: null },
+  };
 }
 
 export async function deleteSession(db: Db, idHash: string) {

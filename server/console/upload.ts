@@ -22,8 +22,10 @@ export function uploadLimits(env: Record<string, string | undefined> = process.e
 export function safeRelPath(raw: string): string {
   if (typeof raw !== 'string' || raw.length === 0) throw new UploadError('empty file name');
   if (raw.length > 1024) throw new UploadError('file path longer than 1024 characters');
-  if (/[\0\\]/.test(raw) || /[\x00-\x1f]/.test(raw)) throw new UploadError(`invalid character in path ${JSON.stringify(raw.slice(0, 80))}`);
-  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) throw new UploadError(`absolute path refused: ${raw.slice(0, 80)}`);
+  if (/[\0\\]/.test(raw) || /[\x00-\x1f]/.test(raw))
+    throw new UploadError(`invalid character in path ${JSON.stringify(raw.slice(0, 80))}`);
+  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw))
+    throw new UploadError(`absolute path refused: ${raw.slice(0, 80)}`);
   const parts = raw.split('/').filter((p, i, a) => !(p === '' && i === a.length - 1) && p !== '.');
   for (const p of parts) {
     if (p === '' || p === '..') throw new UploadError(`path traversal refused: ${raw.slice(0, 80)}`);
@@ -53,9 +55,11 @@ export class UploadBudget {
   constructor(private limits: UploadLimits) {}
   add(size: number, path: string) {
     if (++this.count > this.limits.files) throw new UploadError(`more than ${this.limits.files} files`);
-    if (size > this.limits.fileBytes) throw new UploadError(`${path} is larger than ${Math.round(this.limits.fileBytes / 1048576)} MiB`);
+    if (size > this.limits.fileBytes)
+      throw new UploadError(`${path} is larger than ${Math.round(this.limits.fileBytes / 1048576)} MiB`);
     this.total += size;
-    if (this.total > this.limits.totalBytes) throw new UploadError(`upload larger than ${Math.round(this.limits.totalBytes / 1048576)} MiB`);
+    if (this.total > this.limits.totalBytes)
+      throw new UploadError(`upload larger than ${Math.round(this.limits.totalBytes / 1048576)} MiB`);
   }
 }
 
@@ -72,7 +76,9 @@ export async function writeEntries(dir: string, entries: UploadEntry[], limits: 
   });
   for (const p of seen) {
     const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) if (seen.has(parts.slice(0, i).join('/'))) throw new UploadError(`${parts.slice(0, i).join('/')} is both a file and a folder`);
+    for (let i = 1; i < parts.length; i++)
+      if (seen.has(parts.slice(0, i).join('/')))
+        throw new UploadError(`${parts.slice(0, i).join('/')} is both a file and a folder`);
   }
   await mkdir(dir, { recursive: true });
   for (const e of checked) {

@@ -8,7 +8,13 @@ import { safeRelPath, writeEntries, type UploadEntry, type UploadLimits } from '
 
 const MAX_AGE_MS = 3600_000;
 
-export interface UploadMeta { app: string; userId: number; createdAt: number; files: number; dropped: string[] }
+export interface UploadMeta {
+  app: string;
+  userId: number;
+  createdAt: number;
+  files: number;
+  dropped: string[];
+}
 
 export class UploadStore {
   constructor(private root: string) {}
@@ -23,7 +29,12 @@ export class UploadStore {
   }
 
   /** Writes validated files (and in-tree symlinks from archives) under a new id. */
-  async save(meta: Omit<UploadMeta, 'createdAt' | 'files' | 'dropped'>, files: UploadEntry[], limits: UploadLimits, archive?: ArchiveContents) {
+  async save(
+    meta: Omit<UploadMeta, 'createdAt' | 'files' | 'dropped'>,
+    files: UploadEntry[],
+    limits: UploadLimits,
+    archive?: ArchiveContents,
+  ) {
     await this.sweep();
     const id = randomBytes(12).toString('hex');
     const tree = this.tree(id);
@@ -35,7 +46,11 @@ export class UploadStore {
         const path = safeRelPath(l.path);
         // A link under another link could escape through it: only links whose folders are real folders.
         const under = (p: string, dir: string) => p.startsWith(`${dir}/`);
-        if (written.has(path) || [...written].some((f) => under(f, path)) || archive!.symlinks.some((o) => o !== l && under(path, safeRelPath(o.path)))) {
+        if (
+          written.has(path) ||
+          [...written].some((f) => under(f, path)) ||
+          archive!.symlinks.some((o) => o !== l && under(path, safeRelPath(o.path)))
+        ) {
           dropped.push(`${path} (symlink)`);
           continue;
         }

@@ -12,20 +12,35 @@ export async function insertAppLogs(db: Db, rows: NewAppLog[]) {
 
 /** Time of the newest stored line of one replica (resumes collection after a restart). */
 export async function lastAppLogAt(db: Db, app: string, service: string, replica: string): Promise<Date | null> {
-  const [row] = await db.select({ at: max(appLogs.at) }).from(appLogs)
+  const [row] = await db
+    .select({ at: max(appLogs.at) })
+    .from(appLogs)
     .where(and(eq(appLogs.app, app), eq(appLogs.service, service), eq(appLogs.replica, replica)));
   return row?.at ? new Date(row.at) : null;
 }
 
 /** The newest `tail` lines (oldest first), or every line after `afterId` (at most `limit`). */
-export async function readAppLogs(db: Db, f: { app: string; service?: string; tail?: number; afterId?: number; limit?: number }): Promise<AppLogRow[]> {
+export async function readAppLogs(
+  db: Db,
+  f: { app: string; service?: string; tail?: number; afterId?: number; limit?: number },
+): Promise<AppLogRow[]> {
   const conds = [eq(appLogs.app, f.app)];
   if (f.service) conds.push(eq(appLogs.service, f.service));
   if (f.afterId !== undefined) {
     conds.push(gt(appLogs.id, f.afterId));
-    return db.select().from(appLogs).where(and(...conds)).orderBy(asc(appLogs.id)).limit(f.limit ?? 1000);
+    return db
+      .select()
+      .from(appLogs)
+      .where(and(...conds))
+      .orderBy(asc(appLogs.id))
+      .limit(f.limit ?? 1000);
   }
-  const rows = await db.select().from(appLogs).where(and(...conds)).orderBy(desc(appLogs.id)).limit(f.tail ?? 100);
+  const rows = await db
+    .select()
+    .from(appLogs)
+    .where(and(...conds))
+    .orderBy(desc(appLogs.id))
+    .limit(f.tail ?? 100);
   return rows.reverse();
 }
 
@@ -46,6 +61,9 @@ export async function appsWithLogs(db: Db): Promise<string[]> {
 
 /** Lines of apps that no longer exist. */
 export async function purgeLogsOfDeletedApps(db: Db): Promise<number> {
-  const rows = await db.delete(appLogs).where(notInArray(appLogs.app, db.select({ name: apps.name }).from(apps))).returning({ id: appLogs.id });
+  const rows = await db
+    .delete(appLogs)
+    .where(notInArray(appLogs.app, db.select({ name: apps.name }).from(apps)))
+    .returning({ id: appLogs.id });
   return rows.length;
 }

@@ -20,7 +20,10 @@ export async function listApps(db: Db, p: Principal): Promise<App[]> {
 /** The app if it exists and the principal may see it; otherwise null (callers answer 404 either way). */
 export async function getApp(db: Db, p: Principal, name: string): Promise<App | null> {
   const cond = visible(p);
-  const [row] = await db.select().from(apps).where(cond ? and(eq(apps.name, name), cond) : eq(apps.name, name));
+  const [row] = await db
+    .select()
+    .from(apps)
+    .where(cond ? and(eq(apps.name, name), cond) : eq(apps.name, name));
   return row ?? null;
 }
 

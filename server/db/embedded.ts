@@ -20,7 +20,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbeddedPostgres(dir: string, log: (m: string) => void = () => {}, database = 'kyozo'): Promise<EmbeddedDb> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  log: (m: string) => void = () => {},
+  database = 'kyozo',
+): Promise<EmbeddedDb> {
   const port = await freePort();
   const password = 'kyozo-local';
   const fresh = !existsSync(join(dir, 'PG_VERSION'));

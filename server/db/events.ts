@@ -21,8 +21,15 @@ export interface EventInput {
 export async function recordEvent(db: Db, e: EventInput): Promise<void> {
   try {
     await db.insert(events).values({
-      type: e.type, message: e.message, app: e.app ?? null, service: e.service ?? null, level: e.level ?? 'info',
-      actorId: e.actor?.userId ?? null, actorEmail: e.actor?.email ?? null, ip: e.ip ?? null, data: e.data ?? null,
+      type: e.type,
+      message: e.message,
+      app: e.app ?? null,
+      service: e.service ?? null,
+      level: e.level ?? 'info',
+      actorId: e.actor?.userId ?? null,
+      actorEmail: e.actor?.email ?? null,
+      ip: e.ip ?? null,
+      data: e.data ?? null,
     });
   } catch (err) {
     console.error(`[events] could not record ${e.type}: ${(err as Error).message}`);
@@ -65,11 +72,18 @@ export async function listEvents(db: Db, f: EventFilter): Promise<Event[]> {
   if (f.level) conds.push(eq(events.level, f.level));
   if (f.since) conds.push(gte(events.at, f.since));
   if (f.before) conds.push(lt(events.id, f.before));
-  return db.select().from(events).where(conds.length ? and(...conds) : undefined).orderBy(desc(events.id)).limit(Math.min(f.limit ?? 100, 1000));
+  return db
+    .select()
+    .from(events)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(events.id))
+    .limit(Math.min(f.limit ?? 100, 1000));
 }
 
 /** Deletes events older than `before`; returns how many. */
 export async function purgeEvents(db: Db, before: Date): Promise<number> {
-  const rows = await db.execute<{ n: number }>(sql`with d as (delete from ${events} where ${events.at} < ${before.toISOString()} returning 1) select count(*)::int as n from d`);
+  const rows = await db.execute<{ n: number }>(
+    sql`with d as (delete from ${events} where ${events.at} < ${before.toISOString()} returning 1) select count(*)::int as n from d`,
+  );
   return Number(rows[0]?.n ?? 0);
 }

@@ -9,6 +9,10 @@ export async function appendLogLines(db: Db, releaseId: number, lines: string[])
 }
 
 export async function readLogLines(db: Db, releaseId: number, afterId = 0, limit = 5000) {
-  return db.select({ id: releaseLogs.id, line: releaseLogs.line, at: releaseLogs.at }).from(releaseLogs)
-    .where(and(eq(releaseLogs.releaseId, releaseId), gt(releaseLogs.id, afterId))).orderBy(asc(releaseLogs.id)).limit(limit);
+  return db
+    .select({ id: releaseLogs.id, line: releaseLogs.line, at: releaseLogs.at })
+    .from(releaseLogs)
+    .where(and(eq(releaseLogs.releaseId, releaseId), gt(releaseLogs.id, afterId)))
+    .orderBy(asc(releaseLogs.id))
+    .limit(limit);
 }

@@ -7,18 +7,35 @@ export type Release = typeof releases.$inferSelect;
 export type ReleaseService = typeof releaseServices.$inferSelect;
 export type NewReleaseService = Omit<typeof releaseServices.$inferInsert, 'id' | 'releaseId'>;
 
-export async function createRelease(db: Db, input: {
-  appId: number; kind: ReleaseKind; commit?: string | null; baseVersion?: number | null;
-  config: Record<string, string>; createdBy?: number | null;
-}): Promise<Release> {
+export async function createRelease(
+  db: Db,
+  input: {
+    appId: number;
+    kind: ReleaseKind;
+    commit?: string | null;
+    baseVersion?: number | null;
+    config: Record<string, string>;
+    createdBy?: number | null;
+  },
+): Promise<Release> {
   return db.transaction(async (tx) => {
     await tx.select({ id: apps.id }).from(apps).where(eq(apps.id, input.appId)).for('update');
-    const [{ next }] = await tx.select({ next: sql<number>`coalesce(max(${releases.version}), 0) + 1` })
-      .from(releases).where(eq(releases.appId, input.appId));
-    const [row] = await tx.insert(releases).values({
-      appId: input.appId, version: Number(next), kind: input.kind, commit: input.commit ?? null,
-      baseVersion: input.baseVersion ?? null, config: input.config, createdBy: input.createdBy ?? null,
-    }).returning();
+    const [{ next }] = await tx
+      .select({ next: sql<number>`coalesce(max(${releases.version}), 0) + 1` })
+      .from(releases)
+      .where(eq(releases.appId, input.appId));
+    const [row] = await tx
+      .insert(releases)
+      .values({
+        appId: input.appId,
+        version: Number(next),
+        kind: input.kind,
+        commit: input.commit ?? null,
+        baseVersion: input.baseVersion ?? null,
+        config: input.config,
+        createdBy: input.createdBy ?? null,
+      })
+      .returning();
     return row;
   });
 }
@@ -29,7 +46,10 @@ export async function getRelease(db: Db, id: number): Promise<Release | null> {
 }
 
 export async function getReleaseByVersion(db: Db, appId: number, version: number): Promise<Release | null> {
-  const [row] = await db.select().from(releases).where(and(eq(releases.appId, appId), eq(releases.version, version)));
+  const [row] = await db
+    .select()
+    .from(releases)
+    .where(and(eq(releases.appId, appId), eq(releases.version, version)));
   return row ?? null;
 }
 
@@ -38,8 +58,12 @@ export async function listReleases(db: Db, appId: number, limit = 100): Promise<
 }
 
 export async function liveRelease(db: Db, appId: number): Promise<Release | null> {
-  const [row] = await db.select().from(releases)
-    .where(and(eq(releases.appId, appId), eq(releases.status, 'live'))).orderBy(desc(releases.version)).limit(1);
+  const [row] = await db
+    .select()
+    .from(releases)
+    .where(and(eq(releases.appId, appId), eq(releases.status, 'live')))
+    .orderBy(desc(releases.version))
+    .limit(1);
   return row ?? null;
 }
 
@@ -51,10 +75,16 @@ export async function releasesWithStatus(db: Db, statuses: ReleaseStatus[]): Pro
   return db.select().from(releases).where(inArray(releases.status, statuses));
 }
 
-export async function setReleaseStatus(db: Db, id: number, status: ReleaseStatus, extra: { error?: string | null } = {}) {
+export async function setReleaseStatus(
+  db: Db,
+  id: number,
+  status: ReleaseStatus,
+  extra: { error?: string | null } = {},
+) {
   const now = new Date();
   const patch: Partial<Release> = { status };
-  if (status === 'building' || status === 'deploying') patch.startedAt = sql`coalesce(${releases.startedAt}, now())` as unknown as Date;
+  if (status === 'building' || status === 'deploying')
+    patch.startedAt = sql`coalesce(${releases.startedAt}, now())` as unknown as Date;
   if (status === 'live' || status === 'failed') patch.finishedAt = now;
   if (extra.error !== undefined) patch.error = extra.error;
   await db.update(releases).set(patch).where(eq(releases.id, id));
@@ -63,9 +93,14 @@ export async function setReleaseStatus(db: Db, id: number, status: ReleaseStatus
 /** Marks the new release live and every other live release of the app superseded, in one transaction. */
 export async function promoteRelease(db: Db, appId: number, releaseId: number) {
   await db.transaction(async (tx) => {
-    await tx.update(releases).set({ status: 'superseded' })
+    await tx
+      .update(releases)
+      .set({ status: 'superseded' })
       .where(and(eq(releases.appId, appId), eq(releases.status, 'live'), sql`${releases.id} <> ${releaseId}`));
-    await tx.update(releases).set({ status: 'live', finishedAt: new Date(), error: null }).where(eq(releases.id, releaseId));
+    await tx
+      .update(releases)
+      .set({ status: 'live', finishedAt: new Date(), error: null })
+      .where(eq(releases.id, releaseId));
   });
 }
 
@@ -73,13 +108,21 @@ export async function setReleaseAnalysis(db: Db, id: number, analysis: unknown) 
   await db.update(releases).set({ analysis }).where(eq(releases.id, id));
 }
 
-export async function saveReleaseServices(db: Db, releaseId: number, services: (Omit<NewReleaseService, 'cpus'> & { cpus: number | string })[]) {
+export async function saveReleaseServices(
+  db: Db,
+  releaseId: number,
+  services: (Omit<NewReleaseService, 'cpus'> & { cpus: number | string })[],
+) {
   if (services.length === 0) return;
   await db.insert(releaseServices).values(services.map((s) => ({ ...s, cpus: String(s.cpus), releaseId })));
 }
 
 export async function servicesOf(db: Db, releaseId: number): Promise<ReleaseService[]> {
-  return db.select().from(releaseServices).where(eq(releaseServices.releaseId, releaseId)).orderBy(releaseServices.name);
+  return db
+    .select()
+    .from(releaseServices)
+    .where(eq(releaseServices.releaseId, releaseId))
+    .orderBy(releaseServices.name);
 }
 
 export async function deleteReleaseServices(db: Db, releaseId: number) {

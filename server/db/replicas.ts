@@ -28,7 +28,9 @@ export async function setReleaseReplicasState(db: Db, releaseId: number, state: 
 }
 
 export async function deleteReplicasOf(db: Db, releaseId: number, ids?: number[]) {
-  const cond = ids ? and(eq(replicas.releaseId, releaseId), inArray(replicas.id, ids)) : eq(replicas.releaseId, releaseId);
+  const cond = ids
+    ? and(eq(replicas.releaseId, releaseId), inArray(replicas.id, ids))
+    : eq(replicas.releaseId, releaseId);
   await db.delete(replicas).where(cond);
 }
 
@@ -37,8 +39,17 @@ export async function allReplicas(db: Db): Promise<Replica[]> {
 }
 
 /** Swaps the container of a replica row, only if the row still points at `fromContainer`; false otherwise. */
-export async function swapReplicaContainer(db: Db, id: number, fromContainer: string, patch: Partial<Omit<Replica, 'id'>>): Promise<boolean> {
-  const rows = await db.update(replicas).set(patch).where(and(eq(replicas.id, id), eq(replicas.containerId, fromContainer))).returning({ id: replicas.id });
+export async function swapReplicaContainer(
+  db: Db,
+  id: number,
+  fromContainer: string,
+  patch: Partial<Omit<Replica, 'id'>>,
+): Promise<boolean> {
+  const rows = await db
+    .update(replicas)
+    .set(patch)
+    .where(and(eq(replicas.id, id), eq(replicas.containerId, fromContainer)))
+    .returning({ id: replicas.id });
   return rows.length > 0;
 }
 
@@ -50,8 +61,19 @@ export async function getReplica(db: Db, id: number): Promise<Replica | null> {
 /** Replicas of live releases of running apps, with what the monitor needs to probe them. */
 export async function monitoredReplicas(db: Db) {
   return db.execute<{
-    id: number; release_id: number; service: string; index: number; container_id: string; host: string; port: number; state: string;
-    restarts: number; app: string; app_id: number; type: string; health_path: string | null;
+    id: number;
+    release_id: number;
+    service: string;
+    index: number;
+    container_id: string;
+    host: string;
+    port: number;
+    state: string;
+    restarts: number;
+    app: string;
+    app_id: number;
+    type: string;
+    health_path: string | null;
   }>(sql`
     select r.id, r.release_id, r.service, r.index, r.container_id, r.host, r.port, r.state, r.restarts,
            a.name as app, a.id as app_id, s.type, s.health_path

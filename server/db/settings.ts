@@ -9,7 +9,11 @@ export async function getSettings(db: Db, appId: number): Promise<AppSettings> {
 }
 
 /** Read-modify-write of one app's settings under a row lock. */
-export async function updateSettings(db: Db, appId: number, change: (s: AppSettings) => AppSettings): Promise<AppSettings> {
+export async function updateSettings(
+  db: Db,
+  appId: number,
+  change: (s: AppSettings) => AppSettings,
+): Promise<AppSettings> {
   return db.transaction(async (tx) => {
     await tx.insert(appSettings).values({ appId, settings: {} }).onConflictDoNothing();
     const [row] = await tx.select().from(appSettings).where(eq(appSettings.appId, appId)).for('update');

@@ -26,29 +26,49 @@ export async function findUserByEmail(db: Db, email: string) {
 
 /** Creates a token for a user and returns it in clear text (the only time it exists unhashed). */
 export async function issueToken(db: Db, userId: number, name: string, token = newToken()) {
-  const [row] = await db.insert(apiTokens).values({ userId, name, tokenHash: hashToken(token) }).returning({ id: apiTokens.id });
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ userId, name, tokenHash: hashToken(token) })
+    .returning({ id: apiTokens.id });
   return { id: row.id, token };
 }
 
 export async function revokeToken(db: Db, userId: number, id: number): Promise<boolean> {
-  const rows = await db.update(apiTokens).set({ revokedAt: new Date() })
-    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
   return rows.length > 0;
 }
 
 export async function listTokens(db: Db, userId: number) {
-  return db.select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
-    .from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(apiTokens.id);
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(apiTokens.id);
 }
 
 export async function authenticateToken(db: Db, token: string): Promise<Principal | null> {
   if (!token || token.length > 200) return null;
-  const [row] = await db.select({ tokenId: apiTokens.id, userId: users.id, email: users.email, isAdmin: users.isAdmin })
-    .from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId))
+  const [row] = await db
+    .select({ tokenId: apiTokens.id, userId: users.id, email: users.email, isAdmin: users.isAdmin })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
   if (!row) return null;
   // Best effort, never blocks auth.
-  db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, row.tokenId)).catch(() => {});
+  db.update(apiTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(eq(apiTokens.id, row.tokenId))
+    .catch(() => {});
   return row;
 }
 

@@ -22,9 +22,13 @@ export interface FolderCommit {
 const env = (indexFile: string, o: CommitFolderOptions): NodeJS.ProcessEnv => ({
   ...process.env,
   GIT_INDEX_FILE: indexFile,
-  GIT_AUTHOR_NAME: o.author.name, GIT_AUTHOR_EMAIL: o.author.email,
-  GIT_COMMITTER_NAME: 'Kyozo console', GIT_COMMITTER_EMAIL: 'console@kyozo.invalid',
-  GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0',
+  GIT_AUTHOR_NAME: o.author.name,
+  GIT_AUTHOR_EMAIL: o.author.email,
+  GIT_COMMITTER_NAME: 'Kyozo console',
+  GIT_COMMITTER_EMAIL: 'console@kyozo.invalid',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_TERMINAL_PROMPT: '0',
 });
 
 export async function commitFolder(repoDir: string, folder: string, o: CommitFolderOptions): Promise<FolderCommit> {
@@ -34,14 +38,20 @@ export async function commitFolder(repoDir: string, folder: string, o: CommitFol
   try {
     const e = env(join(tmp, 'index'), o);
     const base = ['--git-dir', repoDir, '--work-tree', folder];
-    await git([...base, '-c', 'core.autocrlf=false', '-c', 'core.fileMode=true', 'add', '-A', '--', '.'], { env: e, cwd: folder });
+    await git([...base, '-c', 'core.autocrlf=false', '-c', 'core.fileMode=true', 'add', '-A', '--', '.'], {
+      env: e,
+      cwd: folder,
+    });
     const tree = (await git(['--git-dir', repoDir, 'write-tree'], { env: e })).trim();
     const parent = await resolveRef(repoDir, ref);
     const args = ['--git-dir', repoDir, 'commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', o.message];
     const commit = (await git(args, { env: e })).trim();
     if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error(`commit-tree returned ${commit}`);
     // Compare-and-swap: fails if someone pushed in between (the upload is then retried by the user).
-    const r = await runGit(['--git-dir', repoDir, 'update-ref', '-m', 'kyozo console upload', ref, commit, parent ?? '0'.repeat(40)], { env: e });
+    const r = await runGit(
+      ['--git-dir', repoDir, 'update-ref', '-m', 'kyozo console upload', ref, commit, parent ?? '0'.repeat(40)],
+      { env: e },
+    );
     if (r.code !== 0) throw new Error(`main moved while committing the upload; try again (${r.stderr.trim()})`);
     return { commit, parent, tree };
   } finally {

@@ -21,11 +21,18 @@ function inside(root: string, p: string): boolean {
  * resolves outside destDir (absolute or `../..`) are not created; tar-fs additionally refuses to
  * write through symlinked directories. Modes are normalised to 0755/0644 (executable bit kept).
  */
-export async function exportCommit(repoDir: string, commit: string, destDir: string, opts: ExportOptions = {}): Promise<void> {
+export async function exportCommit(
+  repoDir: string,
+  commit: string,
+  destDir: string,
+  opts: ExportOptions = {},
+): Promise<void> {
   if (!isSha(commit)) throw new Error(`exportCommit: not a 40-hex commit id: ${JSON.stringify(commit)}`);
   const root = resolve(destDir);
   await mkdir(root, { recursive: true });
-  const ps = spawn('git', ['--git-dir', repoDir, 'archive', '--format=tar', commit], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ps = spawn('git', ['--git-dir', repoDir, 'archive', '--format=tar', commit], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   ps.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<number>((res, rej) => {

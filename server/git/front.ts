@@ -21,7 +21,13 @@ import type { ChildProcess } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Git, type HttpDuplex } from 'node-git-server';
-import { decodeBody, GitRequestStream, nodeGitServerRecognises, type GitRequestInfo, type GitService } from './gitRequest.ts';
+import {
+  decodeBody,
+  GitRequestStream,
+  nodeGitServerRecognises,
+  type GitRequestInfo,
+  type GitService,
+} from './gitRequest.ts';
 import { installHookEnv, type HookConfig } from './hookEnv.ts';
 import { isSha, isValidAppName, parseBasicAuth, parseGitUrl, ZERO_SHA } from './parse.ts';
 import { DEFAULT_MAX_PUSH_BYTES, repoExists, repoPath } from './repos.ts';
@@ -56,21 +62,28 @@ export interface GitFrontOptions {
 
 export const REALM = 'kyozo';
 
-
 /** How long the rest of a body git no longer reads is drained before the connection is cut. */
 const DRAIN_GRACE_MS = 30_000;
 
 const SERVICES: Record<string, GitService> = { 'git-upload-pack': 'upload-pack', 'git-receive-pack': 'receive-pack' };
 
-
-function send(req: IncomingMessage, res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   req.unpipe();
   req.resume(); // discard any body; the connection closes after the reply
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...headers }).end(text + '\n');
+  res
+    .writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...headers })
+    .end(text + '\n');
 }
 
 function fail(res: ServerResponse, err: Error): void {
-  if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' }).end(`git failed: ${err.message}\n`);
+  if (!res.headersSent)
+    res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' }).end(`git failed: ${err.message}\n`);
   else res.destroy(err);
 }
 
@@ -118,7 +131,8 @@ export function createGitFront(opts: GitFrontOptions): (req: IncomingMessage, re
           source.once('close', () => clearTimeout(cutoff));
           req.once('end', () => clearTimeout(cutoff));
         }
-        if (code === 0 && info.service === 'receive-pack' && !info.probe) opts.onPushAccepted?.({ app: info.app, userId: info.userId });
+        if (code === 0 && info.service === 'receive-pack' && !info.probe)
+          opts.onPushAccepted?.({ app: info.app, userId: info.userId });
       });
     });
   }
@@ -148,7 +162,8 @@ export function createGitFront(opts: GitFrontOptions): (req: IncomingMessage, re
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const route = parseGitUrl(req.url ?? '/');
     if (route.kind === 'not-git') return send(req, res, 404, 'not found');
-    if (route.kind === 'bad-name') return send(req, res, 400, 'invalid app name (a-z, 0-9, "-", starting with a letter)');
+    if (route.kind === 'bad-name')
+      return send(req, res, 400, 'invalid app name (a-z, 0-9, "-", starting with a letter)');
 
     const creds = parseBasicAuth(req.headers.authorization);
     const user = creds ? await opts.authenticate(creds.username, creds.password) : null;
@@ -160,8 +175,14 @@ export function createGitFront(opts: GitFrontOptions): (req: IncomingMessage, re
     if (!(await opts.authorize(user.userId, route.app)) || !(await repoExists(reposDir, route.app))) {
       return send(req, res, 404, `repository ${route.app}.git not found`);
     }
-    const info = (service: GitRequestInfo['service']): GitRequestInfo =>
-      ({ app: route.app, userId: user.userId, service, tickets: [], probe: false, watched: false });
+    const info = (service: GitRequestInfo['service']): GitRequestInfo => ({
+      app: route.app,
+      userId: user.userId,
+      service,
+      tickets: [],
+      probe: false,
+      watched: false,
+    });
 
     if (route.sub === '/info/refs') {
       if (req.method !== 'GET') return send(req, res, 405, 'method not allowed', { allow: 'GET' });
@@ -182,7 +203,12 @@ export function createGitFront(opts: GitFrontOptions): (req: IncomingMessage, re
     const body = decodeBody(req);
     if (!body) return send(req, res, 415, 'unsupported content-encoding');
 
-    const standIn = new GitRequestStream(req, `/${route.app}.git/git-${service}`, info(service), service === 'receive-pack' ? maxPush : Infinity);
+    const standIn = new GitRequestStream(
+      req,
+      `/${route.app}.git/git-${service}`,
+      info(service),
+      service === 'receive-pack' ? maxPush : Infinity,
+    );
     body.on('error', () => standIn.abandon(400, 'could not decode the request body'));
     req.on('close', () => !req.complete && standIn.abandon(400, 'request aborted'));
     body.pipe(standIn);
@@ -192,7 +218,10 @@ export function createGitFront(opts: GitFrontOptions): (req: IncomingMessage, re
       return send(req, res, section.status, section.message);
     }
     if (!nodeGitServerRecognises(service, section.section)) {
-      const what = service === 'receive-pack' ? 'only refs/heads/* and refs/tags/* can be pushed' : 'malformed upload-pack request';
+      const what =
+        service === 'receive-pack'
+          ? 'only refs/heads/* and refs/tags/* can be pushed'
+          : 'malformed upload-pack request';
       return send(req, res, 400, what);
     }
     standIn.kyozo.probe = section.section.length === 4; // "0000"

@@ -22,7 +22,10 @@ export interface GitRequestInfo {
 
 export type SectionResult = { ok: true; section: Buffer } | { ok: false; status: number; message: string };
 
-export function scanPktLines(buf: Buffer, from: number): { state: 'flush'; end: number } | { state: 'more'; next: number } | { state: 'bad' } {
+export function scanPktLines(
+  buf: Buffer,
+  from: number,
+): { state: 'flush'; end: number } | { state: 'more'; next: number } | { state: 'bad' } {
   let pos = from;
   while (buf.length - pos >= 4) {
     const hex = buf.toString('latin1', pos, pos + 4);

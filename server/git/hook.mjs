@@ -96,7 +96,9 @@ async function main() {
     try {
       await post(url, { app, ref: m[3], oldSha: m[1], newSha: m[2], pusher });
     } catch (err) {
-      fail(`Could not reach Kyozo at ${url.origin} (${err?.cause?.code ?? err?.message ?? err}); ${m[3]} stored but not deployed.`);
+      fail(
+        `Could not reach Kyozo at ${url.origin} (${err?.cause?.code ?? err?.message ?? err}); ${m[3]} stored but not deployed.`,
+      );
     }
   }
 }

@@ -30,16 +30,23 @@ export function secretMatches(given: string | undefined | null, expected: string
 }
 
 /** Validates secret and body; decides whether the ref deploys or gets a one-line answer. */
-export function planPostReceive(secretHeader: string | undefined | null, expectedSecret: string, body: unknown): HookPlan {
+export function planPostReceive(
+  secretHeader: string | undefined | null,
+  expectedSecret: string,
+  body: unknown,
+): HookPlan {
   if (!secretMatches(secretHeader, expectedSecret)) return { kind: 'reject', status: 401, message: 'bad hook secret' };
-  if (typeof body !== 'object' || body === null) return { kind: 'reject', status: 400, message: 'JSON object body required' };
+  if (typeof body !== 'object' || body === null)
+    return { kind: 'reject', status: 400, message: 'JSON object body required' };
   const b = body as Record<string, unknown>;
   const { app, ref, oldSha, newSha, pusher } = b;
   if (typeof app !== 'string' || !isValidAppName(app)) return { kind: 'reject', status: 400, message: 'invalid app' };
-  if (typeof ref !== 'string' || !/^refs\/[^\s\0]+$/.test(ref)) return { kind: 'reject', status: 400, message: 'invalid ref' };
+  if (typeof ref !== 'string' || !/^refs\/[^\s\0]+$/.test(ref))
+    return { kind: 'reject', status: 400, message: 'invalid ref' };
   if (typeof oldSha !== 'string' || !isSha(oldSha) || typeof newSha !== 'string' || !isSha(newSha))
     return { kind: 'reject', status: 400, message: 'invalid sha' };
-  if (typeof pusher !== 'string' || /[\s\0]/.test(pusher)) return { kind: 'reject', status: 400, message: 'invalid pusher' };
+  if (typeof pusher !== 'string' || /[\s\0]/.test(pusher))
+    return { kind: 'reject', status: 400, message: 'invalid pusher' };
 
   const branch = branchOf(ref);
   const name = branch ?? ref.replace(/^refs\/tags\//, '');

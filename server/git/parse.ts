@@ -13,9 +13,7 @@ export function isSha(s: string): boolean {
 }
 
 export type GitRoute =
-  | { kind: 'not-git' }
-  | { kind: 'bad-name'; raw: string }
-  | { kind: 'git'; app: string; sub: string; query: string };
+  { kind: 'not-git' } | { kind: 'bad-name'; raw: string } | { kind: 'git'; app: string; sub: string; query: string };
 
 /**
  * Splits `/git/<app>[.git]/<sub>?<query>`. The raw (undecoded) segment is checked against the

@@ -3,7 +3,11 @@ import { runGit } from './git.ts';
 import { isSha } from './parse.ts';
 
 /** `<commit>:<path>` tree id per path ("." = the root tree); null for paths that are not folders. */
-export async function treeIds(repoDir: string, commit: string, paths: string[]): Promise<Record<string, string | null>> {
+export async function treeIds(
+  repoDir: string,
+  commit: string,
+  paths: string[],
+): Promise<Record<string, string | null>> {
   if (!isSha(commit)) throw new Error(`invalid commit ${JSON.stringify(commit)}`);
   const out: Record<string, string | null> = {};
   for (const p of paths) {

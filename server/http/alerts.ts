@@ -4,7 +4,13 @@ import type { Db } from '../db/client.ts';
 import { getApp, listApps } from '../db/apps.ts';
 import { recordEvent } from '../db/events.ts';
 import { appSettingsOf, listAlerts, saveAlertSettings, type Alert } from '../alerts/store.ts';
-import { DEFAULT_THRESHOLDS, effectiveThresholds, mergeOverrides, SettingsError, validateWebhookUrl } from '../alerts/thresholds.ts';
+import {
+  DEFAULT_THRESHOLDS,
+  effectiveThresholds,
+  mergeOverrides,
+  SettingsError,
+  validateWebhookUrl,
+} from '../alerts/thresholds.ts';
 import type { HttpEnv } from './env.ts';
 import { asObject, readJson } from './json.ts';
 
@@ -13,8 +19,17 @@ export interface AlertsHttpDeps {
 }
 
 export const alertJson = (a: Alert) => ({
-  id: a.id, app: a.app, service: a.service, kind: a.kind, severity: a.severity, message: a.message, value: a.value, threshold: a.threshold,
-  state: a.resolvedAt ? 'resolved' : 'open', openedAt: a.openedAt.toISOString(), resolvedAt: a.resolvedAt?.toISOString() ?? null,
+  id: a.id,
+  app: a.app,
+  service: a.service,
+  kind: a.kind,
+  severity: a.severity,
+  message: a.message,
+  value: a.value,
+  threshold: a.threshold,
+  state: a.resolvedAt ? 'resolved' : 'open',
+  openedAt: a.openedAt.toISOString(),
+  resolvedAt: a.resolvedAt?.toISOString() ?? null,
   notifiedAt: a.notifiedAt?.toISOString() ?? null,
 });
 
@@ -27,10 +42,12 @@ export function alertsRouter(deps: AlertsHttpDeps) {
   r.get('/alerts', async (c) => {
     const p = c.get('principal');
     const state = c.req.query('state') ?? 'open';
-    if (!['open', 'resolved', 'all'].includes(state)) return c.json({ error: 'state must be open, resolved or all', param: 'state' }, 400);
+    if (!['open', 'resolved', 'all'].includes(state))
+      return c.json({ error: 'state must be open, resolved or all', param: 'state' }, 400);
     const limitRaw = c.req.query('limit');
     const limit = limitRaw === undefined ? 100 : Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return c.json({ error: 'limit must be an integer from 1 to 1000', param: 'limit' }, 400);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      return c.json({ error: 'limit must be an integer from 1 to 1000', param: 'limit' }, 400);
     const apps = p.isAdmin ? null : (await listApps(db, p)).map((a) => a.name);
     const rows = await listAlerts(db, { apps, app: c.req.query('app') || undefined, state: state as 'open', limit });
     return c.json(rows.map(alertJson));
@@ -41,7 +58,13 @@ export function alertsRouter(deps: AlertsHttpDeps) {
     if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
     const s = await appSettingsOf(db, app.id);
     const open = await listAlerts(db, { apps: null, app: app.name, state: 'open' });
-    return c.json({ thresholds: effectiveThresholds(s.alerts), overrides: s.alerts ?? {}, defaults: DEFAULT_THRESHOLDS, webhookUrl: s.webhookUrl ?? null, open: open.map(alertJson) });
+    return c.json({
+      thresholds: effectiveThresholds(s.alerts),
+      overrides: s.alerts ?? {},
+      defaults: DEFAULT_THRESHOLDS,
+      webhookUrl: s.webhookUrl ?? null,
+      open: open.map(alertJson),
+    });
   });
 
   // Body: { thresholds?: { cpuPct?: number|null, ... }, webhookUrl?: string|null }. null removes an override.
@@ -62,9 +85,21 @@ export function alertsRouter(deps: AlertsHttpDeps) {
       throw e;
     }
     const s = await saveAlertSettings(db, app.id, patch);
-    await recordEvent(db, { type: 'alerts.settings', app: app.name, actor: { userId: p.userId, email: p.email }, message: `alert settings changed (${Object.keys(patch).join(', ') || 'nothing'})`,
-      data: { thresholds: patch.alerts ?? null, webhook: patch.webhookUrl === undefined ? 'unchanged' : patch.webhookUrl ? 'set' : 'removed' } });
-    return c.json({ thresholds: effectiveThresholds(s.alerts), overrides: s.alerts ?? {}, webhookUrl: s.webhookUrl ?? null });
+    await recordEvent(db, {
+      type: 'alerts.settings',
+      app: app.name,
+      actor: { userId: p.userId, email: p.email },
+      message: `alert settings changed (${Object.keys(patch).join(', ') || 'nothing'})`,
+      data: {
+        thresholds: patch.alerts ?? null,
+        webhook: patch.webhookUrl === undefined ? 'unchanged' : patch.webhookUrl ? 'set' : 'removed',
+      },
+    });
+    return c.json({
+      thresholds: effectiveThresholds(s.alerts),
+      overrides: s.alerts ?? {},
+      webhookUrl: s.webhookUrl ?? null,
+    });
   });
   return r;
 }

@@ -33,7 +33,10 @@ export function createApp(deps: HttpDeps) {
 
   app.get('/healthz', async (c) => {
     const [db, docker] = await Promise.all([pingDb(deps.database), deps.docker.ping().catch(() => false)]);
-    return c.json({ status: db ? 'ok' : 'degraded', db: db ? 'ok' : 'down', docker: docker ? 'ok' : 'down' }, db ? 200 : 503);
+    return c.json(
+      { status: db ? 'ok' : 'degraded', db: db ? 'ok' : 'down', docker: docker ? 'ok' : 'down' },
+      db ? 200 : 503,
+    );
   });
 
   app.route('/internal/git', hookRouter(deps, deps.hookSecret));

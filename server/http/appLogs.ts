@@ -21,19 +21,26 @@ export function appLogsRouter(deps: { database: Database }, opts: { followPollMs
     if (!app) return c.json({ error: `app "${name}" not found` }, 404);
     const q = c.req.query();
     const service = q.service || undefined;
-    if (service !== undefined && !/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(service)) throw new BadRequest('service must be a service name');
+    if (service !== undefined && !/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(service))
+      throw new BadRequest('service must be a service name');
     const tail = q.tail === undefined || q.tail === '' ? 100 : Number(q.tail);
-    if (!Number.isInteger(tail) || tail < 0 || tail > 10_000) throw new BadRequest('tail must be an integer between 0 and 10000');
+    if (!Number.isInteger(tail) || tail < 0 || tail > 10_000)
+      throw new BadRequest('tail must be an integer between 0 and 10000');
     const follow = q.follow === '1' || q.follow === 'true';
-    if (q.follow !== undefined && !['0', '1', 'true', 'false', ''].includes(q.follow)) throw new BadRequest('follow must be 1 or 0');
+    if (q.follow !== undefined && !['0', '1', 'true', 'false', ''].includes(q.follow))
+      throw new BadRequest('follow must be 1 or 0');
     const first = tail > 0 ? await readAppLogs(db, { app: app.name, service, tail }) : [];
     c.header('Content-Type', 'text/plain; charset=utf-8');
     c.header('Cache-Control', 'no-store');
     if (!follow) return c.body(first.map(formatAppLogLine).join(''));
-    let after = first.length ? first[first.length - 1].id : (await readAppLogs(db, { app: app.name, service, tail: 1 }))[0]?.id ?? 0;
+    let after = first.length
+      ? first[first.length - 1].id
+      : ((await readAppLogs(db, { app: app.name, service, tail: 1 }))[0]?.id ?? 0);
     return stream(c, async (s) => {
       let open = true;
-      s.onAbort(() => { open = false; });
+      s.onAbort(() => {
+        open = false;
+      });
       if (first.length) await s.write(first.map(formatAppLogLine).join(''));
       while (open && !s.aborted) {
         const rows = await readAppLogs(db, { app: app.name, service, afterId: after, limit: 1000 });

@@ -15,12 +15,20 @@ export function appsRouter(deps: OpsDeps) {
   const { db } = deps.database;
   const r = new Hono<HttpEnv>();
 
-  const load = async (c: { get(k: 'principal'): HttpEnv['Variables']['principal'] }, name: string) => getApp(db, c.get('principal'), name);
+  const load = async (c: { get(k: 'principal'): HttpEnv['Variables']['principal'] }, name: string) =>
+    getApp(db, c.get('principal'), name);
 
   r.post('/', async (c) => {
     const body = asObject(await readJson(c));
     const app = await createAppOp(deps, c.get('principal').userId, body.name, auditOf(c));
-    return c.json({ name: app.name, gitUrl: gitUrl(deps.config, app.name, c.req.header('host')), url: appUrl(deps.config, app.name) }, 201);
+    return c.json(
+      {
+        name: app.name,
+        gitUrl: gitUrl(deps.config, app.name, c.req.header('host')),
+        url: appUrl(deps.config, app.name),
+      },
+      201,
+    );
   });
 
   r.get('/', async (c) => {
@@ -50,7 +58,13 @@ export function appsRouter(deps: OpsDeps) {
   r.patch('/:name/config', async (c) => {
     const app = await load(c, c.req.param('name'));
     if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
-    const { config, release } = await changeConfig(deps, app, (await readJson(c)) as Record<string, string | null>, c.get('principal').userId, auditOf(c));
+    const { config, release } = await changeConfig(
+      deps,
+      app,
+      (await readJson(c)) as Record<string, string | null>,
+      c.get('principal').userId,
+      auditOf(c),
+    );
     return c.json({ config, release: release ? { version: release.version, status: release.status } : null });
   });
 

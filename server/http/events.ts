@@ -38,7 +38,8 @@ export function parseEventQuery(q: Record<string, string | undefined>, now = Dat
     f[k] = v;
   }
   if (q.level) {
-    if (!['info', 'warning', 'error'].includes(q.level)) throw new BadRequest('level must be one of info, warning, error');
+    if (!['info', 'warning', 'error'].includes(q.level))
+      throw new BadRequest('level must be one of info, warning, error');
     f.level = q.level;
   }
   if (q.since) {
@@ -48,7 +49,8 @@ export function parseEventQuery(q: Record<string, string | undefined>, now = Dat
     f.since = new Date(t);
   }
   if (q.before) {
-    if (!/^\d{1,15}$/.test(q.before) || Number(q.before) < 1) throw new BadRequest('before must be a positive event id');
+    if (!/^\d{1,15}$/.test(q.before) || Number(q.before) < 1)
+      throw new BadRequest('before must be a positive event id');
     f.before = Number(q.before);
   }
   if (q.limit) {

@@ -34,7 +34,13 @@ export function hookRouter(deps: OpsDeps, secret: string) {
     const pusherId = Number.isInteger(userId) ? userId : null;
     const who = pusherId === null ? null : await principalById(deps.database.db, pusherId);
     const audit = { actor: who ? { userId: who.userId, email: who.email } : null, ip: null }; // the pusher's address stays in the git front
-    await recordEvent(deps.database.db, { type: 'git.push', app: app.name, message: `${who?.email ?? 'unknown pusher'} pushed ${plan.push.newSha.slice(0, 12)}`, ...audit, data: { commit: plan.push.newSha } });
+    await recordEvent(deps.database.db, {
+      type: 'git.push',
+      app: app.name,
+      message: `${who?.email ?? 'unknown pusher'} pushed ${plan.push.newSha.slice(0, 12)}`,
+      ...audit,
+      data: { commit: plan.push.newSha },
+    });
     const release = await releasePush(deps, app, plan.push.newSha, pusherId, audit);
     return stream(c, async (s) => {
       await s.write(`Kyozo: ${app.name} v${release.version} queued for ${plan.push.newSha.slice(0, 12)}\n`);

@@ -7,8 +7,15 @@ import type { HttpEnv } from './env.ts';
 import { BadRequest } from './json.ts';
 
 export interface FailedJob {
-  id: number; queue: string | null; task: string; payload: unknown; attempts: number; maxAttempts: number;
-  lastError: string | null; createdAt: string; updatedAt: string;
+  id: number;
+  queue: string | null;
+  task: string;
+  payload: unknown;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** graphile-worker has not created its schema yet (undefined table / schema), possibly wrapped by drizzle. */
@@ -26,9 +33,15 @@ export async function listFailedJobs(db: Database['db'], limit = 100): Promise<F
       left join graphile_worker._private_job_queues q on q.id = j.job_queue_id
       where j.attempts >= j.max_attempts order by j.id desc limit ${limit}`);
     return rows.map((x) => ({
-      id: Number(x.id), queue: (x.queue_name as string) ?? null, task: x.identifier as string, payload: x.payload,
-      attempts: Number(x.attempts), maxAttempts: Number(x.max_attempts), lastError: (x.last_error as string) ?? null,
-      createdAt: new Date(x.created_at as string).toISOString(), updatedAt: new Date(x.updated_at as string).toISOString(),
+      id: Number(x.id),
+      queue: (x.queue_name as string) ?? null,
+      task: x.identifier as string,
+      payload: x.payload,
+      attempts: Number(x.attempts),
+      maxAttempts: Number(x.max_attempts),
+      lastError: (x.last_error as string) ?? null,
+      createdAt: new Date(x.created_at as string).toISOString(),
+      updatedAt: new Date(x.updated_at as string).toISOString(),
     }));
   } catch (e) {
     if (missingSchema(e)) return [];
@@ -37,14 +50,18 @@ export async function listFailedJobs(db: Database['db'], limit = 100): Promise<F
 }
 
 async function isFailed(db: Database['db'], id: number): Promise<boolean> {
-  const rows = await db.execute(sql`select 1 from graphile_worker._private_jobs where id = ${id} and attempts >= max_attempts`);
+  const rows = await db.execute(
+    sql`select 1 from graphile_worker._private_jobs where id = ${id} and attempts >= max_attempts`,
+  );
   return rows.length > 0;
 }
 
 /** Failed job → runnable now with a fresh set of attempts. false when it is not a failed job. */
 export async function retryFailedJob(db: Database['db'], id: number): Promise<boolean> {
   if (!(await isFailed(db, id))) return false;
-  const rows = await db.execute(sql`select id from graphile_worker.reschedule_jobs(array[${id}]::bigint[], run_at := now(), attempts := 0)`);
+  const rows = await db.execute(
+    sql`select id from graphile_worker.reschedule_jobs(array[${id}]::bigint[], run_at := now(), attempts := 0)`,
+  );
   return rows.length > 0;
 }
 

@@ -20,7 +20,9 @@ export interface MetricsHttpDeps {
 
 function range(c: Context, deps: MetricsHttpDeps, service = true) {
   const q = c.req.query();
-  return parseRangeQuery(service ? q : { ...q, service: undefined }, new Date(), { rawRetentionMs: deps.metricsConfig.rawRetentionDays * 86_400_000 });
+  return parseRangeQuery(service ? q : { ...q, service: undefined }, new Date(), {
+    rawRetentionMs: deps.metricsConfig.rawRetentionDays * 86_400_000,
+  });
 }
 
 const paramError = (c: Context, e: unknown) => {
@@ -83,8 +85,16 @@ export function requestMetrics(registry: Registry): MiddlewareHandler {
       await next();
     } finally {
       const method = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].includes(c.req.method) ? c.req.method : 'OTHER';
-      registry.inc('kyozo_http_requests_total', 'API/console requests by method and status', { method, code: String(c.res.status) });
-      registry.observe('kyozo_http_request_duration_seconds', 'API/console request duration', { method }, (performance.now() - t0) / 1000);
+      registry.inc('kyozo_http_requests_total', 'API/console requests by method and status', {
+        method,
+        code: String(c.res.status),
+      });
+      registry.observe(
+        'kyozo_http_request_duration_seconds',
+        'API/console request duration',
+        { method },
+        (performance.now() - t0) / 1000,
+      );
     }
   };
 }

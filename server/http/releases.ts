@@ -52,7 +52,11 @@ export function releasesRouter(deps: OpsDeps) {
   r.get('/:version/analysis', async (c) => {
     const found = await loadRelease(c.get('principal'), c.req.param('name')!, c.req.param('version'));
     if ('error' in found) return c.json({ error: found.error }, 404);
-    if (!found.release.analysis) return c.json({ error: `release v${found.release.version} has no analysis (${found.release.kind} release)` }, 404);
+    if (!found.release.analysis)
+      return c.json(
+        { error: `release v${found.release.version} has no analysis (${found.release.kind} release)` },
+        404,
+      );
     return c.json(found.release.analysis);
   });
 

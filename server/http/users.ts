@@ -22,7 +22,8 @@ export function tokensRouter(deps: OpsDeps) {
   });
   r.delete('/:id', async (c) => {
     const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || !(await revokeToken(db, c.get('principal').userId, id))) return c.json({ error: 'token not found' }, 404);
+    if (!Number.isInteger(id) || !(await revokeToken(db, c.get('principal').userId, id)))
+      return c.json({ error: 'token not found' }, 404);
     await recordEvent(db, { type: 'token.revoke', message: `token ${id} revoked`, ...auditOf(c) });
     return c.body(null, 204);
   });

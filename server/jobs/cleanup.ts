@@ -18,7 +18,12 @@ import type { DockerPort } from '../runtime/port.ts';
 export const CLEANUP_CRONTAB = '0 * * * * cleanup ?max=1&jobKey=kyozo-cleanup&jobKeyMode=preserve_run_at';
 const IN_PROGRESS = ['queued', 'building', 'deploying'] as const;
 
-export interface CleanupDeps { db: Db; docker: DockerPort; instance: string; buildsDir: string }
+export interface CleanupDeps {
+  db: Db;
+  docker: DockerPort;
+  instance: string;
+  buildsDir: string;
+}
 export interface CleanupOptions {
   keepReleases?: number; // KYOZO_KEEP_RELEASES, default 5
   eventsRetentionDays?: number; // KYOZO_EVENTS_RETENTION_DAYS, default 90
@@ -30,25 +35,52 @@ export interface CleanupOptions {
   now?: number;
 }
 export interface CleanupReport {
-  images: string[]; imagesInUse: string[]; containers: string[]; buildDirs: string[];
-  events: number; appLogs: number; metrics: number | null; errors: string[];
+  images: string[];
+  imagesInUse: string[];
+  containers: string[];
+  buildDirs: string[];
+  events: number;
+  appLogs: number;
+  metrics: number | null;
+  errors: string[];
 }
 
 export function cleanupOptionsFromEnv(env: Record<string, string | undefined>): CleanupOptions {
   const int = (k: string, d: number, min: number) => envNumber(env, k, d, min, Number.MAX_SAFE_INTEGER);
-  return { keepReleases: int('KYOZO_KEEP_RELEASES', 5, 1), eventsRetentionDays: int('KYOZO_EVENTS_RETENTION_DAYS', 90, 1), appLogLines: int('KYOZO_APP_LOG_LINES', DEFAULT_APP_LOG_LINES, 100) };
+  return {
+    keepReleases: int('KYOZO_KEEP_RELEASES', 5, 1),
+    eventsRetentionDays: int('KYOZO_EVENTS_RETENTION_DAYS', 90, 1),
+    appLogLines: int('KYOZO_APP_LOG_LINES', DEFAULT_APP_LOG_LINES, 100),
+  };
 }
 
 export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): Promise<CleanupReport> {
   const { db, docker } = deps;
   const now = opts.now ?? Date.now();
-  const r: CleanupReport = { images: [], imagesInUse: [], containers: [], buildDirs: [], events: 0, appLogs: 0, metrics: null, errors: [] };
-  const part = async (name: string, fn: () => Promise<void>) => {
-    try { await fn(); } catch (e) { r.errors.push(`${name}: ${(e as Error).message}`); }
+  const r: CleanupReport = {
+    images: [],
+    imagesInUse: [],
+    containers: [],
+    buildDirs: [],
+    events: 0,
+    appLogs: 0,
+    metrics: null,
+    errors: [],
   };
-  const rels = await db.select({ id: releases.id, version: releases.version, status: releases.status, app: apps.name })
-    .from(releases).innerJoin(apps, eq(apps.id, releases.appId));
-  const busy = new Set(rels.filter((x) => (IN_PROGRESS as readonly string[]).includes(x.status)).map((x) => `${x.app}/${x.version}`));
+  const part = async (name: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      r.errors.push(`${name}: ${(e as Error).message}`);
+    }
+  };
+  const rels = await db
+    .select({ id: releases.id, version: releases.version, status: releases.status, app: apps.name })
+    .from(releases)
+    .innerJoin(apps, eq(apps.id, releases.appId));
+  const busy = new Set(
+    rels.filter((x) => (IN_PROGRESS as readonly string[]).includes(x.status)).map((x) => `${x.app}/${x.version}`),
+  );
 
   await part('containers', async () => {
     const referenced = new Set((await allReplicas(db)).map((x) => x.containerId));
@@ -66,12 +98,23 @@ export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): 
     const byApp = new Map<string, typeof rels>();
     for (const x of rels) byApp.set(x.app, [...(byApp.get(x.app) ?? []), x]);
     for (const list of byApp.values()) {
-      list.sort((a, b) => b.version - a.version).forEach((x, i) => {
-        if (i < keepN || x.status === 'live' || (IN_PROGRESS as readonly string[]).includes(x.status)) keep.add(x.id);
-      });
+      list
+        .sort((a, b) => b.version - a.version)
+        .forEach((x, i) => {
+          if (i < keepN || x.status === 'live' || (IN_PROGRESS as readonly string[]).includes(x.status)) keep.add(x.id);
+        });
     }
-    const svcs = rels.length ? await db.select({ releaseId: releaseServices.releaseId, image: releaseServices.image })
-      .from(releaseServices).where(inArray(releaseServices.releaseId, rels.map((x) => x.id))) : [];
+    const svcs = rels.length
+      ? await db
+          .select({ releaseId: releaseServices.releaseId, image: releaseServices.image })
+          .from(releaseServices)
+          .where(
+            inArray(
+              releaseServices.releaseId,
+              rels.map((x) => x.id),
+            ),
+          )
+      : [];
     const kept = new Set(svcs.filter((s) => keep.has(s.releaseId)).map((s) => s.image));
     const running = await docker.list({ 'kyozo.app': '' });
     for (const c of running) kept.add(c.image);
@@ -88,7 +131,11 @@ export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): 
       if (!(await stat(dir)).isDirectory()) continue;
       for (const v of await readdir(dir)) {
         const p = join(dir, v);
-        if (busy.has(`${app}/${v.replace(/^v/, '')}`) || now - (await stat(p)).mtimeMs < (opts.buildMaxAgeMs ?? 3_600_000)) continue;
+        if (
+          busy.has(`${app}/${v.replace(/^v/, '')}`) ||
+          now - (await stat(p)).mtimeMs < (opts.buildMaxAgeMs ?? 3_600_000)
+        )
+          continue;
         await rm(p, { recursive: true, force: true });
         r.buildDirs.push(p);
       }
@@ -101,14 +148,22 @@ export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): 
   });
   await part('app logs', async () => {
     r.appLogs = await purgeLogsOfDeletedApps(db);
-    for (const app of await appsWithLogs(db)) r.appLogs += await trimAppLogs(db, app, opts.appLogLines ?? DEFAULT_APP_LOG_LINES);
+    for (const app of await appsWithLogs(db))
+      r.appLogs += await trimAppLogs(db, app, opts.appLogLines ?? DEFAULT_APP_LOG_LINES);
   });
-  if (opts.metrics) await part('metrics', async () => { r.metrics = await enforceRetention(db, opts.metrics!, new Date(now)); });
+  if (opts.metrics)
+    await part('metrics', async () => {
+      r.metrics = await enforceRetention(db, opts.metrics!, new Date(now));
+    });
   return r;
 }
 
 /** graphile-worker task: `cleanup` in the task list, scheduled by CLEANUP_CRONTAB. */
-export const cleanupTask = (deps: CleanupDeps, opts: CleanupOptions = {}, log: (m: string) => void = console.log) => async () => {
-  const r = await runCleanup(deps, opts);
-  log(`[cleanup] removed ${r.images.length} images (${r.imagesInUse.length} in use), ${r.containers.length} containers, ${r.buildDirs.length} build dirs, ${r.events} events, ${r.appLogs} app log lines${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
-};
+export const cleanupTask =
+  (deps: CleanupDeps, opts: CleanupOptions = {}, log: (m: string) => void = console.log) =>
+  async () => {
+    const r = await runCleanup(deps, opts);
+    log(
+      `[cleanup] removed ${r.images.length} images (${r.imagesInUse.length} in use), ${r.containers.length} containers, ${r.buildDirs.length} build dirs, ${r.events} events, ${r.appLogs} app log lines${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`,
+    );
+  };

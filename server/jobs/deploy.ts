@@ -6,8 +6,16 @@ import { getAppById, type App } from '../db/apps.ts';
 import { recordEvent } from '../db/events.ts';
 import { deleteReplicasOf, replicasOf } from '../db/replicas.ts';
 import {
-  deleteReleaseServices, getRelease, getReleaseByVersion, liveRelease, promoteRelease, saveReleaseServices,
-  servicesOf, setReleaseAnalysis, setReleaseStatus, type Release,
+  deleteReleaseServices,
+  getRelease,
+  getReleaseByVersion,
+  liveRelease,
+  promoteRelease,
+  saveReleaseServices,
+  servicesOf,
+  setReleaseAnalysis,
+  setReleaseStatus,
+  type Release,
 } from '../db/releases.ts';
 import { getSettings } from '../db/settings.ts';
 import { releaseFailedLine, releaseLiveLine } from '../git/hookRoute.ts';
@@ -33,7 +41,8 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
   if (!release || release.status === 'live' || release.status === 'failed' || release.status === 'superseded') return;
   const app = await getAppById(deps.db, release.appId);
   if (!app) return;
-  if (!(await deps.docker.ping())) throw new InfrastructureError('Docker engine is unreachable; the deploy will be retried');
+  if (!(await deps.docker.ping()))
+    throw new InfrastructureError('Docker engine is unreachable; the deploy will be retried');
   const log = releaseLogger(deps.db, deps.bus, release.id, secretValues(release.config));
   const previous = await liveRelease(deps.db, app.id);
   const prevReplicas = previous ? await replicasOf(deps.db, previous.id) : [];
@@ -46,19 +55,44 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
     log(`-----> Release v${release.version} of ${app.name} (${describeKind(release)})`);
     const prevSpecs = previous ? specsOfRows(await servicesOf(deps.db, previous.id)) : [];
     const { specs, topology } = await servicesFor(deps, app, release, prevSpecs, log);
-    const layers = startLayers(specs.map((s) => s.name), topology?.dependencies ?? []);
-    layers.forEach((layer, i) => layer.forEach((n) => { specs.find((s) => s.name === n)!.startOrder = i; }));
+    const layers = startLayers(
+      specs.map((s) => s.name),
+      topology?.dependencies ?? [],
+    );
+    layers.forEach((layer, i) =>
+      layer.forEach((n) => {
+        specs.find((s) => s.name === n)!.startOrder = i;
+      }),
+    );
     await saveReleaseServices(deps.db, release.id, specs);
     await setReleaseStatus(deps.db, release.id, 'deploying');
     if (layers.length > 1) log(`-----> Start order: ${layers.map((l) => l.join(', ')).join(' → ')}`);
-    await rolloutRelease(deps, { app, release, specs, layers, dependencies: topology?.dependencies ?? [], previous, prevSpecs, prevReplicas, restart: payload.restart, log, started, stoppedBacking });
+    await rolloutRelease(deps, {
+      app,
+      release,
+      specs,
+      layers,
+      dependencies: topology?.dependencies ?? [],
+      previous,
+      prevSpecs,
+      prevReplicas,
+      restart: payload.restart,
+      log,
+      started,
+      stoppedBacking,
+    });
     log(`-----> Switching routes to v${release.version}`);
     await deps.routes.syncApp(app.name, release.id);
     log(releaseLiveLine(release.version, appUrl(deps.config, app.name)));
     await log.flush();
     await promoteRelease(deps.db, app.id, release.id);
     deps.bus.notify(release.id);
-    await recordEvent(deps.db, { type: 'release.live', app: app.name, message: `v${release.version} is live`, data: { version: release.version, kind: release.kind, durationMs: Date.now() - startedAt } });
+    await recordEvent(deps.db, {
+      type: 'release.live',
+      app: app.name,
+      message: `v${release.version} is live`,
+      data: { version: release.version, kind: release.kind, durationMs: Date.now() - startedAt },
+    });
     if (previous) await retire(deps, app.name, previous, await replicasOf(deps.db, release.id), log);
     await log.flush();
   } catch (err) {
@@ -67,21 +101,36 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
     await deleteReplicasOf(deps.db, release.id);
     // Backing services stopped for this release serve the previous one again.
     for (const id of stoppedBacking) {
-      await deps.docker.start(id).then(() => log(`-----> put back backing container ${id.slice(0, 12)} of the previous release`), (e: Error) => log(`-----> could not restart backing container ${id.slice(0, 12)}: ${e.message}`));
+      await deps.docker.start(id).then(
+        () => log(`-----> put back backing container ${id.slice(0, 12)} of the previous release`),
+        (e: Error) => log(`-----> could not restart backing container ${id.slice(0, 12)}: ${e.message}`),
+      );
     }
     // Docker unreachable (breaker open, socket gone) mid-deploy: the release waits and the job is retried.
-    if (err instanceof InfrastructureError || isDockerUnavailable(err) || !(await deps.docker.ping().catch(() => false))) {
+    if (
+      err instanceof InfrastructureError ||
+      isDockerUnavailable(err) ||
+      !(await deps.docker.ping().catch(() => false))
+    ) {
       await setReleaseStatus(deps.db, release.id, 'queued');
       log(`-----> ${message}`);
       await log.flush();
-      throw err instanceof InfrastructureError ? err : new InfrastructureError(`Docker engine unavailable, the deploy will be retried: ${message}`);
+      throw err instanceof InfrastructureError
+        ? err
+        : new InfrastructureError(`Docker engine unavailable, the deploy will be retried: ${message}`);
     }
     const still = previous ? ` — v${previous.version} is still live` : '';
     log(releaseFailedLine(release.version, `${message}${still}`));
     await log.flush();
     await setReleaseStatus(deps.db, release.id, 'failed', { error: message });
     deps.bus.notify(release.id);
-    await recordEvent(deps.db, { type: 'release.failed', level: 'error', app: app.name, message: `v${release.version} failed: ${maskSecrets(message.split('\n')[0], secretValues(release.config))}`, data: { version: release.version, durationMs: Date.now() - startedAt } });
+    await recordEvent(deps.db, {
+      type: 'release.failed',
+      level: 'error',
+      app: app.name,
+      message: `v${release.version} failed: ${maskSecrets(message.split('\n')[0], secretValues(release.config))}`,
+      data: { version: release.version, durationMs: Date.now() - startedAt },
+    });
     await deps.routes.syncApp(app.name).catch(() => {});
   }
 }
@@ -93,11 +142,22 @@ function describeKind(r: Release): string {
   return `restart of v${r.baseVersion}`;
 }
 
-async function servicesFor(deps: JobDeps, app: App, release: Release, prevSpecs: ServiceSpec[], log: ReleaseLogger): Promise<{ specs: ServiceSpec[]; topology: Topology | null }> {
+async function servicesFor(
+  deps: JobDeps,
+  app: App,
+  release: Release,
+  prevSpecs: ServiceSpec[],
+  log: ReleaseLogger,
+): Promise<{ specs: ServiceSpec[]; topology: Topology | null }> {
   if (release.kind === 'push') {
     if (!release.commit) throw new Error('push release without a commit');
     const settings = await getSettings(deps.db, app.id);
-    return preparePush(deps, { app: app.name, releaseId: release.id, version: release.version, commit: release.commit, settings }, prevSpecs, log);
+    return preparePush(
+      deps,
+      { app: app.name, releaseId: release.id, version: release.version, commit: release.commit, settings },
+      prevSpecs,
+      log,
+    );
   }
   const base = release.baseVersion ? await getReleaseByVersion(deps.db, release.appId, release.baseVersion) : null;
   if (!base) throw new Error(`release v${release.baseVersion} does not exist`);
@@ -105,7 +165,8 @@ async function servicesFor(deps: JobDeps, app: App, release: Release, prevSpecs:
   const specs = specsOfRows(await servicesOf(deps.db, base.id)).map((s) => applyFormation(s, formation[s.name]));
   if (specs.length === 0) throw new Error(`release v${base.version} has no services to reuse`);
   for (const s of specs) {
-    if (!(await deps.docker.imageExists(s.image))) throw new Error(`image ${s.image} of v${base.version} (service ${s.name}) is no longer on this machine`);
+    if (!(await deps.docker.imageExists(s.image)))
+      throw new Error(`image ${s.image} of v${base.version} (service ${s.name}) is no longer on this machine`);
     log(`       ${s.name}: ${s.image}`);
   }
   await setReleaseAnalysis(deps.db, release.id, base.analysis);
@@ -113,13 +174,25 @@ async function servicesFor(deps: JobDeps, app: App, release: Release, prevSpecs:
 }
 
 /** After the switch: let in-flight requests finish, then stop the replicas the new release did not keep. */
-async function retire(deps: JobDeps, app: string, previous: Release, kept: { containerId: string }[], log: ReleaseLogger) {
+async function retire(
+  deps: JobDeps,
+  app: string,
+  previous: Release,
+  kept: { containerId: string }[],
+  log: ReleaseLogger,
+) {
   const keep = new Set(kept.map((r) => r.containerId));
   const old = (await replicasOf(deps.db, previous.id)).filter((r) => !keep.has(r.containerId));
   await deleteReplicasOf(deps.db, previous.id);
   if (old.length === 0) return;
-  await deps.routes.waitIdle(old.map((r) => r.containerId), deps.config.drainMs);
-  await removeReplicas(rolloutDeps(deps, log), old.map((r) => r.containerId));
+  await deps.routes.waitIdle(
+    old.map((r) => r.containerId),
+    deps.config.drainMs,
+  );
+  await removeReplicas(
+    rolloutDeps(deps, log),
+    old.map((r) => r.containerId),
+  );
   log(`-----> Stopped ${old.length} replica${old.length === 1 ? '' : 's'} of v${previous.version} (${app})`);
 }
 

@@ -22,5 +22,9 @@ export interface JobDeps {
 /** Errors of the infrastructure (Docker unreachable, database gone): the job is retried, the release waits. */
 export class InfrastructureError extends Error {}
 
-export const rolloutDeps = (deps: JobDeps, log: (l: string) => void): RolloutDeps =>
-  ({ docker: deps.docker, config: deps.config, log, labels: { [INSTANCE_LABEL]: deps.instance } });
+export const rolloutDeps = (deps: JobDeps, log: (l: string) => void): RolloutDeps => ({
+  docker: deps.docker,
+  config: deps.config,
+  log,
+  labels: { [INSTANCE_LABEL]: deps.instance },
+});

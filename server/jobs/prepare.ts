@@ -20,9 +20,20 @@ import { snapshotFromDir } from '../snapshot/fs.ts';
 import type { JobDeps } from './deps.ts';
 import { describeTopology } from './describe.ts';
 
-export interface PushInput { app: string; releaseId: number; version: number; commit: string; settings: AppSettings }
+export interface PushInput {
+  app: string;
+  releaseId: number;
+  version: number;
+  commit: string;
+  settings: AppSettings;
+}
 
-export async function preparePush(deps: JobDeps, input: PushInput, previous: ServiceSpec[], log: (l: string) => void): Promise<{ specs: ServiceSpec[]; topology: Topology }> {
+export async function preparePush(
+  deps: JobDeps,
+  input: PushInput,
+  previous: ServiceSpec[],
+  log: (l: string) => void,
+): Promise<{ specs: ServiceSpec[]; topology: Topology }> {
   const srcDir = join(deps.buildsDir, input.app, `v${input.version}`);
   await rm(srcDir, { recursive: true, force: true });
   await mkdir(srcDir, { recursive: true });
@@ -37,19 +48,48 @@ export async function preparePush(deps: JobDeps, input: PushInput, previous: Ser
     await setReleaseAnalysis(deps.db, input.releaseId, toContractJson(topology));
     describeTopology(topology, log);
     if (topology.services.length === 0) {
-      const why = topology.recommendations.find((r) => r.severity === 'high')?.message ?? topology.recommendations[0]?.message
-        ?? 'Kyozo looked for a Dockerfile, docker-compose.yml, package.json, requirements.txt/pyproject.toml, go.mod, Gemfile, composer.json, Cargo.toml, a Procfile and index.html';
+      const why =
+        topology.recommendations.find((r) => r.severity === 'high')?.message ??
+        topology.recommendations[0]?.message ??
+        'Kyozo looked for a Dockerfile, docker-compose.yml, package.json, requirements.txt/pyproject.toml, go.mod, Gemfile, composer.json, Cargo.toml, a Procfile and index.html';
       throw new Error(`nothing deployable found. ${why}`);
     }
-    if (kyozoJson) checkOverrideNames(kyozoJson, topology.services.map((s) => s.name));
+    if (kyozoJson)
+      checkOverrideNames(
+        kyozoJson,
+        topology.services.map((s) => s.name),
+      );
     const primary = choosePrimary(topology.services, kyozoJson?.primary ?? input.settings.primary);
-    const trees = await treeIds(repo, input.commit, topology.services.flatMap((s) => (s.path ? [s.path] : [])));
+    const trees = await treeIds(
+      repo,
+      input.commit,
+      topology.services.flatMap((s) => (s.path ? [s.path] : [])),
+    );
     const prevByName = new Map(previous.map((p) => [p.name, p]));
     const build = async (s: Service): Promise<ServiceSpec> => {
-      const built = s.build.strategy === 'image'
-        ? { image: s.build.image!, imageId: null, sourceHash: hash(['image', s.build.image, s.processes, s.env, s.volumes]) }
-        : await buildOrReuse(deps, input, s, hash(['build', trees[s.path!] ?? input.commit, JSON.stringify(planBuild(s, deps.config.images))]), prevByName.get(s.name), srcDir, log);
-      return specFromAnalysis(s, kyozoJson?.services?.[s.name], built, s.name === primary, input.settings.formation?.[s.name]);
+      const built =
+        s.build.strategy === 'image'
+          ? {
+              image: s.build.image!,
+              imageId: null,
+              sourceHash: hash(['image', s.build.image, s.processes, s.env, s.volumes]),
+            }
+          : await buildOrReuse(
+              deps,
+              input,
+              s,
+              hash(['build', trees[s.path!] ?? input.commit, JSON.stringify(planBuild(s, deps.config.images))]),
+              prevByName.get(s.name),
+              srcDir,
+              log,
+            );
+      return specFromAnalysis(
+        s,
+        kyozoJson?.services?.[s.name],
+        built,
+        s.name === primary,
+        input.settings.formation?.[s.name],
+      );
     };
     const specs = await pool(topology.services, 2, build);
     return { specs, topology };
@@ -58,13 +98,25 @@ export async function preparePush(deps: JobDeps, input: PushInput, previous: Ser
   }
 }
 
-async function buildOrReuse(deps: JobDeps, input: PushInput, s: Service, sourceHash: string, prev: ServiceSpec | undefined, srcDir: string, log: (l: string) => void) {
+async function buildOrReuse(
+  deps: JobDeps,
+  input: PushInput,
+  s: Service,
+  sourceHash: string,
+  prev: ServiceSpec | undefined,
+  srcDir: string,
+  log: (l: string) => void,
+) {
   if (prev && prev.sourceHash === sourceHash && (await deps.docker.imageExists(prev.image))) {
     log(`-----> ${s.name}: source unchanged, reusing ${prev.image}`);
     return { image: prev.image, imageId: prev.imageId, sourceHash };
   }
-  const { image, imageId } = await buildService({ docker: deps.docker, config: deps.config, log }, { app: input.app, release: input.version, service: s, srcDir })
-    .catch((e: Error) => { throw new Error(`service ${s.name} failed to build: ${e.message}`); });
+  const { image, imageId } = await buildService(
+    { docker: deps.docker, config: deps.config, log },
+    { app: input.app, release: input.version, service: s, srcDir },
+  ).catch((e: Error) => {
+    throw new Error(`service ${s.name} failed to build: ${e.message}`);
+  });
   return { image, imageId, sourceHash };
 }
 

@@ -11,23 +11,48 @@ import { BRIDGE_PORT, checkReplica, networkName, startReplica, type StartedRepli
 import { rolloutDeps, type JobDeps } from './deps.ts';
 
 /** Backing images are pulled when missing (KYOZO_PULL_IMAGES); a failure names the image and what to do. */
-export async function ensureImage(deps: Pick<JobDeps, 'docker' | 'config'>, service: string, image: string, log: (l: string) => void): Promise<void> {
+export async function ensureImage(
+  deps: Pick<JobDeps, 'docker' | 'config'>,
+  service: string,
+  image: string,
+  log: (l: string) => void,
+): Promise<void> {
   if (await deps.docker.imageExists(image)) return;
   if (!deps.config.pullImages) {
-    throw new Error(`service ${service}: image ${image} is not on this machine and pulling is off (KYOZO_PULL_IMAGES=false); run "docker pull ${image}" on the host (or use a local image) and push again`);
+    throw new Error(
+      `service ${service}: image ${image} is not on this machine and pulling is off (KYOZO_PULL_IMAGES=false); run "docker pull ${image}" on the host (or use a local image) and push again`,
+    );
   }
   log(`-----> ${service}: pulling ${image}`);
-  await deps.docker.pull(image, (l) => log(`       ${l}`)).catch((e: Error & { statusCode?: number }) => {
-    if (typeof e.statusCode !== 'number') throw e; // Docker unreachable: the deploy waits and retries
-    throw new Error(`service ${service}: image ${image} is not on this machine and could not be pulled (${e.message.replace(/^docker pull \S+: /, '')}); check the name, or run "docker pull ${image}" on the host and push again`);
-  });
+  await deps.docker
+    .pull(image, (l) => log(`       ${l}`))
+    .catch((e: Error & { statusCode?: number }) => {
+      if (typeof e.statusCode !== 'number') throw e; // Docker unreachable: the deploy waits and retries
+      throw new Error(
+        `service ${service}: image ${image} is not on this machine and could not be pulled (${e.message.replace(/^docker pull \S+: /, '')}); check the name, or run "docker pull ${image}" on the host and push again`,
+      );
+    });
 }
 
 export function specsOfRows(rows: ReleaseService[]): ServiceSpec[] {
   return rows.map((r) => ({
-    name: r.name, type: r.type, runtime: r.runtime, image: r.image, imageId: r.imageId, port: r.port, healthPath: r.healthPath,
-    replicas: r.replicas, memoryMb: r.memoryMb, cpus: Number(r.cpus), routed: r.routed, primary: r.primary,
-    sourceHash: r.sourceHash, env: r.env, volumes: r.volumes, cmd: r.cmd ?? null, startOrder: r.startOrder,
+    name: r.name,
+    type: r.type,
+    runtime: r.runtime,
+    image: r.image,
+    imageId: r.imageId,
+    port: r.port,
+    healthPath: r.healthPath,
+    replicas: r.replicas,
+    memoryMb: r.memoryMb,
+    cpus: Number(r.cpus),
+    routed: r.routed,
+    primary: r.primary,
+    sourceHash: r.sourceHash,
+    env: r.env,
+    volumes: r.volumes,
+    cmd: r.cmd ?? null,
+    startOrder: r.startOrder,
   }));
 }
 
@@ -49,19 +74,35 @@ export interface RolloutInput {
 }
 
 /** The full env of each service of a release: repo env, discovery URLs, then config vars. */
-export function envResolver(host: boolean, ports: Record<string, number>, specs: ServiceSpec[], dependencies: Dependency[], config: Record<string, string>) {
+export function envResolver(
+  host: boolean,
+  ports: Record<string, number>,
+  specs: ServiceSpec[],
+  dependencies: Dependency[],
+  config: Record<string, string>,
+) {
   const addressOf = (name: string) => {
     const s = specs.find((x) => x.name === name)!;
     return host ? { host: '127.0.0.1', port: ports[name] } : { host: name, port: s.port ?? BRIDGE_PORT };
   };
-  const disc = discoveryEnv(specs, (n) => new Set(dependencies.filter((d) => d.from === n).map((d) => d.to)), addressOf);
+  const disc = discoveryEnv(
+    specs,
+    (n) => new Set(dependencies.filter((d) => d.from === n).map((d) => d.to)),
+    addressOf,
+  );
   return (s: ServiceSpec) => effectiveEnv(s.env, disc.get(s.name) ?? {}, config);
 }
 
 export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<void> {
   const host = deps.config.network === 'host';
   const rd = rolloutDeps(deps, i.log);
-  const ports = host ? await ensureServicePorts(deps.db, i.app.id, i.specs.map((s) => s.name)) : {};
+  const ports = host
+    ? await ensureServicePorts(
+        deps.db,
+        i.app.id,
+        i.specs.map((s) => s.name),
+      )
+    : {};
   const envNew = envResolver(host, ports, i.specs, i.dependencies, i.release.config);
   const envPrev = envResolver(host, ports, i.prevSpecs, i.dependencies, i.previous?.config ?? {});
   const inUse = new Set([...(await allReplicas(deps.db)).map((r) => r.port), ...Object.values(ports)]);
@@ -75,12 +116,22 @@ export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<vo
       const prev = i.prevSpecs.find((s) => s.name === name);
       const running = i.prevReplicas.filter((r) => r.service === name && r.state === 'running');
       const forced = i.restart === 'all' || (Array.isArray(i.restart) && i.restart.includes(name));
-      const same = !!prev && !forced && runFingerprint(prev, envPrev(prev)) === runFingerprint(spec, env) && running.length > 0;
+      const same =
+        !!prev && !forced && runFingerprint(prev, envPrev(prev)) === runFingerprint(spec, env) && running.length > 0;
       const keep = same ? running.slice(0, spec.replicas) : [];
       for (const r of keep) {
-        await addReplica(deps.db, { releaseId: i.release.id, service: name, index: r.index, containerId: r.containerId, host: r.host, port: r.port, state: 'running' });
+        await addReplica(deps.db, {
+          releaseId: i.release.id,
+          service: name,
+          index: r.index,
+          containerId: r.containerId,
+          host: r.host,
+          port: r.port,
+          state: 'running',
+        });
       }
-      if (keep.length) i.log(`-----> ${name}: unchanged, keeping ${keep.length} running replica${keep.length === 1 ? '' : 's'}`);
+      if (keep.length)
+        i.log(`-----> ${name}: unchanged, keeping ${keep.length} running replica${keep.length === 1 ? '' : 's'}`);
       if (keep.length >= spec.replicas) continue;
       if (isBackingType(spec.type)) {
         await ensureImage(deps, name, spec.image, i.log);
@@ -98,9 +149,25 @@ export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<vo
       for (let n = 1; used.size < spec.replicas; n++) {
         if (used.has(n)) continue;
         used.add(n);
-        const r = await startReplica(rd, { app: i.app.name, release: i.release.version, spec, index: n, env, portsInUse: inUse, fixedPort: host && isBackingType(spec.type) ? ports[name] : undefined });
+        const r = await startReplica(rd, {
+          app: i.app.name,
+          release: i.release.version,
+          spec,
+          index: n,
+          env,
+          portsInUse: inUse,
+          fixedPort: host && isBackingType(spec.type) ? ports[name] : undefined,
+        });
         i.started.push(r.containerId);
-        await addReplica(deps.db, { releaseId: i.release.id, service: name, index: n, containerId: r.containerId, host: r.host, port: r.port, state: 'starting' });
+        await addReplica(deps.db, {
+          releaseId: i.release.id,
+          service: name,
+          index: n,
+          containerId: r.containerId,
+          host: r.host,
+          port: r.port,
+          state: 'starting',
+        });
         i.log(`-----> Started ${name}#${n} (${r.containerId.slice(0, 12)}) on ${r.host}:${r.port}`);
         fresh.push({ spec, r });
       }

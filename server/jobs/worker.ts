@@ -19,7 +19,10 @@ export function taskList(deps: JobDeps, cleanup: CleanupOptions = {}): TaskList 
     deploy: async (payload) => {
       await deployRelease(deps, payload as DeployPayload);
     },
-    cleanup: cleanupTask({ db: deps.db, docker: deps.docker, instance: deps.instance, buildsDir: deps.buildsDir }, cleanup),
+    cleanup: cleanupTask(
+      { db: deps.db, docker: deps.docker, instance: deps.instance, buildsDir: deps.buildsDir },
+      cleanup,
+    ),
   };
 }
 
@@ -27,7 +30,11 @@ const quietLogger: Logger = new GwLogger(() => (level, message) => {
   if (level === 'error' || level === 'warning') console.error(`[jobs] ${message}`);
 });
 
-export async function startJobs(connectionString: string, deps: JobDeps, opts: { concurrency?: number; cleanup?: CleanupOptions } = {}): Promise<Jobs> {
+export async function startJobs(
+  connectionString: string,
+  deps: JobDeps,
+  opts: { concurrency?: number; cleanup?: CleanupOptions } = {},
+): Promise<Jobs> {
   const runner: Runner = await run({
     connectionString,
     concurrency: opts.concurrency ?? 4,

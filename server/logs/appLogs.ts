@@ -27,20 +27,42 @@ export interface AppLogCollectorDeps {
 export const DEFAULT_APP_LOG_LINES = 10_000;
 const MAX_LINE = 8192;
 
-interface Target { containerId: string; app: string; service: string; replica: string; secrets: string[] }
+interface Target {
+  containerId: string;
+  app: string;
+  service: string;
+  replica: string;
+  secrets: string[];
+}
 
 async function targets(db: Db): Promise<Target[]> {
-  const rows = await db.select({
-    containerId: replicas.containerId, service: replicas.service, index: replicas.index,
-    app: apps.name, appConfig: apps.config, releaseConfig: releases.config,
-  }).from(replicas).innerJoin(releases, eq(releases.id, replicas.releaseId)).innerJoin(apps, eq(apps.id, releases.appId));
+  const rows = await db
+    .select({
+      containerId: replicas.containerId,
+      service: replicas.service,
+      index: replicas.index,
+      app: apps.name,
+      appConfig: apps.config,
+      releaseConfig: releases.config,
+    })
+    .from(replicas)
+    .innerJoin(releases, eq(releases.id, replicas.releaseId))
+    .innerJoin(apps, eq(apps.id, releases.appId));
   return rows.map((r) => ({
-    containerId: r.containerId, app: r.app, service: r.service, replica: String(r.index),
-    secrets: [...new Set([...secretValues(r.appConfig), ...secretValues(r.releaseConfig)])].sort((a, b) => b.length - a.length),
+    containerId: r.containerId,
+    app: r.app,
+    service: r.service,
+    replica: String(r.index),
+    secrets: [...new Set([...secretValues(r.appConfig), ...secretValues(r.releaseConfig)])].sort(
+      (a, b) => b.length - a.length,
+    ),
   }));
 }
 
-export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promise<void>; pollOnce(): Promise<number> } {
+export function startAppLogCollector(deps: AppLogCollectorDeps): {
+  stop(): Promise<void>;
+  pollOnce(): Promise<number>;
+} {
   const keep = deps.keepPerApp ?? DEFAULT_APP_LOG_LINES;
   const batch = deps.batch ?? 1000;
   /** containerId → timestamp (normalised, ns) of the newest line stored. */
@@ -76,8 +98,12 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promi
     if (lines.length) cursors.set(t.containerId, lines[lines.length - 1].at);
     else cursors.set(t.containerId, cursor);
     return lines.map((l) => ({
-      app: t.app, service: t.service, replica: t.replica, stream: l.stream,
-      at: new Date(l.at.slice(0, 23) + 'Z'), line: maskSecrets(l.line, t.secrets).slice(0, MAX_LINE),
+      app: t.app,
+      service: t.service,
+      replica: t.replica,
+      stream: l.stream,
+      at: new Date(l.at.slice(0, 23) + 'Z'),
+      line: maskSecrets(l.line, t.secrets).slice(0, MAX_LINE),
     }));
   }
 
@@ -90,7 +116,9 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promi
     for (let i = 0; i < all.length; i += 8) {
       const chunk = all.slice(i, i + 8);
       const got = await Promise.all(chunk.map((t) => collect(t).catch(() => [] as NewAppLog[]))); // Docker down: next cycle
-      chunk.forEach((t, j) => { if (got[j].length) byApp.set(t.app, [...(byApp.get(t.app) ?? []), ...got[j]]); });
+      chunk.forEach((t, j) => {
+        if (got[j].length) byApp.set(t.app, [...(byApp.get(t.app) ?? []), ...got[j]]);
+      });
     }
     let n = 0;
     for (const [app, rows] of byApp) {
@@ -101,6 +129,9 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): { stop(): Promi
     return n;
   }
 
-  const loop = every(deps.pollMs ?? 2000, pollOnce, { firstDelayMs: 0, onError: (e) => deps.log?.(`app logs: ${e.message}`) });
+  const loop = every(deps.pollMs ?? 2000, pollOnce, {
+    firstDelayMs: 0,
+    onError: (e) => deps.log?.(`app logs: ${e.message}`),
+  });
   return { pollOnce, stop: () => loop.stop() };
 }

@@ -10,4 +10,6 @@ export function maskSecrets(line: string, secrets: string[]): string {
 }
 
 export const secretValues = (config: Record<string, string>) =>
-  Object.values(config).filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  Object.values(config)
+    .filter((v) => v.length >= 4)
+    .sort((a, b) => b.length - a.length);

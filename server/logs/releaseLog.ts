@@ -50,7 +50,13 @@ export function releaseLogger(db: Db, bus: LogBus, releaseId: number, secrets: s
 const TERMINAL = new Set(['live', 'failed', 'superseded']);
 
 /** Streams a release's log lines (from the start) until the release ends or the signal aborts. */
-export async function followReleaseLog(db: Db, bus: LogBus, releaseId: number, onLine: (line: string) => void, signal?: AbortSignal) {
+export async function followReleaseLog(
+  db: Db,
+  bus: LogBus,
+  releaseId: number,
+  onLine: (line: string) => void,
+  signal?: AbortSignal,
+) {
   let after = 0;
   for (;;) {
     const release = await getRelease(db, releaseId);

@@ -17,7 +17,11 @@ export interface RawStats {
 
 type Layout = { v: 2; dir: string } | { v: 1; cpu: string; memory: string; pids: string };
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const readNum = async (p: string) => {
   const t = (await readFile(p, 'utf8')).trim();
   return t === 'max' ? 0 : Number(t);
@@ -46,7 +50,7 @@ export class CgroupReader {
     const rels = [`docker/${id}`, `system.slice/docker-${id}.scope`];
     let found: Layout | null = null;
     for (const rel of rels) {
-      if (await exists(join(this.root, rel, 'cpu.stat')) && await exists(join(this.root, rel, 'memory.current'))) {
+      if ((await exists(join(this.root, rel, 'cpu.stat'))) && (await exists(join(this.root, rel, 'memory.current')))) {
         found = { v: 2, dir: join(this.root, rel) };
         break;
       }
@@ -68,16 +72,25 @@ export class CgroupReader {
     try {
       if (l.v === 2) {
         const [cpu, mem, memStat, limit, pids] = await Promise.all([
-          readFile(join(l.dir, 'cpu.stat'), 'utf8'), readNum(join(l.dir, 'memory.current')),
-          readFile(join(l.dir, 'memory.stat'), 'utf8'), readNum(join(l.dir, 'memory.max')),
+          readFile(join(l.dir, 'cpu.stat'), 'utf8'),
+          readNum(join(l.dir, 'memory.current')),
+          readFile(join(l.dir, 'memory.stat'), 'utf8'),
+          readNum(join(l.dir, 'memory.max')),
           readNum(join(l.dir, 'pids.current')).catch(() => 0),
         ]);
         const inactive = parseKeyValues(memStat).inactive_file ?? 0;
-        return { cpuNs: (parseKeyValues(cpu).usage_usec ?? 0) * 1000, memoryBytes: Math.max(0, mem - inactive), memoryLimitBytes: limitOrZero(limit), pids };
+        return {
+          cpuNs: (parseKeyValues(cpu).usage_usec ?? 0) * 1000,
+          memoryBytes: Math.max(0, mem - inactive),
+          memoryLimitBytes: limitOrZero(limit),
+          pids,
+        };
       }
       const [cpuNs, mem, memStat, limit, pids] = await Promise.all([
-        readNum(join(l.cpu, 'cpuacct.usage')), readNum(join(l.memory, 'memory.usage_in_bytes')),
-        readFile(join(l.memory, 'memory.stat'), 'utf8'), readNum(join(l.memory, 'memory.limit_in_bytes')),
+        readNum(join(l.cpu, 'cpuacct.usage')),
+        readNum(join(l.memory, 'memory.usage_in_bytes')),
+        readFile(join(l.memory, 'memory.stat'), 'utf8'),
+        readNum(join(l.memory, 'memory.limit_in_bytes')),
         readNum(join(l.pids, 'pids.current')).catch(() => 0),
       ]);
       const inactive = parseKeyValues(memStat).total_inactive_file ?? 0;

@@ -42,7 +42,12 @@ export interface Observation {
 /** Start of the interval containing `ms` (buckets line up across cycles and restarts). */
 export const alignTo = (ms: number, intervalMs: number) => new Date(Math.floor(ms / intervalMs) * intervalMs);
 
-export async function collectOnce(deps: CollectDeps, sampler: ContainerSampler, host: HostSampler, opts: { intervalMs: number; now?: number }): Promise<Observation> {
+export async function collectOnce(
+  deps: CollectDeps,
+  sampler: ContainerSampler,
+  host: HostSampler,
+  opts: { intervalMs: number; now?: number },
+): Promise<Observation> {
   const at = alignTo(opts.now ?? Date.now(), opts.intervalMs);
   const [containers, windows, hostSample] = await Promise.all([
     deps.docker.list({ 'kyozo.app': '', 'kyozo.instance': deps.instance }),
@@ -53,14 +58,30 @@ export async function collectOnce(deps: CollectDeps, sampler: ContainerSampler, 
     host.sample(),
   ]);
   const ids = containers.map((c) => c.id);
-  const rows = ids.length === 0 ? [] : await deps.db
-    .select({ containerId: replicas.containerId, state: replicas.state, restarts: replicas.restarts, cpus: releaseServices.cpus })
-    .from(replicas).innerJoin(releases, eq(releases.id, replicas.releaseId)).innerJoin(apps, eq(apps.id, releases.appId))
-    .leftJoin(releaseServices, and(eq(releaseServices.releaseId, replicas.releaseId), eq(releaseServices.name, replicas.service)))
-    .where(inArray(replicas.containerId, ids));
+  const rows =
+    ids.length === 0
+      ? []
+      : await deps.db
+          .select({
+            containerId: replicas.containerId,
+            state: replicas.state,
+            restarts: replicas.restarts,
+            cpus: releaseServices.cpus,
+          })
+          .from(replicas)
+          .innerJoin(releases, eq(releases.id, replicas.releaseId))
+          .innerJoin(apps, eq(apps.id, releases.appId))
+          .leftJoin(
+            releaseServices,
+            and(eq(releaseServices.releaseId, replicas.releaseId), eq(releaseServices.name, replicas.service)),
+          )
+          .where(inArray(replicas.containerId, ids));
   const known = new Map(rows.map((r) => [r.containerId, r]));
   const running = containers.filter((c) => c.state === 'running');
-  const crashed = containers.filter((c) => ['exited', 'dead', 'restarting'].includes(c.state) && known.has(c.id) && known.get(c.id)!.state !== 'stopped');
+  const crashed = containers.filter(
+    (c) =>
+      ['exited', 'dead', 'restarting'].includes(c.state) && known.has(c.id) && known.get(c.id)!.state !== 'stopped',
+  );
   const samples = await sampler.sample(running.map((c) => c.id));
   const byId = new Map(running.map((c) => [c.id, c]));
 
@@ -69,17 +90,32 @@ export async function collectOnce(deps: CollectDeps, sampler: ContainerSampler, 
     const r = known.get(s.containerId);
     const cpus = r?.cpus ? Number(r.cpus) : NaN;
     return {
-      app: c.labels['kyozo.app'], service: c.labels['kyozo.service'] ?? '',
-      replica: `v${c.labels['kyozo.release'] ?? '?'}-${c.labels['kyozo.replica'] ?? '0'}`, containerId: s.containerId,
-      cpuPct: s.cpuPct, cpus: Number.isFinite(cpus) && cpus > 0 ? cpus : null,
-      memBytes: s.memBytes, memLimitBytes: s.memLimitBytes, pids: s.pids, restarts: r?.restarts ?? 0,
+      app: c.labels['kyozo.app'],
+      service: c.labels['kyozo.service'] ?? '',
+      replica: `v${c.labels['kyozo.release'] ?? '?'}-${c.labels['kyozo.replica'] ?? '0'}`,
+      containerId: s.containerId,
+      cpuPct: s.cpuPct,
+      cpus: Number.isFinite(cpus) && cpus > 0 ? cpus : null,
+      memBytes: s.memBytes,
+      memLimitBytes: s.memLimitBytes,
+      pids: s.pids,
+      restarts: r?.restarts ?? 0,
     };
   });
   const services = serviceRows(windows);
-  const crashLooping = await deps.db.selectDistinct({ app: apps.name, service: replicas.service }).from(replicas)
-    .innerJoin(releases, and(eq(releases.id, replicas.releaseId), eq(releases.status, 'live'))).innerJoin(apps, eq(apps.id, releases.appId))
+  const crashLooping = await deps.db
+    .selectDistinct({ app: apps.name, service: replicas.service })
+    .from(replicas)
+    .innerJoin(releases, and(eq(releases.id, replicas.releaseId), eq(releases.status, 'live')))
+    .innerJoin(apps, eq(apps.id, releases.appId))
     .where(eq(replicas.state, 'crashed'));
-  const obs: Observation = { at, replicas: reps, services, crashLooping, host: { ...hostSample, containersRunning: running.length, containersCrashed: crashed.length } };
+  const obs: Observation = {
+    at,
+    replicas: reps,
+    services,
+    crashLooping,
+    host: { ...hostSample, containersRunning: running.length, containersCrashed: crashed.length },
+  };
   await writeRaw(deps.db, obs);
   return obs;
 }
@@ -87,8 +123,16 @@ export async function collectOnce(deps: CollectDeps, sampler: ContainerSampler, 
 export async function writeRaw(db: Db, o: Observation): Promise<void> {
   const values: (typeof metrics.$inferInsert)[] = [
     ...o.replicas.map((r) => ({
-      tier: 'raw', at: o.at, app: r.app, service: r.service, replica: r.replica,
-      cpuPct: round(r.cpuPct), memBytes: r.memBytes, memLimitBytes: r.memLimitBytes, pids: r.pids, restarts: r.restarts,
+      tier: 'raw',
+      at: o.at,
+      app: r.app,
+      service: r.service,
+      replica: r.replica,
+      cpuPct: round(r.cpuPct),
+      memBytes: r.memBytes,
+      memLimitBytes: r.memLimitBytes,
+      pids: r.pids,
+      restarts: r.restarts,
     })),
     ...o.services.map((s) => ({ tier: 'raw', at: o.at, replica: '', ...s })),
   ];
@@ -96,7 +140,14 @@ export async function writeRaw(db: Db, o: Observation): Promise<void> {
   for (let i = 0; i < values.length; i += 1000) await db.insert(metrics).values(values.slice(i, i + 1000));
   const h = o.host;
   await db.insert(systemMetrics).values({
-    tier: 'raw', at: o.at, cpuPct: h.cpuPct, memUsedBytes: h.memUsedBytes, memTotalBytes: h.memTotalBytes,
-    diskUsedBytes: h.diskUsedBytes, diskTotalBytes: h.diskTotalBytes, containersRunning: h.containersRunning, containersCrashed: h.containersCrashed,
+    tier: 'raw',
+    at: o.at,
+    cpuPct: h.cpuPct,
+    memUsedBytes: h.memUsedBytes,
+    memTotalBytes: h.memTotalBytes,
+    diskUsedBytes: h.diskUsedBytes,
+    diskTotalBytes: h.diskTotalBytes,
+    containersRunning: h.containersRunning,
+    containersCrashed: h.containersCrashed,
   });
 }

@@ -21,7 +21,10 @@ export interface MetricsConfig {
 
 export function parseMetricsConfig(env: Record<string, string | undefined> = process.env): MetricsConfig {
   const retentionDays = envNumber(env, 'KYOZO_METRICS_RETENTION_DAYS', 30, 1, 3650);
-  const rawRetentionDays = Math.min(retentionDays, envNumber(env, 'KYOZO_METRICS_RAW_RETENTION_DAYS', 7, 0.01, 3650, false));
+  const rawRetentionDays = Math.min(
+    retentionDays,
+    envNumber(env, 'KYOZO_METRICS_RAW_RETENTION_DAYS', 7, 0.01, 3650, false),
+  );
   return {
     intervalMs: envNumber(env, 'KYOZO_METRICS_INTERVAL_MS', 10_000, 1000, 3_600_000),
     retentionDays,

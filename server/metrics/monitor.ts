@@ -28,7 +28,10 @@ export interface Monitor {
 
 export function createMonitor(deps: MonitorDeps): Monitor {
   const log = deps.log ?? ((m: string) => console.error(`[metrics] ${m}`));
-  const sampler = new ContainerSampler(deps.docker, { concurrency: deps.config.statsConcurrency, cgroupRoot: deps.config.cgroupRoot });
+  const sampler = new ContainerSampler(deps.docker, {
+    concurrency: deps.config.statsConcurrency,
+    cgroupRoot: deps.config.cgroupRoot,
+  });
   const host = new HostSampler(deps.dataDir);
   const webhooks = new WebhookQueue(deps.webhook);
   const alerts = new AlertEngine({ db: deps.db, webhooks });
@@ -46,8 +49,18 @@ export function createMonitor(deps: MonitorDeps): Monitor {
         const l = { app: s.app, service: s.service };
         reg?.inc('kyozo_proxy_requests_total', 'Requests through the app proxy', l, s.requests);
         reg?.inc('kyozo_proxy_responses_5xx_total', '5xx responses through the app proxy', l, s.s5xx);
-        for (const [q, v] of [['0.5', s.p50Ms], ['0.95', s.p95Ms], ['0.99', s.p99Ms]] as const) {
-          if (v !== null) reg?.set('kyozo_proxy_latency_ms', 'Proxy latency percentiles of the last collection window', { ...l, quantile: q }, v);
+        for (const [q, v] of [
+          ['0.5', s.p50Ms],
+          ['0.95', s.p95Ms],
+          ['0.99', s.p99Ms],
+        ] as const) {
+          if (v !== null)
+            reg?.set(
+              'kyozo_proxy_latency_ms',
+              'Proxy latency percentiles of the last collection window',
+              { ...l, quantile: q },
+              v,
+            );
         }
       }
       reg?.set('kyozo_metrics_replicas_sampled', 'Replicas sampled in the last cycle', {}, obs.replicas.length);
@@ -68,7 +81,12 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     } catch (e) {
       log(`rollup/retention failed: ${(e as Error).message}`);
     }
-    reg?.observe('kyozo_metrics_cycle_seconds', 'Duration of one metrics collection cycle', {}, (performance.now() - t0) / 1000);
+    reg?.observe(
+      'kyozo_metrics_cycle_seconds',
+      'Duration of one metrics collection cycle',
+      {},
+      (performance.now() - t0) / 1000,
+    );
     return obs;
   }
   return { runOnce: cycle, sampler, alerts, webhooks, stop: async () => webhooks.stop() };
@@ -81,14 +99,20 @@ export function startMonitor(deps: MonitorDeps): Monitor {
   let busy: Promise<unknown> | null = null;
   const tick = () => {
     if (busy) return; // previous cycle still running: skip instead of piling up
-    busy = m.runOnce().finally(() => { busy = null; });
+    busy = m.runOnce().finally(() => {
+      busy = null;
+    });
   };
   const first = setTimeout(tick, 1000);
   const timer = setInterval(tick, deps.config.intervalMs);
   timer.unref();
   first.unref();
   return {
-    ...m, runOnce: m.runOnce, sampler: m.sampler, alerts: m.alerts, webhooks: m.webhooks,
+    ...m,
+    runOnce: m.runOnce,
+    sampler: m.sampler,
+    alerts: m.alerts,
+    webhooks: m.webhooks,
     async stop() {
       clearTimeout(first);
       clearInterval(timer);

@@ -5,7 +5,10 @@ export const STEP_MS: Record<Step, number> = { raw: 10_000, '1m': 60_000, '1h': 
 export const MAX_POINTS = 5000;
 
 export class ParamError extends Error {
-  constructor(readonly param: string, message: string) {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -21,7 +24,10 @@ export function parseTime(param: string, raw: string | undefined, fallback: Date
     const d = new Date(raw);
     if (!Number.isNaN(d.getTime())) return d;
   }
-  throw new ParamError(param, `${param} must be an ISO 8601 time, epoch milliseconds, or a duration back from now like 15m, 6h, 7d (got "${raw.slice(0, 50)}")`);
+  throw new ParamError(
+    param,
+    `${param} must be an ISO 8601 time, epoch milliseconds, or a duration back from now like 15m, 6h, 7d (got "${raw.slice(0, 50)}")`,
+  );
 }
 
 export interface RangeQuery {
@@ -38,7 +44,11 @@ export function autoStep(spanMs: number, rawRetentionMs = Infinity, sinceAgoMs =
   return '1h';
 }
 
-export function parseRangeQuery(q: Record<string, string | undefined>, now = new Date(), opts: { rawRetentionMs?: number; defaultSpanMs?: number } = {}): RangeQuery {
+export function parseRangeQuery(
+  q: Record<string, string | undefined>,
+  now = new Date(),
+  opts: { rawRetentionMs?: number; defaultSpanMs?: number } = {},
+): RangeQuery {
   const until = parseTime('until', q.until, now, now);
   const since = parseTime('since', q.since, new Date(until.getTime() - (opts.defaultSpanMs ?? 3_600_000)), now);
   if (since.getTime() >= until.getTime()) throw new ParamError('since', 'since must be before until');
@@ -50,9 +60,13 @@ export function parseRangeQuery(q: Record<string, string | undefined>, now = new
   else if (s === '1m' || s === '1h') step = s;
   else throw new ParamError('step', `step must be one of auto, raw, 10s, 1m, 1h (got "${s.slice(0, 20)}")`);
   if (span / STEP_MS[step] > MAX_POINTS) {
-    throw new ParamError('step', `step ${step} over this range gives more than ${MAX_POINTS} points per series; use a coarser step or a shorter range`);
+    throw new ParamError(
+      'step',
+      `step ${step} over this range gives more than ${MAX_POINTS} points per series; use a coarser step or a shorter range`,
+    );
   }
   const service = q.service || undefined;
-  if (service !== undefined && !/^[a-z0-9][a-z0-9_.-]{0,62}$/i.test(service)) throw new ParamError('service', 'service must be a service name');
+  if (service !== undefined && !/^[a-z0-9][a-z0-9_.-]{0,62}$/i.test(service))
+    throw new ParamError('service', 'service must be a service name');
   return { since, until, step, service };
 }

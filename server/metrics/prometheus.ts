@@ -13,9 +13,15 @@ export interface Family {
 
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
-const keyOf = (l: Labels) => JSON.stringify(Object.keys(l).sort().map((k) => [k, l[k]]));
+const keyOf = (l: Labels) =>
+  JSON.stringify(
+    Object.keys(l)
+      .sort()
+      .map((k) => [k, l[k]]),
+  );
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const fmtNum = (n: number) => (Number.isNaN(n) ? 'NaN' : n === Infinity ? '+Inf' : n === -Infinity ? '-Inf' : String(n));
+const fmtNum = (n: number) =>
+  Number.isNaN(n) ? 'NaN' : n === Infinity ? '+Inf' : n === -Infinity ? '-Inf' : String(n);
 
 export function labelText(l: Labels): string {
   const keys = Object.keys(l);
@@ -82,7 +88,10 @@ export function renderPrometheus(families: readonly Family[]): string {
         out.push(`${f.name}_bucket${labelText({ ...s.labels, le: fmtNum(b) })} ${cum}`);
       });
       out.push(`${f.name}_bucket${labelText({ ...s.labels, le: '+Inf' })} ${s.value}`);
-      out.push(`${f.name}_sum${labelText(s.labels)} ${fmtNum(s.sum!)}`, `${f.name}_count${labelText(s.labels)} ${s.value}`);
+      out.push(
+        `${f.name}_sum${labelText(s.labels)} ${fmtNum(s.sum!)}`,
+        `${f.name}_count${labelText(s.labels)} ${s.value}`,
+      );
     }
   }
   return out.join('\n') + '\n';

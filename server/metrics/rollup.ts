@@ -53,12 +53,25 @@ export async function rollup(db: Db, now = new Date(), lagMs = 15_000): Promise<
   return counts;
 }
 
-export interface RetentionPolicy { retentionDays: number; rawRetentionDays: number }
+export interface RetentionPolicy {
+  retentionDays: number;
+  rawRetentionDays: number;
+}
 
 /** Deletes rows older than the policy, in bounded batches (short statements, no long table locks). */
-export async function enforceRetention(db: Db, policy: RetentionPolicy, now = new Date(), batch = 20_000, maxBatches = 100): Promise<number> {
+export async function enforceRetention(
+  db: Db,
+  policy: RetentionPolicy,
+  now = new Date(),
+  batch = 20_000,
+  maxBatches = 100,
+): Promise<number> {
   const cutoff = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
-  const rules: [Tier, string][] = [['raw', cutoff(policy.rawRetentionDays)], ['1m', cutoff(policy.retentionDays)], ['1h', cutoff(policy.retentionDays)]];
+  const rules: [Tier, string][] = [
+    ['raw', cutoff(policy.rawRetentionDays)],
+    ['1m', cutoff(policy.retentionDays)],
+    ['1h', cutoff(policy.retentionDays)],
+  ];
   let deleted = 0;
   for (const table of ['metrics', 'system_metrics']) {
     const t = sql.raw(table);

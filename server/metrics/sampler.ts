@@ -33,7 +33,10 @@ export class ContainerSampler {
   /** How many samples came from each source in the last sample() call (for the benchmark and /metrics). */
   lastSources = { cgroup: 0, docker: 0, missing: 0 };
 
-  constructor(private docker: Pick<DockerPort, 'stats'>, opts: SamplerOptions = {}) {
+  constructor(
+    private docker: Pick<DockerPort, 'stats'>,
+    opts: SamplerOptions = {},
+  ) {
     this.#cgroup = opts.cgroupRoot === '' ? null : new CgroupReader(opts.cgroupRoot);
     this.#concurrency = opts.concurrency ?? 8;
     this.#now = opts.now ?? Date.now;
@@ -45,7 +48,14 @@ export class ContainerSampler {
       const cur = { cpuNs: raw.cpuNs, atMs: this.#now() };
       const cpuPct = cpuPercent(this.#prev.get(id), cur);
       this.#prev.set(id, cur);
-      return { containerId: id, cpuPct, memBytes: raw.memoryBytes, memLimitBytes: raw.memoryLimitBytes, pids: raw.pids, source: 'cgroup' };
+      return {
+        containerId: id,
+        cpuPct,
+        memBytes: raw.memoryBytes,
+        memLimitBytes: raw.memoryLimitBytes,
+        pids: raw.pids,
+        source: 'cgroup',
+      };
     }
     const s = (await this.docker.stats(id, { oneShot: true }).catch(() => null)) as OneShot | null;
     if (!s) return null;
@@ -55,7 +65,14 @@ export class ContainerSampler {
       cpuPct = cpuPercent(this.#prev.get(id), cur);
       this.#prev.set(id, cur);
     }
-    return { containerId: id, cpuPct, memBytes: s.memoryBytes, memLimitBytes: s.memoryLimitBytes, pids: s.pids, source: 'docker' };
+    return {
+      containerId: id,
+      cpuPct,
+      memBytes: s.memoryBytes,
+      memLimitBytes: s.memoryLimitBytes,
+      pids: s.pids,
+      source: 'docker',
+    };
   }
 
   /** Samples the given containers; missing ones (gone, engine error) are left out. */

@@ -21,13 +21,23 @@ export async function dbFamilies(db: Db): Promise<Family[]> {
   const bucketCols = buckets.map((b, i) => `count(*) filter (where d <= ${b}) as b${i}`).join(', ');
   const [releases, durations, alerts, replicas] = await Promise.all([
     db.execute(sql`select status, count(*)::int as n from releases group by status`),
-    db.execute(sql.raw(`select status, count(*)::int as n, coalesce(sum(d), 0)::float8 as s, ${bucketCols}
+    db.execute(
+      sql.raw(`select status, count(*)::int as n, coalesce(sum(d), 0)::float8 as s, ${bucketCols}
       from (select status, extract(epoch from finished_at - started_at) as d from releases
-            where finished_at is not null and started_at is not null and status in ('live', 'superseded', 'failed')) x group by status`)),
-    db.execute(sql`select kind, severity, count(*)::int as n from alerts where resolved_at is null group by kind, severity`),
+            where finished_at is not null and started_at is not null and status in ('live', 'superseded', 'failed')) x group by status`),
+    ),
+    db.execute(
+      sql`select kind, severity, count(*)::int as n from alerts where resolved_at is null group by kind, severity`,
+    ),
     db.execute(sql`select state, count(*)::int as n from replicas group by state`),
   ]);
-  const hist: Family = { name: 'kyozo_deploy_duration_seconds', help: 'Deploy duration (start to live or failed) by outcome', kind: 'histogram', buckets, values: new Map() };
+  const hist: Family = {
+    name: 'kyozo_deploy_duration_seconds',
+    help: 'Deploy duration (start to live or failed) by outcome',
+    kind: 'histogram',
+    buckets,
+    values: new Map(),
+  };
   for (const r of rowsOf(durations)) {
     const outcome = r.status === 'failed' ? 'failed' : 'live';
     const prev = hist.values.get(outcome);

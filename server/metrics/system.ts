@@ -2,7 +2,10 @@
 // disk from statfs on the data dir. Parsers are pure; HostSampler keeps the previous CPU sample.
 import { readFile, statfs } from 'node:fs/promises';
 
-export interface ProcCpu { busy: number; total: number }
+export interface ProcCpu {
+  busy: number;
+  total: number;
+}
 
 /** The aggregate "cpu" line of /proc/stat: busy = total - idle - iowait (jiffies). */
 export function parseProcStat(text: string): ProcCpu | null {
@@ -44,7 +47,10 @@ export interface HostSample {
 
 export class HostSampler {
   #prev: ProcCpu | null = null;
-  constructor(private dataDir: string, private procRoot = '/proc') {}
+  constructor(
+    private dataDir: string,
+    private procRoot = '/proc',
+  ) {}
 
   async sample(): Promise<HostSample> {
     const [stat, mem, fs] = await Promise.all([

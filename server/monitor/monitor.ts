@@ -8,7 +8,15 @@ import { monitoredReplicas, setReplicaState } from '../db/replicas.ts';
 import { probe, tcpOpen } from '../runtime/health.ts';
 import type { DockerPort } from '../runtime/port.ts';
 import type { RouteSync } from '../runtime/routeSync.ts';
-import { afterReplace, decide, DEFAULT_MONITOR, freshHealth, type MonitorOptions, type Probe, type ReplicaHealth } from './policy.ts';
+import {
+  afterReplace,
+  decide,
+  DEFAULT_MONITOR,
+  freshHealth,
+  type MonitorOptions,
+  type Probe,
+  type ReplicaHealth,
+} from './policy.ts';
 import { replaceReplica } from './replace.ts';
 import { INSTANCE_LABEL } from '../instance.ts';
 
@@ -34,7 +42,13 @@ export interface MonitorSettings {
 type Row = Awaited<ReturnType<typeof monitoredReplicas>>[number];
 
 export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings> = {}) {
-  const settings: MonitorSettings = { intervalMs: 10_000, probeTimeoutMs: 2_000, concurrency: 8, policy: DEFAULT_MONITOR, ...s };
+  const settings: MonitorSettings = {
+    intervalMs: 10_000,
+    probeTimeoutMs: 2_000,
+    concurrency: 8,
+    policy: DEFAULT_MONITOR,
+    ...s,
+  };
   const health = new Map<string, ReplicaHealth>();
   let stopped = false;
 
@@ -61,14 +75,29 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
       if (a === 'crash-loop') {
         await setReplicaState(deps.db, r.id, 'crashed');
         const msg = `${r.service}#${r.index} of ${r.app} is crash-looping (${h.restarts.length} restarts in ${Math.round(settings.policy.crashLoopWindowMs / 60000)} min); Kyozo stopped restarting it`;
-        await recordEvent(deps.db, { type: 'service.crashed', level: 'error', app: r.app, service: r.service, message: msg });
+        await recordEvent(deps.db, {
+          type: 'service.crashed',
+          level: 'error',
+          app: r.app,
+          service: r.service,
+          message: msg,
+        });
         await deps.onCrashLoop?.(r.app, r.service, msg);
       }
       if (a === 'replace') {
-        const ok = await replaceReplica(deps, r).then(() => true, async (e: Error) => {
-          await recordEvent(deps.db, { type: 'replica.replace-failed', level: 'warning', app: r.app, service: r.service, message: `could not replace ${r.service}#${r.index}: ${e.message.split('\n')[0]}` });
-          return false;
-        });
+        const ok = await replaceReplica(deps, r).then(
+          () => true,
+          async (e: Error) => {
+            await recordEvent(deps.db, {
+              type: 'replica.replace-failed',
+              level: 'warning',
+              app: r.app,
+              service: r.service,
+              message: `could not replace ${r.service}#${r.index}: ${e.message.split('\n')[0]}`,
+            });
+            return false;
+          },
+        );
         health.set(key, afterReplace(h, Date.now(), ok, settings.policy));
       }
     }
@@ -77,13 +106,16 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
   async function tick() {
     const rows = [...(await monitoredReplicas(deps.db))].filter((r) => r.state !== 'crashed');
     // One list call for the state of every container (not one inspect per replica): dockerd stays idle.
-    const running = await deps.docker.list({ 'kyozo.app': '', [INSTANCE_LABEL]: deps.instance })
-      .then((cs) => new Map(cs.map((c) => [c.id, c.state === 'running'])), () => null);
+    const running = await deps.docker.list({ 'kyozo.app': '', [INSTANCE_LABEL]: deps.instance }).then(
+      (cs) => new Map(cs.map((c) => [c.id, c.state === 'running'])),
+      () => null,
+    );
     const live = new Set(rows.map((r) => `${r.release_id}:${r.service}:${r.index}`));
     for (const k of health.keys()) if (!live.has(k)) health.delete(k);
     let next = 0;
     const worker = async () => {
-      while (next < rows.length && !stopped) await handle(rows[next++], running).catch((e: Error) => deps.log?.(`monitor: ${e.message}`));
+      while (next < rows.length && !stopped)
+        await handle(rows[next++], running).catch((e: Error) => deps.log?.(`monitor: ${e.message}`));
     };
     await Promise.all(Array.from({ length: Math.min(settings.concurrency, rows.length) }, worker));
   }

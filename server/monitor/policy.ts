@@ -28,12 +28,23 @@ export interface ReplicaHealth {
   crashed: boolean;
 }
 
-export const freshHealth = (): ReplicaHealth => ({ failures: 0, down: false, restarts: [], nextRestartAt: 0, crashed: false });
+export const freshHealth = (): ReplicaHealth => ({
+  failures: 0,
+  down: false,
+  restarts: [],
+  nextRestartAt: 0,
+  crashed: false,
+});
 
 export type Probe = { exited: boolean; ok: boolean };
 export type Action = 'none' | 'mark-down' | 'mark-up' | 'replace' | 'crash-loop';
 
-export function decide(h: ReplicaHealth, p: Probe, now: number, o: MonitorOptions = DEFAULT_MONITOR): { health: ReplicaHealth; actions: Action[] } {
+export function decide(
+  h: ReplicaHealth,
+  p: Probe,
+  now: number,
+  o: MonitorOptions = DEFAULT_MONITOR,
+): { health: ReplicaHealth; actions: Action[] } {
   if (h.crashed) return { health: h, actions: [] };
   if (p.ok && !p.exited) {
     const actions: Action[] = h.down ? ['mark-up'] : [];
@@ -43,13 +54,22 @@ export function decide(h: ReplicaHealth, p: Probe, now: number, o: MonitorOption
   if (failures < o.failuresToReplace) return { health: { ...h, failures }, actions: [] };
   const actions: Action[] = h.down ? [] : ['mark-down'];
   const recent = h.restarts.filter((t) => now - t < o.crashLoopWindowMs);
-  if (recent.length >= o.crashLoopRestarts) return { health: { ...h, failures, down: true, restarts: recent, crashed: true }, actions: [...actions, 'crash-loop'] };
+  if (recent.length >= o.crashLoopRestarts)
+    return {
+      health: { ...h, failures, down: true, restarts: recent, crashed: true },
+      actions: [...actions, 'crash-loop'],
+    };
   if (now < h.nextRestartAt) return { health: { ...h, failures, down: true, restarts: recent }, actions };
   return { health: { ...h, failures, down: true, restarts: recent }, actions: [...actions, 'replace'] };
 }
 
 /** After a replacement attempt (successful or not): remember it and set the next allowed time. */
-export function afterReplace(h: ReplicaHealth, now: number, succeeded: boolean, o: MonitorOptions = DEFAULT_MONITOR): ReplicaHealth {
+export function afterReplace(
+  h: ReplicaHealth,
+  now: number,
+  succeeded: boolean,
+  o: MonitorOptions = DEFAULT_MONITOR,
+): ReplicaHealth {
   const restarts = [...h.restarts.filter((t) => now - t < o.crashLoopWindowMs), now];
   const delay = Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** (restarts.length - 1));
   return succeeded

@@ -13,7 +13,14 @@ import { checkReplica, startReplica, type RolloutDeps } from '../runtime/rollout
 import type { MonitorDeps } from './monitor.ts';
 
 export interface ReplicaRef {
-  id: number; release_id: number; service: string; index: number; container_id: string; app: string; app_id: number; restarts: number;
+  id: number;
+  release_id: number;
+  service: string;
+  index: number;
+  container_id: string;
+  app: string;
+  app_id: number;
+  restarts: number;
 }
 
 export async function replaceReplica(deps: MonitorDeps, r: ReplicaRef): Promise<void> {
@@ -30,24 +37,50 @@ export async function replaceReplica(deps: MonitorDeps, r: ReplicaRef): Promise<
   const dependencies: Dependency[] = (release.analysis as Topology | null)?.dependencies ?? [];
   const env = envResolver(host, ports, specs, dependencies, release.config)(spec);
   const lines: string[] = [];
-  const rd: RolloutDeps = { docker: deps.docker, config: deps.config, log: (l) => lines.push(l), labels: { [INSTANCE_LABEL]: deps.instance } };
+  const rd: RolloutDeps = {
+    docker: deps.docker,
+    config: deps.config,
+    log: (l) => lines.push(l),
+    labels: { [INSTANCE_LABEL]: deps.instance },
+  };
   const backing = isBackingType(spec.type);
   // A backing service owns its port and volume: the dead container must be gone first.
   if (backing) await deps.docker.stopAndRemove(r.container_id, 2).catch(() => {});
   const inUse = new Set((await allReplicas(deps.db)).map((x) => x.port));
-  const fresh = await startReplica(rd, { app: r.app, release: release.version, spec, index: r.index, env, portsInUse: inUse, fixedPort: host && backing ? ports[spec.name] : undefined });
+  const fresh = await startReplica(rd, {
+    app: r.app,
+    release: release.version,
+    spec,
+    index: r.index,
+    env,
+    portsInUse: inUse,
+    fixedPort: host && backing ? ports[spec.name] : undefined,
+  });
   try {
     await checkReplica(rd, spec, fresh, deps.config.healthTimeoutMs);
   } catch (e) {
     await deps.docker.stopAndRemove(fresh.containerId, 1).catch(() => {});
     throw e;
   }
-  const swapped = await swapReplicaContainer(deps.db, r.id, r.container_id, { containerId: fresh.containerId, host: fresh.host, port: fresh.port, state: 'running', restarts: r.restarts + 1 });
+  const swapped = await swapReplicaContainer(deps.db, r.id, r.container_id, {
+    containerId: fresh.containerId,
+    host: fresh.host,
+    port: fresh.port,
+    state: 'running',
+    restarts: r.restarts + 1,
+  });
   if (!swapped) {
     await deps.docker.stopAndRemove(fresh.containerId, 1).catch(() => {});
     return;
   }
   await deps.routes.syncApp(r.app);
   if (!backing) await deps.docker.stopAndRemove(r.container_id, 2).catch(() => {});
-  await recordEvent(deps.db, { type: 'replica.replaced', level: 'warning', app: r.app, service: r.service, message: `replaced ${r.service}#${r.index} (${r.container_id.slice(0, 12)} → ${fresh.containerId.slice(0, 12)})`, data: { restarts: r.restarts + 1 } });
+  await recordEvent(deps.db, {
+    type: 'replica.replaced',
+    level: 'warning',
+    app: r.app,
+    service: r.service,
+    message: `replaced ${r.service}#${r.index} (${r.container_id.slice(0, 12)} → ${fresh.containerId.slice(0, 12)})`,
+    data: { restarts: r.restarts + 1 },
+  });
 }

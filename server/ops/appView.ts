@@ -8,8 +8,15 @@ import { appUrl, gitUrl } from '../urls.ts';
 
 export function releaseJson(r: Release) {
   return {
-    version: r.version, status: r.status, kind: r.kind, commit: r.commit, baseVersion: r.baseVersion,
-    createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, error: r.error,
+    version: r.version,
+    status: r.status,
+    kind: r.kind,
+    commit: r.commit,
+    baseVersion: r.baseVersion,
+    createdAt: r.createdAt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    error: r.error,
   };
 }
 
@@ -46,11 +53,24 @@ export async function appJson(db: Db, config: Config, app: App, requestHost?: st
     liveRelease: live ? releaseJson(live) : null,
     latestRelease: releases[0] ? releaseJson(releases[0]) : null,
     services: services.map((s) => ({
-      name: s.name, type: s.type, status: serviceStatus(app.state, s.replicas, replicas.filter((r) => r.service === s.name)),
-      image: s.image, port: s.port, healthPath: s.healthPath, primary: s.primary,
+      name: s.name,
+      type: s.type,
+      status: serviceStatus(
+        app.state,
+        s.replicas,
+        replicas.filter((r) => r.service === s.name),
+      ),
+      image: s.image,
+      port: s.port,
+      healthPath: s.healthPath,
+      primary: s.primary,
       url: s.routed ? appUrl(config, app.name, s.name) : null,
-      memoryMb: s.memoryMb, cpus: Number(s.cpus), replicaCount: s.replicas,
-      replicas: replicas.filter((r) => r.service === s.name).map((r) => ({ index: r.index, containerId: r.containerId, host: r.host, port: r.port, state: r.state })),
+      memoryMb: s.memoryMb,
+      cpus: Number(s.cpus),
+      replicaCount: s.replicas,
+      replicas: replicas
+        .filter((r) => r.service === s.name)
+        .map((r) => ({ index: r.index, containerId: r.containerId, host: r.host, port: r.port, state: r.state })),
     })),
   };
 }

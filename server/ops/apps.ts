@@ -20,7 +20,13 @@ export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown,
     throw e;
   }
   await deps.routes.syncApp(app.name).catch(() => {});
-  await recordEvent(deps.database.db, { type: 'app.create', app: app.name, message: `app ${app.name} created`, ...auditOr(audit, ownerId), data: { ownerId } });
+  await recordEvent(deps.database.db, {
+    type: 'app.create',
+    app: app.name,
+    message: `app ${app.name} created`,
+    ...auditOr(audit, ownerId),
+    data: { ownerId },
+  });
   return app;
 }
 
@@ -30,11 +36,19 @@ export async function deleteAppOp(deps: OpsDeps, app: App, audit?: AuditCtx): Pr
   const containers = await deps.docker.list({ 'kyozo.app': app.name, [INSTANCE_LABEL]: deps.instance });
   await Promise.all(containers.map((c) => deps.docker.stopAndRemove(c.id, 2)));
   const images = new Set<string>();
-  for (const r of await listReleases(db, app.id, 10_000)) for (const s of await servicesOf(db, r.id)) images.add(s.image);
+  for (const r of await listReleases(db, app.id, 10_000))
+    for (const s of await servicesOf(db, r.id)) images.add(s.image);
   for (const img of await deps.docker.listImages({ 'kyozo.app': app.name })) images.add(img.id);
   for (const img of images) await deps.docker.removeImage(img).catch(() => false);
   if (deps.config.network === 'bridge') await deps.docker.removeNetwork(networkName(app.name)).catch(() => {});
   await deleteRepo(deps.reposDir, app.name);
   await deleteApp(db, app.id);
-  await recordEvent(db, { type: 'app.delete', app: app.name, level: 'warning', message: `app ${app.name} deleted`, ...auditOr(audit, null), data: { containers: containers.length, images: images.size } });
+  await recordEvent(db, {
+    type: 'app.delete',
+    app: app.name,
+    level: 'warning',
+    message: `app ${app.name} deleted`,
+    ...auditOr(audit, null),
+    data: { containers: containers.length, images: images.size },
+  });
 }

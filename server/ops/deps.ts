@@ -19,7 +19,10 @@ export interface OpsDeps {
 
 /** A user-facing error with an HTTP status. */
 export class OpError extends Error {
-  constructor(public status: 400 | 404 | 409 | 422 | 503, message: string) {
+  constructor(
+    public status: 400 | 404 | 409 | 422 | 503,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -6,24 +6,34 @@ import type { ServiceMetrics } from './metrics.ts';
 import type { AppRoutes } from './routeTable.ts';
 
 export class ProxyClient implements RouteSink {
-  constructor(readonly socketPath: string, private timeoutMs = 10_000) {}
+  constructor(
+    readonly socketPath: string,
+    private timeoutMs = 10_000,
+  ) {}
 
   request<T>(method: string, path: string, data?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
     return new Promise((resolve, reject) => {
       const payload = data === undefined ? undefined : JSON.stringify(data);
-      const req = http.request({
-        socketPath: this.socketPath, method, path, timeout: timeoutMs,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 500) >= 400) return reject(new Error(`proxy control ${method} ${path}: ${res.statusCode} ${text}`));
-          resolve((text ? JSON.parse(text) : undefined) as T);
-        });
-        res.on('error', reject);
-      });
+      const req = http.request(
+        {
+          socketPath: this.socketPath,
+          method,
+          path,
+          timeout: timeoutMs,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if ((res.statusCode ?? 500) >= 400)
+              return reject(new Error(`proxy control ${method} ${path}: ${res.statusCode} ${text}`));
+            resolve((text ? JSON.parse(text) : undefined) as T);
+          });
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`proxy control ${method} ${path} timed out`)));
       req.on('error', reject);
       req.end(payload);

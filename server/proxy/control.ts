@@ -23,12 +23,24 @@ function reply(res: http.ServerResponse, status: number, data?: unknown) {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
-export function controlHandler(opts: { routes: RouteTable; proxy: ProxyServer; metrics: ProxyMetrics; version: string; shutdown(): void; changed?(): void }) {
+export function controlHandler(opts: {
+  routes: RouteTable;
+  proxy: ProxyServer;
+  metrics: ProxyMetrics;
+  version: string;
+  shutdown(): void;
+  changed?(): void;
+}) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://control');
       const path = url.pathname;
-      if (req.method === 'GET' && path === '/status') return reply(res, 200, { pid: process.pid, version: opts.version, apps: opts.routes.apps().length } satisfies DaemonStatus);
+      if (req.method === 'GET' && path === '/status')
+        return reply(res, 200, {
+          pid: process.pid,
+          version: opts.version,
+          apps: opts.routes.apps().length,
+        } satisfies DaemonStatus);
       if (req.method === 'GET' && path === '/routes') return reply(res, 200, opts.routes.apps());
       if (req.method === 'PUT' && path === '/routes') {
         const all = (await body(req)) as AppRoutes[];

@@ -33,10 +33,23 @@ function shutdown() {
   proxy.close(() => process.exit(0));
   proxy.closeIdleConnections?.();
   setTimeout(() => process.exit(0), 3000).unref();
-  try { rmSync(pidFile, { force: true }); } catch { /* ignore */ }
+  try {
+    rmSync(pidFile, { force: true });
+  } catch {
+    /* ignore */
+  }
 }
 
-const control = http.createServer(controlHandler({ routes, proxy, metrics, version: env.KYOZO_PROXY_VERSION ?? 'dev', shutdown, changed: () => internal.sync(routes) }));
+const control = http.createServer(
+  controlHandler({
+    routes,
+    proxy,
+    metrics,
+    version: env.KYOZO_PROXY_VERSION ?? 'dev',
+    shutdown,
+    changed: () => internal.sync(routes),
+  }),
+);
 rmSync(socketPath, { force: true });
 control.listen(socketPath, () => {
   chmodSync(socketPath, 0o600);

@@ -8,12 +8,17 @@ import type { RouteTable } from './routeTable.ts';
 export class InternalListeners {
   #servers = new Map<number, { host: string; server: http.Server }>();
 
-  constructor(private proxy: http.Server, private log: (m: string) => void) {}
+  constructor(
+    private proxy: http.Server,
+    private log: (m: string) => void,
+  ) {}
 
   /** Opens listeners that are now wanted and closes the ones that are not. */
   sync(routes: RouteTable): void {
     const wanted = new Map<number, string>();
-    for (const a of routes.apps()) for (const s of a.services) if (s.internalPort) wanted.set(s.internalPort, `${s.service}.${a.app}.${routes.domain}`);
+    for (const a of routes.apps())
+      for (const s of a.services)
+        if (s.internalPort) wanted.set(s.internalPort, `${s.service}.${a.app}.${routes.domain}`);
     for (const [port, entry] of this.#servers) {
       if (wanted.get(port) === entry.host) continue;
       entry.server.close();

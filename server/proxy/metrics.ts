@@ -46,8 +46,17 @@ export class ProxyMetrics {
     const key = `${s.app}\0${s.service}`;
     let m = this.#byKey.get(key);
     if (!m) {
-      m = { app: s.app, service: s.service, since: this.#now(), requests: 0, status: emptyStatus(),
-        bytesIn: 0, bytesOut: 0, latencySamples: [], latencyMaxMs: 0 };
+      m = {
+        app: s.app,
+        service: s.service,
+        since: this.#now(),
+        requests: 0,
+        status: emptyStatus(),
+        bytesIn: 0,
+        bytesOut: 0,
+        latencySamples: [],
+        latencyMaxMs: 0,
+      };
       this.#byKey.set(key, m);
     }
     m.requests++;
@@ -65,7 +74,11 @@ export class ProxyMetrics {
 
   /** Deep copy of the current window. */
   snapshot(): ServiceMetrics[] {
-    return [...this.#byKey.values()].map((m) => ({ ...m, status: { ...m.status }, latencySamples: [...m.latencySamples] }));
+    return [...this.#byKey.values()].map((m) => ({
+      ...m,
+      status: { ...m.status },
+      latencySamples: [...m.latencySamples],
+    }));
   }
 
   /** Returns the current window and starts a new one (for periodic persistence). */

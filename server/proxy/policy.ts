@@ -38,7 +38,12 @@ export function hasBody(headers: IncomingHttpHeaders): boolean {
   return headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
 }
 
-export type ForwardInfo = { remoteAddress: string | undefined; encrypted: boolean; websocket: boolean; trustForwarded: boolean };
+export type ForwardInfo = {
+  remoteAddress: string | undefined;
+  encrypted: boolean;
+  websocket: boolean;
+  trustForwarded: boolean;
+};
 
 /**
  * Sets X-Forwarded-For/-Proto/-Host (and -Port) in place. Kyozo is the edge by default, so

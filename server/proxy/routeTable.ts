@@ -27,7 +27,8 @@ export const upstreamKey = (u: Upstream): string => u.id ?? `${u.host}:${u.port}
 export function hostnameOf(hostHeader: string | undefined): string {
   if (!hostHeader) return '';
   let h = hostHeader.trim().toLowerCase();
-  if (h.startsWith('[')) h = h.slice(0, h.indexOf(']') + 1); // IPv6 literal
+  if (h.startsWith('['))
+    h = h.slice(0, h.indexOf(']') + 1); // IPv6 literal
   else if (h.indexOf(':') !== -1) h = h.slice(0, h.indexOf(':'));
   return h.endsWith('.') ? h.slice(0, -1) : h;
 }
@@ -52,7 +53,8 @@ export class RouteTable {
     }));
     const byService = new Map(services.map((s) => [s.service, s] as const));
     const primary = routes.primary?.toLowerCase() ?? null;
-    if (primary !== null && !byService.has(primary)) throw new Error(`primary service "${primary}" of app "${app}" has no route`);
+    if (primary !== null && !byService.has(primary))
+      throw new Error(`primary service "${primary}" of app "${app}" has no route`);
     const copy: AppRoutes = { app, state: routes.state, primary, services };
     this.#apps.set(app, { routes: copy, byService });
   }

@@ -20,7 +20,10 @@ export interface ProxySettings {
 /** Version = proxy source + settings: changing either replaces the daemon. */
 export function proxyVersion(s: ProxySettings): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(here).filter((f) => f.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(here, f)));
+  for (const f of readdirSync(here)
+    .filter((f) => f.endsWith('.ts'))
+    .sort())
+    h.update(f).update(readFileSync(join(here, f)));
   h.update(JSON.stringify([s.port, s.host, s.domain]));
   return h.digest('hex').slice(0, 16);
 }
@@ -28,7 +31,9 @@ export function proxyVersion(s: ProxySettings): string {
 export function socketPathFor(runDir: string): string {
   const p = join(runDir, 'proxy.sock');
   // Unix socket paths are limited to ~107 bytes.
-  return Buffer.byteLength(p) < 100 ? p : join('/tmp', `kyozo-proxy-${createHash('sha1').update(runDir).digest('hex').slice(0, 12)}.sock`);
+  return Buffer.byteLength(p) < 100
+    ? p
+    : join('/tmp', `kyozo-proxy-${createHash('sha1').update(runDir).digest('hex').slice(0, 12)}.sock`);
 }
 
 export async function ensureProxyDaemon(s: ProxySettings, log: (m: string) => void): Promise<ProxyClient> {
@@ -53,8 +58,12 @@ export async function ensureProxyDaemon(s: ProxySettings, log: (m: string) => vo
     stdio: ['ignore', out, out],
     env: {
       ...process.env,
-      KYOZO_PROXY_PORT: String(s.port), KYOZO_HOST: s.host, KYOZO_DOMAIN: s.domain,
-      KYOZO_PROXY_SOCKET: client.socketPath, KYOZO_PROXY_PIDFILE: join(s.runDir, 'proxy.pid'), KYOZO_PROXY_VERSION: version,
+      KYOZO_PROXY_PORT: String(s.port),
+      KYOZO_HOST: s.host,
+      KYOZO_DOMAIN: s.domain,
+      KYOZO_PROXY_SOCKET: client.socketPath,
+      KYOZO_PROXY_PIDFILE: join(s.runDir, 'proxy.pid'),
+      KYOZO_PROXY_VERSION: version,
     },
   });
   child.unref();
@@ -68,7 +77,12 @@ export async function ensureProxyDaemon(s: ProxySettings, log: (m: string) => vo
 function killStale(pidFile: string) {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8'));
-  if (Number.isInteger(pid) && pid > 1) try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+  if (Number.isInteger(pid) && pid > 1)
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {

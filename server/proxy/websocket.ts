@@ -36,7 +36,12 @@ export function handleUpgrade(ctx: UpgradeContext, req: http.IncomingMessage, so
   }
   const r = ctx.routes.resolve(req.headers.host);
   if (r.kind !== 'upstreams') return void socket.end(rawResponse(pageFor(r)));
-  setForwardedHeaders(req.headers, { remoteAddress: socket.remoteAddress, encrypted: false, websocket: true, trustForwarded: ctx.trustForwarded });
+  setForwardedHeaders(req.headers, {
+    remoteAddress: socket.remoteAddress,
+    encrypted: false,
+    websocket: true,
+    trustForwarded: ctx.trustForwarded,
+  });
   const u: Upstream = ctx.balancer.pick(`${r.app}/${r.service}`, r.upstreams)!;
   const end = ctx.inflight.begin(u, 'socket');
   socket.once('close', end);
@@ -48,6 +53,8 @@ export function handleUpgrade(ctx: UpgradeContext, req: http.IncomingMessage, so
         ctx.log(`proxy: websocket ${req.headers.host} → ${u.host}:${u.port} failed: ${code ?? err.message}`);
         socket.write(rawResponse(errorPage(502, 'The app is not reachable.')));
       }
-    } catch { /* never throw from the error path */ }
+    } catch {
+      /* never throw from the error path */
+    }
   });
 }

@@ -4,15 +4,24 @@
 export function hostModeCommand(runtime: string, port: number): string[] | null {
   const p = String(port);
   switch (runtime) {
-    case 'postgres': return ['postgres', '-p', p];
-    case 'redis': return ['redis-server', '--port', p];
-    case 'valkey': return ['valkey-server', '--port', p];
-    case 'mysql': return ['mysqld', `--port=${p}`];
-    case 'mariadb': return ['mariadbd', `--port=${p}`];
-    case 'mongodb': return ['mongod', '--port', p, '--bind_ip_all'];
-    case 'memcached': return ['memcached', '-p', p];
-    case 'nats': return ['nats-server', '-p', p];
-    default: return null;
+    case 'postgres':
+      return ['postgres', '-p', p];
+    case 'redis':
+      return ['redis-server', '--port', p];
+    case 'valkey':
+      return ['valkey-server', '--port', p];
+    case 'mysql':
+      return ['mysqld', `--port=${p}`];
+    case 'mariadb':
+      return ['mariadbd', `--port=${p}`];
+    case 'mongodb':
+      return ['mongod', '--port', p, '--bind_ip_all'];
+    case 'memcached':
+      return ['memcached', '-p', p];
+    case 'nats':
+      return ['nats-server', '-p', p];
+    default:
+      return null;
   }
 }
 
@@ -24,6 +33,10 @@ export function hostModeEnv(runtime: string, port: number): Record<string, strin
 
 /** Named volume for one data path of a backing service: survives releases, removed with the app. */
 export function volumeName(app: string, service: string, path: string): string {
-  const slug = path.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'data';
+  const slug =
+    path
+      .replace(/[^a-zA-Z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase() || 'data';
   return `kyozo-${app}-${service}-${slug}`.slice(0, 200);
 }

@@ -20,14 +20,23 @@ export function backingUrl(b: Addressable, addr: { host: string; port: number })
       const user = e.POSTGRES_USER ?? 'postgres';
       const pw = e.POSTGRES_PASSWORD ?? '';
       const db = e.POSTGRES_DB ?? user;
-      return ['DATABASE_URL', `postgres://${encodeURIComponent(user)}${pw ? `:${encodeURIComponent(pw)}` : ''}@${hp}/${encodeURIComponent(db)}`];
+      return [
+        'DATABASE_URL',
+        `postgres://${encodeURIComponent(user)}${pw ? `:${encodeURIComponent(pw)}` : ''}@${hp}/${encodeURIComponent(db)}`,
+      ];
     }
     case 'mysql':
     case 'mariadb': {
       const user = e.MYSQL_USER ?? e.MARIADB_USER ?? 'root';
-      const pw = (user === 'root' ? e.MYSQL_ROOT_PASSWORD ?? e.MARIADB_ROOT_PASSWORD : e.MYSQL_PASSWORD ?? e.MARIADB_PASSWORD) ?? '';
+      const pw =
+        (user === 'root'
+          ? (e.MYSQL_ROOT_PASSWORD ?? e.MARIADB_ROOT_PASSWORD)
+          : (e.MYSQL_PASSWORD ?? e.MARIADB_PASSWORD)) ?? '';
       const db = e.MYSQL_DATABASE ?? e.MARIADB_DATABASE ?? '';
-      return ['DATABASE_URL', `mysql://${encodeURIComponent(user)}${pw ? `:${encodeURIComponent(pw)}` : ''}@${hp}/${encodeURIComponent(db)}`];
+      return [
+        'DATABASE_URL',
+        `mysql://${encodeURIComponent(user)}${pw ? `:${encodeURIComponent(pw)}` : ''}@${hp}/${encodeURIComponent(db)}`,
+      ];
     }
     case 'mongodb':
       return ['MONGODB_URL', `mongodb://${hp}`];
@@ -53,7 +62,11 @@ const isBacking = (s: Addressable) => s.type === 'database' || s.type === 'cache
  * of the backing services it depends on (directly or transitively through nothing: direct only), and
  * <NAME>_URL of every backing service too. User config wins over all of these (applied by the caller).
  */
-export function discoveryEnv(services: Addressable[], dependsOn: (s: string) => Set<string>, addressOf: AddressOf): Map<string, Record<string, string>> {
+export function discoveryEnv(
+  services: Addressable[],
+  dependsOn: (s: string) => Set<string>,
+  addressOf: AddressOf,
+): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
   for (const s of services) {
     const env: Record<string, string> = {};

@@ -14,7 +14,13 @@ export function startLayers(services: string[], deps: { from: string; to: string
   const done = new Set<string>();
   while (done.size < names.size) {
     const layer = services.filter((s) => !done.has(s) && [...needs.get(s)!].every((n) => done.has(n)));
-    if (layer.length === 0) throw new CycleError(`dependency cycle: ${findCycle(services.filter((s) => !done.has(s)), needs).join(' → ')}`);
+    if (layer.length === 0)
+      throw new CycleError(
+        `dependency cycle: ${findCycle(
+          services.filter((s) => !done.has(s)),
+          needs,
+        ).join(' → ')}`,
+      );
     layer.sort();
     for (const s of layer) done.add(s);
     layers.push(layer);
@@ -39,10 +45,11 @@ export function dependenciesOf(service: string, deps: { from: string; to: string
   const stack = [service];
   while (stack.length) {
     const s = stack.pop()!;
-    for (const d of deps) if (d.from === s && !out.has(d.to) && d.to !== service) {
-      out.add(d.to);
-      stack.push(d.to);
-    }
+    for (const d of deps)
+      if (d.from === s && !out.has(d.to) && d.to !== service) {
+        out.add(d.to);
+        stack.push(d.to);
+      }
   }
   return out;
 }

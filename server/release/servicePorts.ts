@@ -19,6 +19,9 @@ export async function ensureServicePorts(db: Db, appId: number, services: string
     inUse.add(port);
     added[s] = port;
   }
-  const next = await updateSettings(db, appId, (st) => ({ ...st, servicePorts: { ...added, ...(st.servicePorts ?? {}) } }));
+  const next = await updateSettings(db, appId, (st) => ({
+    ...st,
+    servicePorts: { ...added, ...(st.servicePorts ?? {}) },
+  }));
   return next.servicePorts ?? {};
 }

@@ -34,40 +34,76 @@ export function commandOf(s: Service): string[] | null {
 }
 
 export function specFromAnalysis(
-  s: Service, o: ServiceOverride | undefined, built: { image: string; imageId: string | null; sourceHash: string },
-  primary: boolean, formation?: { replicas?: number; memoryMb?: number; cpus?: number },
+  s: Service,
+  o: ServiceOverride | undefined,
+  built: { image: string; imageId: string | null; sourceHash: string },
+  primary: boolean,
+  formation?: { replicas?: number; memoryMb?: number; cpus?: number },
 ): ServiceSpec {
   const backing = isBackingType(s.type);
   return {
-    name: s.name, type: s.type, runtime: s.runtime, image: built.image, imageId: built.imageId,
-    port: o?.port ?? s.port, healthPath: o?.healthPath ?? s.healthPath,
+    name: s.name,
+    type: s.type,
+    runtime: s.runtime,
+    image: built.image,
+    imageId: built.imageId,
+    port: o?.port ?? s.port,
+    healthPath: o?.healthPath ?? s.healthPath,
     // Backing services run one replica (or none when stopped): they own a data volume.
-    replicas: backing ? Math.min(1, formation?.replicas ?? 1) : formation?.replicas ?? o?.replicas ?? 1,
+    replicas: backing ? Math.min(1, formation?.replicas ?? 1) : (formation?.replicas ?? o?.replicas ?? 1),
     memoryMb: formation?.memoryMb ?? o?.memoryMb ?? s.resources.memoryMb,
     cpus: formation?.cpus ?? o?.cpus ?? s.resources.cpus,
-    routed: isRoutedType(s.type), primary, sourceHash: built.sourceHash,
-    env: s.env ?? {}, volumes: s.volumes ?? [], cmd: commandOf(s), startOrder: 0,
+    routed: isRoutedType(s.type),
+    primary,
+    sourceHash: built.sourceHash,
+    env: s.env ?? {},
+    volumes: s.volumes ?? [],
+    cmd: commandOf(s),
+    startOrder: 0,
   };
 }
 
 /** {...repo env, ...discovery, ...config}: config vars always win. */
-export function effectiveEnv(serviceEnv: Record<string, string>, discovery: Record<string, string>, config: Record<string, string>): Record<string, string> {
+export function effectiveEnv(
+  serviceEnv: Record<string, string>,
+  discovery: Record<string, string>,
+  config: Record<string, string>,
+): Record<string, string> {
   return { ...serviceEnv, ...discovery, ...config };
 }
 
-const stable = (o: Record<string, string>) => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+const stable = (o: Record<string, string>) =>
+  JSON.stringify(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 
 /** Fingerprint of everything that, when changed, requires new containers for a service. */
 export function runFingerprint(spec: ServiceSpec, env: Record<string, string>): string {
-  return JSON.stringify([spec.image, spec.imageId, spec.sourceHash, spec.port, spec.healthPath, spec.memoryMb, spec.cpus, spec.cmd, spec.volumes, stable(env)]);
+  return JSON.stringify([
+    spec.image,
+    spec.imageId,
+    spec.sourceHash,
+    spec.port,
+    spec.healthPath,
+    spec.memoryMb,
+    spec.cpus,
+    spec.cmd,
+    spec.volumes,
+    stable(env),
+  ]);
 }
 
 /** Scale and resource settings of the app win over what a release recorded; backing services stay at one replica. */
-export function applyFormation(s: ServiceSpec, f: { replicas?: number; memoryMb?: number; cpus?: number } | undefined): ServiceSpec {
+export function applyFormation(
+  s: ServiceSpec,
+  f: { replicas?: number; memoryMb?: number; cpus?: number } | undefined,
+): ServiceSpec {
   if (!f) return s;
   return {
     ...s,
-    replicas: isBackingType(s.type) ? Math.min(1, f.replicas ?? s.replicas) : f.replicas ?? s.replicas,
+    replicas: isBackingType(s.type) ? Math.min(1, f.replicas ?? s.replicas) : (f.replicas ?? s.replicas),
     memoryMb: f.memoryMb ?? s.memoryMb,
     cpus: f.cpus ?? s.cpus,
   };

@@ -25,12 +25,29 @@ export interface BreakerOptions {
   autoProbe?: boolean;
 }
 
-const INFRA_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EACCES', 'ECONNABORTED']);
-const INFRA_TEXT = /no answer from the Docker engine|connect (ECONNREFUSED|ENOENT|EACCES)|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up|circuit (is )?open/i;
+const INFRA_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EACCES',
+  'ECONNABORTED',
+]);
+const INFRA_TEXT =
+  /no answer from the Docker engine|connect (ECONNREFUSED|ENOENT|EACCES)|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up|circuit (is )?open/i;
 
 /** True for "the engine did not answer"; false for answers (HTTP status, build errors). Walks `cause`. */
 export function isInfrastructureFailure(e: unknown): boolean {
-  for (let err = e as (Error & { code?: string; statusCode?: number; cause?: unknown }) | undefined, d = 0; err && d < 5; err = err.cause as typeof err, d++) {
+  for (
+    let err = e as (Error & { code?: string; statusCode?: number; cause?: unknown }) | undefined, d = 0;
+    err && d < 5;
+    err = err.cause as typeof err, d++
+  ) {
     if (err instanceof DockerUnavailableError) return true;
     if (typeof err.statusCode === 'number') return false;
     if (err.code && INFRA_CODES.has(err.code)) return true;
@@ -44,7 +61,10 @@ export const isDockerUnavailable = (e: unknown) => isInfrastructureFailure(e);
 
 const UNTIMED = new Set<keyof DockerPort>(['build', 'pull', 'stop', 'stopAndRemove']);
 
-export function withCircuitBreaker(port: DockerPort, opts: BreakerOptions = {}): DockerPort & { state(): BreakerState } {
+export function withCircuitBreaker(
+  port: DockerPort,
+  opts: BreakerOptions = {},
+): DockerPort & { state(): BreakerState } {
   const threshold = opts.failureThreshold ?? 3;
   const openMs = opts.openMs ?? 5_000;
   const now = opts.now ?? Date.now;
@@ -65,13 +85,18 @@ export function withCircuitBreaker(port: DockerPort, opts: BreakerOptions = {}):
     set('open');
     if (opts.autoProbe !== false) {
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => { timer = null; void breaker.ping(); }, openMs + 10);
+      timer = setTimeout(() => {
+        timer = null;
+        void breaker.ping();
+      }, openMs + 10);
       timer.unref?.();
     }
   };
   const current = (): BreakerState => (state === 'open' && now() - openedAt >= openMs ? 'half-open' : state);
   const unavailable = () =>
-    new DockerUnavailableError(`Docker engine unavailable (circuit open after ${threshold} failures: ${lastError}); retrying in ${Math.max(0, Math.ceil((openedAt + openMs - now()) / 1000))}s`);
+    new DockerUnavailableError(
+      `Docker engine unavailable (circuit open after ${threshold} failures: ${lastError}); retrying in ${Math.max(0, Math.ceil((openedAt + openMs - now()) / 1000))}s`,
+    );
 
   /** Admission: throws when the call must fail fast; returns whether this call is the half-open probe. */
   function admit(): boolean {
@@ -106,7 +131,9 @@ export function withCircuitBreaker(port: DockerPort, opts: BreakerOptions = {}):
         throw e;
       }
       failed(probe, e);
-      throw e instanceof DockerUnavailableError ? e : new DockerUnavailableError((e as Error)?.message ?? String(e), { cause: e });
+      throw e instanceof DockerUnavailableError
+        ? e
+        : new DockerUnavailableError((e as Error)?.message ?? String(e), { cause: e });
     }
   }
 
@@ -134,6 +161,8 @@ function deadline<T>(p: Promise<T>, op: string, ms: number): Promise<T> {
   let t: NodeJS.Timeout | undefined;
   return Promise.race([
     p,
-    new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error(`docker ${op}: no answer from the Docker engine within ${ms}ms`)), ms); }),
+    new Promise<never>((_, reject) => {
+      t = setTimeout(() => reject(new Error(`docker ${op}: no answer from the Docker engine within ${ms}ms`)), ms);
+    }),
   ]).finally(() => clearTimeout(t));
 }

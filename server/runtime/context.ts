@@ -33,7 +33,8 @@ export function packContext(contextDir: string, dockerfile = 'Dockerfile'): Read
   const root = path.resolve(contextDir);
   if (!fs.statSync(root).isDirectory()) throw new Error(`build context ${root} is not a directory`);
   const df = path.join(root, dockerfile);
-  if (!df.startsWith(root + path.sep) || !fs.existsSync(df)) throw new Error(`Dockerfile ${dockerfile} not found in build context`);
+  if (!df.startsWith(root + path.sep) || !fs.existsSync(df))
+    throw new Error(`Dockerfile ${dockerfile} not found in build context`);
   const ignored = createIgnoreMatcher(readDockerignore(root), [dockerfile, '.dockerignore']);
   return tar.pack(root, {
     ignore(name: string) {

@@ -60,7 +60,9 @@ export async function buildImage(docker: Dockerode, o: BuildOptions): Promise<{ 
     };
     o.signal?.addEventListener('abort', onAbort, { once: true });
     stream.on('data', (chunk: Buffer) => split.write(chunk));
-    stream.on('error', (e: Error) => finish(new Error(o.signal?.aborted ? 'build aborted' : `build stream failed: ${e.message}`)));
+    stream.on('error', (e: Error) =>
+      finish(new Error(o.signal?.aborted ? 'build aborted' : `build stream failed: ${e.message}`)),
+    );
     stream.on('end', () => {
       split.end();
       const r = log.end();

@@ -57,7 +57,12 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
   const port: DockerPort = {
     async ping() {
       try {
-        await timed('ping', (abortSignal) => (docker.ping as (o: { abortSignal: AbortSignal }) => Promise<unknown>).call(docker, { abortSignal }), Math.min(timeoutMs, 5000));
+        await timed(
+          'ping',
+          (abortSignal) =>
+            (docker.ping as (o: { abortSignal: AbortSignal }) => Promise<unknown>).call(docker, { abortSignal }),
+          Math.min(timeoutMs, 5000),
+        );
         return true;
       } catch {
         return false;
@@ -78,7 +83,10 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
     },
 
     async inspect(id) {
-      const info = await ignoring([404], timed('inspect', (abortSignal) => docker.getContainer(id).inspect({ abortSignal })));
+      const info = await ignoring(
+        [404],
+        timed('inspect', (abortSignal) => docker.getContainer(id).inspect({ abortSignal })),
+      );
       if (!info) return null;
       const nets = info.NetworkSettings?.Networks ?? {};
       const st = info.State;
@@ -90,7 +98,10 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
         startedAt: st.StartedAt,
         finishedAt: st.FinishedAt,
         oomKilled: st.OOMKilled,
-        ip: Object.values(nets).map((n) => n.IPAddress).find((ip) => !!ip) ?? null,
+        ip:
+          Object.values(nets)
+            .map((n) => n.IPAddress)
+            .find((ip) => !!ip) ?? null,
         restartCount: info.RestartCount ?? 0,
         logPath: info.LogPath || null,
         labels: info.Config?.Labels ?? {},
@@ -100,16 +111,29 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
 
     async start(id) {
       // 304: already running.
-      await ignoring([304], timed('start', () => docker.getContainer(id).start()));
+      await ignoring(
+        [304],
+        timed('start', () => docker.getContainer(id).start()),
+      );
     },
 
     async stop(id, timeoutSec = 10) {
       // 304: already stopped; 404: gone. The HTTP call must outlive the grace period.
-      await ignoring([304, 404], timed('stop', () => docker.getContainer(id).stop({ t: timeoutSec }), timeoutSec * 1000 + timeoutMs));
+      await ignoring(
+        [304, 404],
+        timed('stop', () => docker.getContainer(id).stop({ t: timeoutSec }), timeoutSec * 1000 + timeoutMs),
+      );
     },
 
     async remove(id) {
-      await ignoring([404], ignoring([409], timed('remove', () => docker.getContainer(id).remove({ force: true, v: true })), /already in progress/));
+      await ignoring(
+        [404],
+        ignoring(
+          [409],
+          timed('remove', () => docker.getContainer(id).remove({ force: true, v: true })),
+          /already in progress/,
+        ),
+      );
     },
 
     async stopAndRemove(id, timeoutSec = 10) {
@@ -118,7 +142,9 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
     },
 
     async list(labels) {
-      const rows = await timed('list', (abortSignal) => docker.listContainers({ all: true, filters: { label: labelFilters(labels) }, abortSignal }));
+      const rows = await timed('list', (abortSignal) =>
+        docker.listContainers({ all: true, filters: { label: labelFilters(labels) }, abortSignal }),
+      );
       return rows.map((r) => ({
         id: r.Id,
         name: (r.Names?.[0] ?? '').replace(/^\//, ''),
@@ -143,34 +169,63 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
 
     async pull(ref, onLine) {
       // No timeout: a big image takes as long as it takes. What the registry says is an answer, not an outage.
-      const answer = (e: unknown) => Object.assign(new Error(`docker pull ${ref}: ${dockerMessage(e)}`), { statusCode: statusOf(e) ?? 502, cause: e });
-      const stream = await docker.pull(ref).catch((e: unknown) => { throw typeof statusOf(e) === 'number' ? answer(e) : wrap('pull', e); });
-      await new Promise<void>((resolve, reject) => {
-        docker.modem.followProgress(stream, (err: unknown) => (err ? reject(answer(err)) : resolve()), (ev: { status?: string; id?: string; error?: string }) => {
-          if (ev.status && !/^(Downloading|Extracting|Waiting)/.test(ev.status)) onLine?.(`${ev.id ? `${ev.id}: ` : ''}${ev.status}`);
+      const answer = (e: unknown) =>
+        Object.assign(new Error(`docker pull ${ref}: ${dockerMessage(e)}`), {
+          statusCode: statusOf(e) ?? 502,
+          cause: e,
         });
+      const stream = await docker.pull(ref).catch((e: unknown) => {
+        throw typeof statusOf(e) === 'number' ? answer(e) : wrap('pull', e);
+      });
+      await new Promise<void>((resolve, reject) => {
+        docker.modem.followProgress(
+          stream,
+          (err: unknown) => (err ? reject(answer(err)) : resolve()),
+          (ev: { status?: string; id?: string; error?: string }) => {
+            if (ev.status && !/^(Downloading|Extracting|Waiting)/.test(ev.status))
+              onLine?.(`${ev.id ? `${ev.id}: ` : ''}${ev.status}`);
+          },
+        );
       });
     },
 
     async imageExists(ref) {
-      return !!(await ignoring([404], timed('inspect image', () => docker.getImage(ref).inspect())));
+      return !!(await ignoring(
+        [404],
+        timed('inspect image', () => docker.getImage(ref).inspect()),
+      ));
     },
 
     async listImages(labels) {
-      const rows = await timed('list images', (abortSignal) => docker.listImages({ filters: { label: labelFilters(labels) }, abortSignal }));
-      return rows.map((r) => ({ id: r.Id, tags: r.RepoTags ?? [], labels: r.Labels ?? {}, created: r.Created, size: r.Size }));
+      const rows = await timed('list images', (abortSignal) =>
+        docker.listImages({ filters: { label: labelFilters(labels) }, abortSignal }),
+      );
+      return rows.map((r) => ({
+        id: r.Id,
+        tags: r.RepoTags ?? [],
+        labels: r.Labels ?? {},
+        created: r.Created,
+        size: r.Size,
+      }));
     },
 
     async ensureNetwork(name) {
       const find = async () => {
-        const nets = await timed('list networks', (abortSignal) => docker.listNetworks({ filters: { name: [name] }, abortSignal }));
+        const nets = await timed('list networks', (abortSignal) =>
+          docker.listNetworks({ filters: { name: [name] }, abortSignal }),
+        );
         return nets.find((n) => n.Name === name)?.Id;
       };
       const existing = await find();
       if (existing) return existing;
       try {
         const net = await timed('create network', () =>
-          docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { 'kyozo.managed': 'true' } }),
+          docker.createNetwork({
+            Name: name,
+            Driver: 'bridge',
+            CheckDuplicate: true,
+            Labels: { 'kyozo.managed': 'true' },
+          }),
         );
         return net.id;
       } catch (e) {
@@ -181,25 +236,44 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
     },
 
     async removeNetwork(name) {
-      await ignoring([404], timed('remove network', () => docker.getNetwork(name).remove()));
+      await ignoring(
+        [404],
+        timed('remove network', () => docker.getNetwork(name).remove()),
+      );
     },
 
     async logs(id, opts = {}) {
       const buf = await timed('logs', (abortSignal) =>
-        docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, tail: opts.tail ?? 100, abortSignal }),
+        docker
+          .getContainer(id)
+          .logs({ stdout: true, stderr: true, follow: false, tail: opts.tail ?? 100, abortSignal }),
       );
       return demuxDockerStream(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf))).combined;
     },
 
     async logLines(id, opts = {}) {
-      const buf = await ignoring([404], timed('logs', (abortSignal) =>
-        docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, timestamps: true, tail: opts.tail ?? 1000, since: opts.since ?? 0, abortSignal }),
-      ));
+      const buf = await ignoring(
+        [404],
+        timed('logs', (abortSignal) =>
+          docker.getContainer(id).logs({
+            stdout: true,
+            stderr: true,
+            follow: false,
+            timestamps: true,
+            tail: opts.tail ?? 1000,
+            since: opts.since ?? 0,
+            abortSignal,
+          }),
+        ),
+      );
       return buf === undefined ? [] : parseTimestampedLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
     },
 
     async stats(id, opts = {}) {
-      const s = await ignoring([404], timed('stats', () => docker.getContainer(id).stats({ stream: false, 'one-shot': !!opts.oneShot })));
+      const s = await ignoring(
+        [404],
+        timed('stats', () => docker.getContainer(id).stats({ stream: false, 'one-shot': !!opts.oneShot })),
+      );
       return s ? toStats(s) : null;
     },
   };

@@ -34,7 +34,11 @@ function globToRegExp(pattern: string): RegExp {
 }
 
 function clean(p: string): string {
-  return p.replace(/\\/g, '/').replace(/\/+/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+|\/+$/g, '');
+  return p
+    .replace(/\\/g, '/')
+    .replace(/\/+/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+|\/+$/g, '');
 }
 
 export function parseDockerignore(text: string): IgnoreRule[] {
@@ -55,7 +59,10 @@ export function parseDockerignore(text: string): IgnoreRule[] {
  * Returns a predicate over context-relative paths. With !exceptions present, directories are never
  * pruned (an exception may re-include something below them) — pass isDir to get that behaviour.
  */
-export function createIgnoreMatcher(text: string, alwaysKeep: string[] = []): (relPath: string, isDir?: boolean) => boolean {
+export function createIgnoreMatcher(
+  text: string,
+  alwaysKeep: string[] = [],
+): (relPath: string, isDir?: boolean) => boolean {
   const rules = parseDockerignore(text);
   const hasNegation = rules.some((r) => r.negate);
   const keep = new Set(alwaysKeep.map(clean));

@@ -36,8 +36,11 @@ export function createFakeDockerPort(): FakeDockerPort {
   let seq = 0;
   const nextId = (kind: string) => createHash('sha256').update(`${kind}${++seq}`).digest('hex');
   const find = (idOrName: string) =>
-    [...fake.containers.values()].find((c) => c.state.id === idOrName || c.state.id.startsWith(idOrName) || c.state.name === idOrName);
-  const findImage = (ref: string) => fake.images.get(ref) ?? [...fake.images.values()].find((i) => i.tags.includes(ref));
+    [...fake.containers.values()].find(
+      (c) => c.state.id === idOrName || c.state.id.startsWith(idOrName) || c.state.name === idOrName,
+    );
+  const findImage = (ref: string) =>
+    fake.images.get(ref) ?? [...fake.images.values()].find((i) => i.tags.includes(ref));
 
   async function gate(method: Method, args: unknown[]): Promise<void> {
     fake.calls.push({ method, args });
@@ -79,18 +82,32 @@ export function createFakeDockerPort(): FakeDockerPort {
       }
       const id = `sha256:${nextId('image')}`;
       for (const img of fake.images.values()) img.tags = img.tags.filter((t) => t !== opts.tag);
-      fake.images.set(id, { id, tags: [opts.tag], labels: { ...opts.labels }, created: Math.floor(Date.now() / 1000), size: 1 });
+      fake.images.set(id, {
+        id,
+        tags: [opts.tag],
+        labels: { ...opts.labels },
+        created: Math.floor(Date.now() / 1000),
+        size: 1,
+      });
       return { imageId: id };
     },
     async run(spec) {
       await gate('run', [spec]);
       const image = spec.Image ?? '';
-      if (!findImage(image)) throw Object.assign(new Error(`docker create: No such image: ${image}`), { statusCode: 404 });
+      if (!findImage(image))
+        throw Object.assign(new Error(`docker create: No such image: ${image}`), { statusCode: 404 });
       const id = nextId('container');
       const now = new Date().toISOString();
       const state: ContainerState = {
-        id, name: spec.name ?? id.slice(0, 12), running: true, exitCode: null, startedAt: now, finishedAt: '',
-        oomKilled: false, ip: spec.HostConfig?.NetworkMode === 'host' ? null : `172.30.0.${seq % 250}`, restartCount: 0,
+        id,
+        name: spec.name ?? id.slice(0, 12),
+        running: true,
+        exitCode: null,
+        startedAt: now,
+        finishedAt: '',
+        oomKilled: false,
+        ip: spec.HostConfig?.NetworkMode === 'host' ? null : `172.30.0.${seq % 250}`,
+        restartCount: 0,
         labels: { ...(spec.Labels ?? {}) },
       };
       fake.containers.set(id, { state, spec, image, logs: [] });
@@ -126,8 +143,13 @@ export function createFakeDockerPort(): FakeDockerPort {
       return [...fake.containers.values()]
         .filter((c) => matches(c.state.labels, labels))
         .map((c): ContainerSummary => ({
-          id: c.state.id, name: c.state.name, image: c.image, labels: { ...c.state.labels },
-          state: c.state.running ? 'running' : 'exited', status: c.state.running ? 'Up' : `Exited (${c.state.exitCode})`, created: 0,
+          id: c.state.id,
+          name: c.state.name,
+          image: c.image,
+          labels: { ...c.state.labels },
+          state: c.state.running ? 'running' : 'exited',
+          status: c.state.running ? 'Up' : `Exited (${c.state.exitCode})`,
+          created: 0,
         }));
     },
     async removeImage(ref) {
@@ -140,7 +162,10 @@ export function createFakeDockerPort(): FakeDockerPort {
     },
     async pull(ref) {
       await gate('pull', [ref]);
-      if (!findImage(ref)) throw Object.assign(new Error(`docker pull ${ref}: pull access denied for ${ref}, repository does not exist`), { statusCode: 404 });
+      if (!findImage(ref))
+        throw Object.assign(new Error(`docker pull ${ref}: pull access denied for ${ref}, repository does not exist`), {
+          statusCode: 404,
+        });
     },
     async imageExists(ref) {
       await gate('imageExists', [ref]);
@@ -160,7 +185,10 @@ export function createFakeDockerPort(): FakeDockerPort {
     async logs(id, opts = {}) {
       await gate('logs', [id, opts]);
       const lines = find(id)?.logs ?? [];
-      return lines.slice(-(opts.tail ?? 100)).map((l) => l + '\n').join('');
+      return lines
+        .slice(-(opts.tail ?? 100))
+        .map((l) => l + '\n')
+        .join('');
     },
     async logLines(id, opts = {}) {
       await gate('logLines', [id, opts]);
@@ -169,13 +197,17 @@ export function createFakeDockerPort(): FakeDockerPort {
       c.logTimes ??= [];
       while (c.logTimes.length < c.logs.length) c.logTimes.push(new Date().toISOString().replace('Z', '000000Z'));
       const since = opts.since ?? 0;
-      return c.logs.map((line, i) => ({ at: c.logTimes![i], stream: 'stdout' as const, line }))
-        .filter((l) => Date.parse(l.at) / 1000 > since).slice(-(opts.tail ?? 1000));
+      return c.logs
+        .map((line, i) => ({ at: c.logTimes![i], stream: 'stdout' as const, line }))
+        .filter((l) => Date.parse(l.at) / 1000 > since)
+        .slice(-(opts.tail ?? 1000));
     },
     async stats(id, opts) {
       await gate('stats', [id, opts]);
       const c = find(id);
-      return c?.state.running ? { cpuPercent: opts?.oneShot ? null : 0, memoryBytes: 1 << 20, memoryLimitBytes: 1 << 28, pids: 1 } : null;
+      return c?.state.running
+        ? { cpuPercent: opts?.oneShot ? null : 0, memoryBytes: 1 << 20, memoryLimitBytes: 1 << 28, pids: 1 }
+        : null;
     },
   };
   return fake;

@@ -25,10 +25,14 @@ export type HealthResult = { ok: true; status: number; ms: number } | { ok: fals
 /** One GET; resolves with the status code or rejects (connection refused, timeout, …). */
 export function probe(url: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs, headers: { 'user-agent': 'kyozo-health' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = http.get(
+      url,
+      { agent: false, timeout: timeoutMs, headers: { 'user-agent': 'kyozo-health' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs}ms`)));
     req.on('error', reject);
   });
@@ -37,9 +41,15 @@ export function probe(url: string, timeoutMs: number): Promise<number> {
 /** One TCP connect: true when the port accepts a connection within the timeout. */
 export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect({ host, port, timeout: timeoutMs }, () => { s.destroy(); resolve(true); });
+    const s = net.connect({ host, port, timeout: timeoutMs }, () => {
+      s.destroy();
+      resolve(true);
+    });
     s.on('error', () => resolve(false));
-    s.on('timeout', () => { s.destroy(); resolve(false); });
+    s.on('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -69,7 +79,9 @@ export async function waitHealthy(opts: WaitHealthyOptions): Promise<HealthResul
   for (;;) {
     if (opts.signal?.aborted) return { ok: false, reason: 'health check aborted', ms: elapsed() };
     if (opts.checkContainer) {
-      const c = await opts.checkContainer().catch((e: unknown) => ({ running: false, exitCode: null, error: errText(e) }));
+      const c = await opts
+        .checkContainer()
+        .catch((e: unknown) => ({ running: false, exitCode: null, error: errText(e) }));
       if (!c.running) {
         const why = c.exitCode !== null ? `container exited with code ${c.exitCode}` : 'container is not running';
         return { ok: false, reason: `${why} before becoming healthy (last probe: ${last})`, ms: elapsed() };
@@ -88,5 +100,9 @@ export async function waitHealthy(opts: WaitHealthyOptions): Promise<HealthResul
     if (left <= 0) break;
     await sleep(Math.min(interval, left), opts.signal);
   }
-  return { ok: false, reason: `no healthy response from ${opts.url} within ${opts.deadlineMs}ms (last probe: ${last})`, ms: elapsed() };
+  return {
+    ok: false,
+    reason: `no healthy response from ${opts.url} within ${opts.deadlineMs}ms (last probe: ${last})`,
+    ms: elapsed(),
+  };
 }

@@ -36,12 +36,18 @@ export function parseTimestampedLogs(buf: Buffer): LogLine[] {
   // Frames can split a line: join consecutive frames of the same stream before splitting.
   let off = 0;
   let cur: { stream: LogLine['stream']; parts: Buffer[] } | null = null;
-  const flush = () => { if (cur) pushLines(out, Buffer.concat(cur.parts).toString('utf8'), cur.stream); cur = null; };
+  const flush = () => {
+    if (cur) pushLines(out, Buffer.concat(cur.parts).toString('utf8'), cur.stream);
+    cur = null;
+  };
   while (off + 8 <= buf.length) {
     const stream = buf[off] === 2 ? 'stderr' : 'stdout';
     const size = buf.readUInt32BE(off + 4);
     const payload = buf.subarray(off + 8, Math.min(off + 8 + size, buf.length));
-    if (!cur || cur.stream !== stream) { flush(); cur = { stream, parts: [] }; }
+    if (!cur || cur.stream !== stream) {
+      flush();
+      cur = { stream, parts: [] };
+    }
     cur.parts.push(payload);
     off += 8 + size;
   }

@@ -8,7 +8,11 @@ export const DEFAULT_PORT_RANGE: PortRange = [20000, 29999];
  * Pure: ports of the range in scan order starting at `start` (wrapping around), skipping `inUse`.
  * Starting at a random offset keeps two Kyozo processes from racing for the same first port.
  */
-export function* candidatePorts(inUse: ReadonlySet<number>, range: PortRange = DEFAULT_PORT_RANGE, start = range[0]): Generator<number> {
+export function* candidatePorts(
+  inUse: ReadonlySet<number>,
+  range: PortRange = DEFAULT_PORT_RANGE,
+  start = range[0],
+): Generator<number> {
   const [lo, hi] = range;
   if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && hi <= 65535 && lo <= hi)) {
     throw new RangeError(`invalid port range ${lo}-${hi}`);
@@ -44,7 +48,11 @@ export interface AllocateOptions {
  * A free host port outside `inUse` (ports Kyozo already assigned, even if their replica has not bound yet).
  * The caller should add the result to its in-use set before awaiting anything else.
  */
-export async function allocatePort(inUse: ReadonlySet<number>, range: PortRange = DEFAULT_PORT_RANGE, opts: AllocateOptions = {}): Promise<number> {
+export async function allocatePort(
+  inUse: ReadonlySet<number>,
+  range: PortRange = DEFAULT_PORT_RANGE,
+  opts: AllocateOptions = {},
+): Promise<number> {
   const host = opts.host ?? '127.0.0.1';
   const check = opts.bindCheck ?? canBind;
   const maxAttempts = opts.maxAttempts ?? 200;

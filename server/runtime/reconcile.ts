@@ -13,7 +13,12 @@ export interface ReconcileReport {
   interrupted: number;
 }
 
-export async function reconcile(db: Db, docker: DockerPort, instance: string, log: (m: string) => void): Promise<ReconcileReport> {
+export async function reconcile(
+  db: Db,
+  docker: DockerPort,
+  instance: string,
+  log: (m: string) => void,
+): Promise<ReconcileReport> {
   // Deploys that were running when Kyozo stopped cannot resume half-way: fail them cleanly.
   const interrupted = await releasesWithStatus(db, ['building', 'deploying']);
   for (const r of interrupted) {
@@ -21,7 +26,14 @@ export async function reconcile(db: Db, docker: DockerPort, instance: string, lo
     await deleteReplicasOf(db, r.id);
   }
   const live = await allLiveReleases(db);
-  const keep = new Map((await replicasOfReleases(db, live.map((r) => r.id))).map((r) => [r.containerId, r]));
+  const keep = new Map(
+    (
+      await replicasOfReleases(
+        db,
+        live.map((r) => r.id),
+      )
+    ).map((r) => [r.containerId, r]),
+  );
   const containers = await docker.list({ 'kyozo.app': '', [INSTANCE_LABEL]: instance });
   let adopted = 0;
   let removed = 0;
@@ -43,6 +55,8 @@ export async function reconcile(db: Db, docker: DockerPort, instance: string, lo
     missing++;
     await setReplicaState(db, r.id, 'failed');
   }
-  log(`reconcile: adopted ${adopted} replica(s), removed ${removed} leftover container(s), ${missing} missing, ${interrupted.length} interrupted deploy(s)`);
+  log(
+    `reconcile: adopted ${adopted} replica(s), removed ${removed} leftover container(s), ${missing} missing, ${interrupted.length} interrupted deploy(s)`,
+  );
   return { adopted, missing, removed, interrupted: interrupted.length };
 }

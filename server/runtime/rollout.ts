@@ -45,20 +45,32 @@ export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<
   const { spec } = i;
   const host = deps.config.network === 'host';
   const backing = isBackingType(spec.type);
-  const port = host ? i.fixedPort ?? (await allocatePort(i.portsInUse)) : spec.port ?? BRIDGE_PORT;
+  const port = host ? (i.fixedPort ?? (await allocatePort(i.portsInUse))) : (spec.port ?? BRIDGE_PORT);
   i.portsInUse.add(port);
   const cmd = spec.cmd ?? (backing && host ? hostModeCommand(spec.runtime, port) : null);
   const env = backing && host ? { ...i.env, ...hostModeEnv(spec.runtime, port) } : i.env;
   const create = containerSpec({
-    app: i.app, release: i.release, service: spec.name, replica: i.index, image: spec.image, env, port,
+    app: i.app,
+    release: i.release,
+    service: spec.name,
+    replica: i.index,
+    image: spec.image,
+    env,
+    port,
     network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName(i.app) },
-    limits: { memoryMb: spec.memoryMb, cpus: spec.cpus }, ...(cmd ? { cmd } : {}),
-    suffix: randomBytes(3).toString('hex'), labels: deps.labels,
+    limits: { memoryMb: spec.memoryMb, cpus: spec.cpus },
+    ...(cmd ? { cmd } : {}),
+    suffix: randomBytes(3).toString('hex'),
+    labels: deps.labels,
   });
   if (backing) {
     // Databases switch users in their entrypoints: keep Docker's default capabilities, keep no-new-privileges.
     delete create.HostConfig!.CapDrop;
-    create.HostConfig!.Mounts = spec.volumes.map((p) => ({ Type: 'volume' as const, Source: volumeName(i.app, spec.name, p), Target: p }));
+    create.HostConfig!.Mounts = spec.volumes.map((p) => ({
+      Type: 'volume' as const,
+      Source: volumeName(i.app, spec.name, p),
+      Target: p,
+    }));
   }
   const containerId = await deps.docker.run(create);
   if (host) return { service: spec.name, index: i.index, containerId, host: '127.0.0.1', port };
@@ -67,14 +79,21 @@ export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<
 }
 
 /** Web/static: HTTP below 500. Backing: the port accepts TCP. Workers: still running after a grace period. */
-export async function checkReplica(deps: RolloutDeps, spec: ServiceSpec, r: StartedReplica, deadlineMs: number): Promise<void> {
+export async function checkReplica(
+  deps: RolloutDeps,
+  spec: ServiceSpec,
+  r: StartedReplica,
+  deadlineMs: number,
+): Promise<void> {
   const check = async () => {
     const s = await deps.docker.inspect(r.containerId);
     return { running: !!s?.running, exitCode: s?.exitCode ?? null };
   };
   const dead = async (what: string) => {
     const s = await check();
-    return new Error(`service ${spec.name} ${what}: ${s.running ? 'no answer before the deadline' : await exitReason(deps, r.containerId, s.exitCode)}`);
+    return new Error(
+      `service ${spec.name} ${what}: ${s.running ? 'no answer before the deadline' : await exitReason(deps, r.containerId, s.exitCode)}`,
+    );
   };
   if (spec.type === 'worker') {
     await new Promise((res) => setTimeout(res, Math.min(2000, deadlineMs)));
@@ -98,7 +117,12 @@ export async function checkReplica(deps: RolloutDeps, spec: ServiceSpec, r: Star
   deps.log(`       ${spec.name}#${r.index} healthy: GET ${path} → ${result.status} after ${result.ms} ms`);
 }
 
-async function waitTcp(host: string, port: number, deadlineMs: number, check: () => Promise<{ running: boolean }>): Promise<boolean> {
+async function waitTcp(
+  host: string,
+  port: number,
+  deadlineMs: number,
+  check: () => Promise<{ running: boolean }>,
+): Promise<boolean> {
   const end = Date.now() + deadlineMs;
   while (Date.now() < end) {
     if (await tcpOpen(host, port, 1000)) return true;
@@ -110,7 +134,13 @@ async function waitTcp(host: string, port: number, deadlineMs: number, check: ()
 
 async function exitReason(deps: RolloutDeps, id: string, code: number | null): Promise<string> {
   const tail = await deps.docker.logs(id, { tail: 15 }).catch(() => '');
-  const lines = tail.trim() ? `; last output:\n${tail.trim().split('\n').map((l) => `         ${l}`).join('\n')}` : '';
+  const lines = tail.trim()
+    ? `; last output:\n${tail
+        .trim()
+        .split('\n')
+        .map((l) => `         ${l}`)
+        .join('\n')}`
+    : '';
   return `container exited with code ${code ?? 'unknown'}${lines}`;
 }
 

@@ -18,7 +18,10 @@ export interface RouteSink {
 }
 
 export class RouteSync {
-  constructor(private db: Db, private sink: RouteSink) {}
+  constructor(
+    private db: Db,
+    private sink: RouteSink,
+  ) {}
 
   /** The routes of one app; `liveReleaseId` switches to that release before the database says so. */
   async routesOf(appName: string, liveReleaseId?: number): Promise<AppRoutes | null> {
@@ -41,7 +44,9 @@ export class RouteSync {
   async syncAll(): Promise<AppRoutes[]> {
     const all = await this.db.select().from(appsTable);
     const live = new Map((await allLiveReleases(this.db)).map((r) => [r.appId, r.id]));
-    const routes = await Promise.all(all.map(async (a) => appRoutesFor(await this.view(a.id, a.name, a.state, live.get(a.id) ?? null))));
+    const routes = await Promise.all(
+      all.map(async (a) => appRoutesFor(await this.view(a.id, a.name, a.state, live.get(a.id) ?? null))),
+    );
     await this.sink.replaceAll(routes);
     return routes;
   }
@@ -52,7 +57,11 @@ export class RouteSync {
 
   private async view(appId: number, app: string, state: string, releaseId: number | null): Promise<AppView> {
     if (releaseId === null) return { app, state, live: null };
-    const [services, replicas, settings] = await Promise.all([servicesOf(this.db, releaseId), replicasOf(this.db, releaseId), getSettings(this.db, appId)]);
+    const [services, replicas, settings] = await Promise.all([
+      servicesOf(this.db, releaseId),
+      replicasOf(this.db, releaseId),
+      getSettings(this.db, appId),
+    ]);
     return { app, state, live: { services, replicas }, servicePorts: settings.servicePorts };
   }
 }

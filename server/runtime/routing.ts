@@ -27,16 +27,19 @@ export interface AppView {
 const SERVING = new Set(['running', 'starting']);
 
 export function appRoutesFor(view: AppView): AppRoutes {
-  if (!view.live) return { app: view.app, state: view.state === 'stopped' ? 'stopped' : 'none', primary: null, services: [] };
+  if (!view.live)
+    return { app: view.app, state: view.state === 'stopped' ? 'stopped' : 'none', primary: null, services: [] };
   const stopped = view.state === 'stopped';
   const routed = view.live.services.filter((s) => s.routed);
   // A stopped app keeps its hosts (so every one of them answers 503), with no upstreams.
   const services = routed.map((s) => ({
     ...(view.servicePorts?.[s.name] ? { internalPort: view.servicePorts[s.name] } : {}),
     service: s.name,
-    upstreams: stopped ? [] : view.live!.replicas
-      .filter((r) => r.service === s.name && SERVING.has(r.state))
-      .map((r) => ({ host: r.host, port: r.port, id: r.containerId })),
+    upstreams: stopped
+      ? []
+      : view
+          .live!.replicas.filter((r) => r.service === s.name && SERVING.has(r.state))
+          .map((r) => ({ host: r.host, port: r.port, id: r.containerId })),
   }));
   const primary = routed.find((s) => s.primary)?.name ?? (routed.length === 1 ? routed[0].name : null);
   return { app: view.app, state: stopped ? 'stopped' : 'live', primary, services };
@@ -49,5 +52,9 @@ export function choosePrimary(
 ): string | null {
   const web = services.filter((s) => s.type === 'web' || s.type === 'static');
   if (override && web.some((s) => s.name === override)) return override;
-  return web.find((s) => s.name === 'web')?.name ?? web.find((s) => s.path === '.')?.name ?? (web.length >= 1 ? web[0].name : null);
+  return (
+    web.find((s) => s.name === 'web')?.name ??
+    web.find((s) => s.path === '.')?.name ??
+    (web.length >= 1 ? web[0].name : null)
+  );
 }

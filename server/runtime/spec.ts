@@ -27,14 +27,24 @@ export const LOG_MAX_FILE = '3';
 
 /** Lowercase, [a-z0-9-] only, no leading/trailing dashes: safe in container names, tags, DNS aliases. */
 export function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '') || 'x';
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/^-|-$/g, '') || 'x'
+  );
 }
 
-export function containerName(i: Pick<ContainerSpecInput, 'app' | 'service' | 'release' | 'replica' | 'suffix'>): string {
+export function containerName(
+  i: Pick<ContainerSpecInput, 'app' | 'service' | 'release' | 'replica' | 'suffix'>,
+): string {
   return `kyozo-${slug(i.app)}-${slug(i.service)}-v${i.release}-${i.replica}-${slug(i.suffix)}`;
 }
 
-export function containerLabels(i: Pick<ContainerSpecInput, 'app' | 'service' | 'release' | 'replica' | 'port'>): Record<string, string> {
+export function containerLabels(
+  i: Pick<ContainerSpecInput, 'app' | 'service' | 'release' | 'replica' | 'port'>,
+): Record<string, string> {
   return {
     'kyozo.app': i.app,
     'kyozo.service': i.service,
@@ -51,7 +61,13 @@ export function containerLabels(i: Pick<ContainerSpecInput, 'app' | 'service' | 
  */
 export function containerSpec(i: ContainerSpecInput): ContainerCreateOptions {
   const labels = { ...(i.labels ?? {}), ...containerLabels(i) };
-  const env = [`PORT=${i.port}`, ...Object.keys(i.env).filter((k) => k !== 'PORT').sort().map((k) => `${k}=${i.env[k]}`)];
+  const env = [
+    `PORT=${i.port}`,
+    ...Object.keys(i.env)
+      .filter((k) => k !== 'PORT')
+      .sort()
+      .map((k) => `${k}=${i.env[k]}`),
+  ];
   const memory = Math.round(i.limits.memoryMb * 1024 * 1024);
   const spec: ContainerCreateOptions = {
     name: containerName(i),
@@ -84,11 +100,19 @@ export function containerSpec(i: ContainerSpecInput): ContainerCreateOptions {
 
 /** Image reference for a service build: kyozo/<app>-<service>:v<release> or :<hash>. */
 export function imageTag(app: string, service: string, releaseOrHash: number | string): string {
-  const tag = typeof releaseOrHash === 'number' ? `v${releaseOrHash}` : releaseOrHash.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 128);
+  const tag =
+    typeof releaseOrHash === 'number'
+      ? `v${releaseOrHash}`
+      : releaseOrHash.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 128);
   return `kyozo/${slug(app)}-${slug(service)}:${tag}`;
 }
 
-export function buildLabels(i: { app: string; service: string; release?: number; commit?: string }): Record<string, string> {
+export function buildLabels(i: {
+  app: string;
+  service: string;
+  release?: number;
+  commit?: string;
+}): Record<string, string> {
   return {
     'kyozo.app': i.app,
     'kyozo.service': i.service,
@@ -102,7 +126,9 @@ export function buildLabels(i: { app: string; service: string; release?: number;
  * label, any value": { a: '' } → ['a'] (Kyozo never sets empty label values).
  */
 export function labelFilters(labels: Record<string, string>): string[] {
-  return Object.keys(labels).sort().map((k) => (labels[k] === '' ? k : `${k}=${labels[k]}`));
+  return Object.keys(labels)
+    .sort()
+    .map((k) => (labels[k] === '' ? k : `${k}=${labels[k]}`));
 }
 
 export { createJsonLineSplitter, createBuildLog, demuxDockerStream } from './streams.ts';

@@ -24,7 +24,9 @@ export function createJsonLineSplitter(onObject: (obj: Record<string, unknown>) 
     } catch {
       obj = undefined;
     }
-    onObject(obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Record<string, unknown>) : { stream: line });
+    onObject(
+      obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Record<string, unknown>) : { stream: line },
+    );
   };
   return {
     write(chunk) {

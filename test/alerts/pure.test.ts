@@ -3,11 +3,24 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { conditions, transitions, type Subjects } from '../../server/alerts/evaluate.ts';
 import { RestartHistory } from '../../server/alerts/subjects.ts';
-import { DEFAULT_THRESHOLDS, effectiveThresholds, mergeOverrides, validateWebhookUrl } from '../../server/alerts/thresholds.ts';
+import {
+  DEFAULT_THRESHOLDS,
+  effectiveThresholds,
+  mergeOverrides,
+  validateWebhookUrl,
+} from '../../server/alerts/thresholds.ts';
 import { backoffMs, WebhookQueue } from '../../server/alerts/webhook.ts';
 
 const svc = (o: Partial<Subjects['services'][number]> = {}) => ({
-  app: 'shop', service: 'web', cpuPct: 10, memoryPct: 10, requests: 100, s5xx: 0, p95Ms: 50, restartsInWindow: 0, ...o,
+  app: 'shop',
+  service: 'web',
+  cpuPct: 10,
+  memoryPct: 10,
+  requests: 100,
+  s5xx: 0,
+  p95Ms: 50,
+  restartsInWindow: 0,
+  ...o,
 });
 const at = (services: Subjects['services'], extra: Partial<Subjects> = {}) =>
   conditions({ services, deploys: [], diskPct: 50, ...extra }, () => DEFAULT_THRESHOLDS);
@@ -16,7 +29,14 @@ describe('threshold evaluation', () => {
   it('fires above the threshold, is clear at or below it, unknown without a value', () => {
     const c = at([svc({ cpuPct: 95, memoryPct: null, s5xx: 6 })]);
     const by = Object.fromEntries(c.map((x) => [x.key, x.firing]));
-    expect(by).toMatchObject({ 'cpu:shop:web': true, 'memory:shop:web': null, 'error-rate:shop:web': true, 'p95-latency:shop:web': false, 'crash-loop:shop:web': false, 'disk::': false });
+    expect(by).toMatchObject({
+      'cpu:shop:web': true,
+      'memory:shop:web': null,
+      'error-rate:shop:web': true,
+      'p95-latency:shop:web': false,
+      'crash-loop:shop:web': false,
+      'disk::': false,
+    });
     expect(c.find((x) => x.kind === 'cpu')!.message).toBe('shop/web: CPU 95% (threshold 90%)');
   });
 
@@ -27,8 +47,18 @@ describe('threshold evaluation', () => {
   });
 
   it('deploy-failed follows the latest finished release; disk is host-wide', () => {
-    const c = at([], { deploys: [{ app: 'a', failed: true, version: 3, error: 'build failed' }, { app: 'b', failed: false, version: 2 }], diskPct: 97 });
-    expect(c.map((x) => [x.key, x.firing])).toEqual([['deploy-failed:a:', true], ['deploy-failed:b:', false], ['disk::', true]]);
+    const c = at([], {
+      deploys: [
+        { app: 'a', failed: true, version: 3, error: 'build failed' },
+        { app: 'b', failed: false, version: 2 },
+      ],
+      diskPct: 97,
+    });
+    expect(c.map((x) => [x.key, x.firing])).toEqual([
+      ['deploy-failed:a:', true],
+      ['deploy-failed:b:', false],
+      ['disk::', true],
+    ]);
   });
 
   it('opens once per key (dedupe) and resolves when the value is back or the subject is gone', () => {
@@ -44,7 +74,10 @@ describe('threshold evaluation', () => {
 
   it('per-app overrides win over defaults; bad patches are rejected with the field named', () => {
     expect(effectiveThresholds({ cpuPct: 50 })).toEqual({ ...DEFAULT_THRESHOLDS, cpuPct: 50 });
-    expect(mergeOverrides({ cpuPct: 50, p95Ms: 100 }, { cpuPct: null, memoryPct: 0.5 })).toEqual({ p95Ms: 100, memoryPct: 0.5 });
+    expect(mergeOverrides({ cpuPct: 50, p95Ms: 100 }, { cpuPct: null, memoryPct: 0.5 })).toEqual({
+      p95Ms: 100,
+      memoryPct: 0.5,
+    });
     expect(() => mergeOverrides({}, { cpu: 1 })).toThrow(/thresholds.cpu is not a threshold/);
     expect(() => mergeOverrides({}, { p95Ms: -1 })).toThrow(/thresholds.p95Ms/);
     expect(validateWebhookUrl('http://127.0.0.1:9/x')).toBe('http://127.0.0.1:9/x');
@@ -83,7 +116,13 @@ describe('webhook delivery', () => {
     const base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
     const q = new WebhookQueue({ baseDelayMs: 100, maxAttempts: 5, log: () => {} });
     let delivered = 0;
-    const r = q.enqueue({ url: `${base}/ok`, body: { n: 1 }, onDelivered: () => { delivered++; } });
+    const r = q.enqueue({
+      url: `${base}/ok`,
+      body: { n: 1 },
+      onDelivered: () => {
+        delivered++;
+      },
+    });
     q.enqueue({ url: `${base}/bad`, body: { n: 2 } });
     expect(r).toBeUndefined(); // returns at once, nothing to await
     expect(hits).toHaveLength(0);

@@ -7,8 +7,14 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 function capture() {
   let out = '';
   let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
   return { out: () => out, err: () => err };
 }
 afterEach(() => vi.restoreAllMocks());
@@ -21,7 +27,21 @@ describe('kyozo analyze', () => {
     expect(Object.keys(t)).toEqual(['services', 'dependencies', 'recommendations', 'stats']);
     expect(Object.keys(t.stats)).toEqual(['files', 'durationMs']);
     for (const s of t.services) {
-      for (const k of ['name', 'path', 'type', 'runtime', 'framework', 'confidence', 'evidence', 'port', 'healthPath', 'processes', 'build', 'resources']) expect(s).toHaveProperty(k);
+      for (const k of [
+        'name',
+        'path',
+        'type',
+        'runtime',
+        'framework',
+        'confidence',
+        'evidence',
+        'port',
+        'healthPath',
+        'processes',
+        'build',
+        'resources',
+      ])
+        expect(s).toHaveProperty(k);
       expect(s).not.toHaveProperty('plan');
     }
     expect(t.dependencies[0]).toEqual({ from: 'web', to: 'api', reason: 'depends_on in docker-compose.yml' });

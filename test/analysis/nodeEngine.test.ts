@@ -3,8 +3,17 @@ import { engineAllows, nextAllowedMajor, nodeImageFor } from '../../server/analy
 
 describe('engines.node', () => {
   it.each([
-    ['>=18', 20, true], ['^22.21', 20, false], ['22.x', 22, true], ['>=18 <21', 20, true], ['>=18 <20', 20, false],
-    ['18 || 20', 20, true], ['18 || 22', 20, false], ['*', 20, true], ['lts/*', 20, true], ['>20', 20, false], ['<=20', 20, true],
+    ['>=18', 20, true],
+    ['^22.21', 20, false],
+    ['22.x', 22, true],
+    ['>=18 <21', 20, true],
+    ['>=18 <20', 20, false],
+    ['18 || 20', 20, true],
+    ['18 || 22', 20, false],
+    ['*', 20, true],
+    ['lts/*', 20, true],
+    ['>20', 20, false],
+    ['<=20', 20, true],
   ])('%s allows %i: %s', (range, major, ok) => expect(engineAllows(range, major)).toBe(ok));
 
   it('picks the next allowed major', () => {
@@ -27,9 +36,10 @@ import { snapshotFromDir } from '../../server/snapshot/fs.ts';
 
 describe('generated Node builds follow engines.node', () => {
   it('builds a turborepo app whose root requires Node ^22 on node:22 (the configured image is node:20)', () => {
-    const t = analyze(snapshotFromDir('test/fixtures/real-t3-turbo'), { images: { ...DEFAULT_IMAGES, node: 'node:20-slim', nodeBuild: 'node:20' } });
+    const t = analyze(snapshotFromDir('test/fixtures/real-t3-turbo'), {
+      images: { ...DEFAULT_IMAGES, node: 'node:20-slim', nodeBuild: 'node:20' },
+    });
     const next = t.services.find((s) => s.name === 'nextjs')!;
     expect(next.build.dockerfile).toMatch(/^FROM node:22-slim$/m);
   });
 });
-

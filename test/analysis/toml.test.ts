@@ -49,7 +49,15 @@ lines"""
 `) as any;
     expect(doc.workspace.members).toEqual(['crates/*', 'api']);
     expect(doc.bin.map((b: any) => b.name)).toEqual(['server', 'worker']);
-    expect(doc.package).toMatchObject({ edition: 2021, flag: true, big: 1000, float: 350, date: '1979-05-27T07:32:00Z', lit: 'C:\\path', multi: 'two\nlines' });
+    expect(doc.package).toMatchObject({
+      edition: 2021,
+      flag: true,
+      big: 1000,
+      float: 350,
+      date: '1979-05-27T07:32:00Z',
+      lit: 'C:\\path',
+      multi: 'two\nlines',
+    });
   });
 
   it('throws TomlError on broken input', () => {

@@ -94,7 +94,16 @@ services:
   it('types scalars like YAML does and keeps strings with colons', () => {
     const doc = parseYaml(`n: 42\nf: 1.5\nt: true\nz: ~\ns: "42"\nurl: http://x:80/y\ntime: 10:30\nmulti: first
   second\n`) as any;
-    expect(doc).toEqual({ n: 42, f: 1.5, t: true, z: null, s: '42', url: 'http://x:80/y', time: '10:30', multi: 'first second' });
+    expect(doc).toEqual({
+      n: 42,
+      f: 1.5,
+      t: true,
+      z: null,
+      s: '42',
+      url: 'http://x:80/y',
+      time: '10:30',
+      multi: 'first second',
+    });
   });
 
   it('handles multi-line flow collections, CRLF and a BOM', () => {

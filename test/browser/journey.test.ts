@@ -10,15 +10,28 @@ import { api, startTestKyozo, type KyozoProcess } from '../support/kyozo.ts';
 import { viaProxy } from '../support/net.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SHOTS = 'screenshots';
 
 function appFolder(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'kyozo-drop-')), 'hello-web');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'hello-web', version: '1.0.0', scripts: { start: 'node index.js' } }, null, 2));
-  writeFileSync(join(dir, 'index.js'), `require('http').createServer((q, s) => s.end('hello from the browser upload'))
-  .listen(Number(process.env.PORT), '127.0.0.1');\nprocess.on('SIGTERM', () => process.exit(0));\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'hello-web', version: '1.0.0', scripts: { start: 'node index.js' } }, null, 2),
+  );
+  writeFileSync(
+    join(dir, 'index.js'),
+    `require('http').createServer((q, s) => s.end('hello from the browser upload'))
+  .listen(Number(process.env.PORT), '127.0.0.1');\nprocess.on('SIGTERM', () => process.exit(0));\n`,
+  );
   writeFileSync(join(dir, 'README.md'), '# hello-web\n');
   return dir;
 }
@@ -54,7 +67,8 @@ describe('console in a real browser', () => {
   });
 
   it('signs in, deploys a dropped folder, scales, rolls back and signs out', async () => {
-    const live = (v: number) => async () => (await api(k, 'GET', '/api/apps/hello-web')).json?.liveRelease?.version === v;
+    const live = (v: number) => async () =>
+      (await api(k, 'GET', '/api/apps/hello-web')).json?.liveRelease?.version === v;
 
     await page.goto(`${k.url}/apps`);
     expect(page.url()).toContain('/login?next=%2Fapps');
@@ -80,7 +94,9 @@ describe('console in a real browser', () => {
 
     await page.click('[data-testid=deploy]');
     await page.waitForURL(/\/apps\/hello-web\/releases\/1$/);
-    await page.waitForFunction(() => document.querySelector('#release-status .badge')?.textContent === 'live', null, { timeout: 150_000 });
+    await page.waitForFunction(() => document.querySelector('#release-status .badge')?.textContent === 'live', null, {
+      timeout: 150_000,
+    });
     expect(await page.textContent('#log')).toContain('Release v1 is live');
     await shot('04-release-log-live');
 
@@ -102,7 +118,11 @@ describe('console in a real browser', () => {
     await page.click('article.service form:has(input[name=replicas]) button');
     await page.waitForSelector('#flash .alert');
     await waitFor(live(2), 'the scale release to go live', 150_000);
-    await waitFor(async () => (await page.textContent('article.service [data-testid=replicas]'))?.trim() === '2/2', 'the card to show 2/2 (SSE)', 30_000);
+    await waitFor(
+      async () => (await page.textContent('article.service [data-testid=replicas]'))?.trim() === '2/2',
+      'the card to show 2/2 (SSE)',
+      30_000,
+    );
     await shot('06-app-scaled');
 
     await page.click('#release-1 button:has-text("Roll back")');
@@ -110,14 +130,25 @@ describe('console in a real browser', () => {
     await waitFor(live(3), 'the rollback release to go live', 150_000);
     expect((await viaProxy(k.proxyPort, 'hello-web.localhost')).body).toBe('hello from the browser upload');
 
-    const status = await page.evaluate(() => fetch('/apps', { method: 'POST', body: new URLSearchParams({ name: 'sneaky' }) }).then((r) => r.status));
+    const status = await page.evaluate(() =>
+      fetch('/apps', { method: 'POST', body: new URLSearchParams({ name: 'sneaky' }) }).then((r) => r.status),
+    );
     expect(status).toBe(403);
 
-    await waitFor(async () => {
-      await page.goto(`${k.url}/metrics?app=hello-web`);
-      return (await page.locator('svg polyline').count()) > 0;
-    }, 'the metrics charts to have data', 30_000);
-    for (const [name, path] of [['07-overview', '/'], ['08-metrics', '/metrics?app=hello-web'], ['09-events', '/events'], ['10-tokens', '/tokens']] as const) {
+    await waitFor(
+      async () => {
+        await page.goto(`${k.url}/metrics?app=hello-web`);
+        return (await page.locator('svg polyline').count()) > 0;
+      },
+      'the metrics charts to have data',
+      30_000,
+    );
+    for (const [name, path] of [
+      ['07-overview', '/'],
+      ['08-metrics', '/metrics?app=hello-web'],
+      ['09-events', '/events'],
+      ['10-tokens', '/tokens'],
+    ] as const) {
       await page.goto(`${k.url}${path}`);
       await shot(name);
     }

@@ -17,7 +17,7 @@ http.createServer((req, res) => res.end('cli ' + (process.env.GREETING ?? '-')))
 process.on('SIGTERM', () => process.exit(0));
 `;
 const dockerfileApp = {
-  'Dockerfile': 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nEXPOSE 3000\nCMD ["node", "server.js"]\n',
+  Dockerfile: 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nEXPOSE 3000\nCMD ["node", "server.js"]\n',
   'server.js': server,
 };
 
@@ -28,28 +28,44 @@ describe('kyozo CLI against a real server', () => {
   /** Runs `node bin/kyozo.js ARGS` with KYOZO_URL/KYOZO_TOKEN of the test server (env overrides them). */
   const kyozo = (args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(process.execPath, [resolve(ROOT, 'bin/kyozo.js'), ...args], {
-        cwd: opts.cwd ?? ROOT, timeout: 150_000, maxBuffer: 16 << 20,
-        env: { ...process.env, KYOZO_URL: k.url, KYOZO_TOKEN: k.token, ...opts.env },
-      }, (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+      execFile(
+        process.execPath,
+        [resolve(ROOT, 'bin/kyozo.js'), ...args],
+        {
+          cwd: opts.cwd ?? ROOT,
+          timeout: 150_000,
+          maxBuffer: 16 << 20,
+          env: { ...process.env, KYOZO_URL: k.url, KYOZO_TOKEN: k.token, ...opts.env },
+        },
+        (err, stdout, stderr) =>
+          done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      );
     });
 
-  beforeAll(async () => { k = await startTestKyozo(); });
-  afterAll(async () => { await k?.destroy(); });
+  beforeAll(async () => {
+    k = await startTestKyozo();
+  });
+  afterAll(async () => {
+    await k?.destroy();
+  });
 
   it('apps:create prints the URLs and the git remote line; --remote adds the remote, and a push deploys', async () => {
     const created = await kyozo(['apps:create', 'cliplain']);
     expect(created.code).toBe(0);
     expect(created.stdout).toContain(`url: http://cliplain.localhost:${k.proxyPort}`);
     expect(created.stdout).toContain(`git: ${k.url}/git/cliplain.git`);
-    expect(created.stdout).toContain(`git remote add kyozo http://kyozo:$KYOZO_TOKEN@127.0.0.1:${k.port}/git/cliplain.git`);
+    expect(created.stdout).toContain(
+      `git remote add kyozo http://kyozo:$KYOZO_TOKEN@127.0.0.1:${k.port}/git/cliplain.git`,
+    );
 
     await wc.write(dockerfileApp);
     await wc.commit('v1');
     const withRemote = await kyozo(['apps:create', 'clidock', '--remote'], { cwd: wc.dir });
     expect(withRemote.code).toBe(0);
     expect(withRemote.stdout).not.toContain(k.token);
-    expect((await run('git', ['remote', 'get-url', 'kyozo'], wc.dir)).out.trim()).toBe(`http://kyozo:${k.token}@127.0.0.1:${k.port}/git/clidock.git`);
+    expect((await run('git', ['remote', 'get-url', 'kyozo'], wc.dir)).out.trim()).toBe(
+      `http://kyozo:${k.token}@127.0.0.1:${k.port}/git/clidock.git`,
+    );
     const push = await run('git', ['push', 'kyozo', 'HEAD:refs/heads/main'], wc.dir);
     expect(push.out).toContain('Release v1 is live');
   });
@@ -102,7 +118,12 @@ describe('kyozo CLI against a real server', () => {
   });
 
   it('logs --tail shows the app container output', async () => {
-    const logs = await until(() => kyozo(['logs', '--tail', '5', '-a', 'clidock']), (r) => r.stdout.includes('hello from the cli app'), 30_000, 1000);
+    const logs = await until(
+      () => kyozo(['logs', '--tail', '5', '-a', 'clidock']),
+      (r) => r.stdout.includes('hello from the cli app'),
+      30_000,
+      1000,
+    );
     expect(logs.stdout).toMatch(/^\S+Z web#\d+ hello from the cli app$/m);
     expect(logs.stdout.trim().split('\n').length).toBeLessThanOrEqual(5);
   });
@@ -148,30 +169,58 @@ describe('kyozo CLI against a real server', () => {
     const follow = await kyozo(['releases:log', String(rel.version), '--follow', '-a', 'clidock']);
     expect(follow.code).toBe(0);
     expect(follow.stdout).toMatch(/is live at /);
-    const child = spawn(process.execPath, [resolve(ROOT, 'bin/kyozo.js'), 'logs', '--follow', '--tail', '1', '-a', 'clidock'], {
-      env: { ...process.env, KYOZO_URL: k.url, KYOZO_TOKEN: k.token },
-    });
+    const child = spawn(
+      process.execPath,
+      [resolve(ROOT, 'bin/kyozo.js'), 'logs', '--follow', '--tail', '1', '-a', 'clidock'],
+      {
+        env: { ...process.env, KYOZO_URL: k.url, KYOZO_TOKEN: k.token },
+      },
+    );
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    await until(async () => out, (o) => o.includes('hello from the cli app'), 30_000, 250);
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    await until(
+      async () => out,
+      (o) => o.includes('hello from the cli app'),
+      30_000,
+      250,
+    );
     child.kill('SIGINT');
   });
 
   it('reports API errors, a missing token, an unknown flag and a closed port', async () => {
-    expect(await kyozo(['ps', '-a', 'nope'])).toEqual({ code: 1, stdout: '', stderr: 'kyozo ps: app "nope" not found\n' });
+    expect(await kyozo(['ps', '-a', 'nope'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'kyozo ps: app "nope" not found\n',
+    });
 
-    expect(await kyozo(['apps'], { env: { KYOZO_TOKEN: '' } })).toMatchObject({ code: 1, stderr: expect.stringMatching(/no API token: set KYOZO_TOKEN/) });
-    expect(await kyozo(['apps'], { env: { KYOZO_TOKEN: 'kz_wrong' } }))
-      .toMatchObject({ code: 1, stderr: expect.stringContaining('invalid or revoked token (check KYOZO_TOKEN') });
-    expect(await kyozo(['apps', '--nope'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown option --nope\nusage: kyozo apps/) });
+    expect(await kyozo(['apps'], { env: { KYOZO_TOKEN: '' } })).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no API token: set KYOZO_TOKEN/),
+    });
+    expect(await kyozo(['apps'], { env: { KYOZO_TOKEN: 'kz_wrong' } })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('invalid or revoked token (check KYOZO_TOKEN'),
+    });
+    expect(await kyozo(['apps', '--nope'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown option --nope\nusage: kyozo apps/),
+    });
 
     const closed = `http://127.0.0.1:${await freePort()}`;
-    expect(await kyozo(['apps'], { env: { KYOZO_URL: closed } }))
-      .toMatchObject({ code: 1, stderr: expect.stringContaining(`could not reach Kyozo at ${closed} (connection refused)`) });
+    expect(await kyozo(['apps'], { env: { KYOZO_URL: closed } })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`could not reach Kyozo at ${closed} (connection refused)`),
+    });
   });
 
   it('apps:destroy refuses without a matching --confirm, then destroys', async () => {
-    expect(await kyozo(['apps:destroy', '-a', 'cliplain'])).toMatchObject({ code: 1, stderr: expect.stringContaining('run again with --confirm cliplain') });
+    expect(await kyozo(['apps:destroy', '-a', 'cliplain'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('run again with --confirm cliplain'),
+    });
     expect((await kyozo(['apps:destroy', '-a', 'cliplain', '--confirm', 'clidock'])).code).toBe(1);
     expect((await api(k, 'GET', '/api/apps/cliplain')).status).toBe(200);
     const done = await kyozo(['apps:destroy', '--confirm', 'cliplain']);

@@ -11,9 +11,16 @@ import { freePort } from '../../server/db/embedded.ts';
 describe('resolveSettings', () => {
   it('prefers flags over env, defaults the URL and trims trailing slashes', () => {
     expect(resolveSettings({}, {})).toEqual({ url: 'http://localhost:3000', token: null });
-    expect(resolveSettings({}, { KYOZO_URL: 'https://k.example/', KYOZO_TOKEN: 'kz_env' })).toEqual({ url: 'https://k.example', token: 'kz_env' });
-    expect(resolveSettings({ url: 'http://127.0.0.1:4000', token: 'kz_flag' }, { KYOZO_URL: 'http://x', KYOZO_TOKEN: 'kz_env' }))
-      .toEqual({ url: 'http://127.0.0.1:4000', token: 'kz_flag' });
+    expect(resolveSettings({}, { KYOZO_URL: 'https://k.example/', KYOZO_TOKEN: 'kz_env' })).toEqual({
+      url: 'https://k.example',
+      token: 'kz_env',
+    });
+    expect(
+      resolveSettings(
+        { url: 'http://127.0.0.1:4000', token: 'kz_flag' },
+        { KYOZO_URL: 'http://x', KYOZO_TOKEN: 'kz_env' },
+      ),
+    ).toEqual({ url: 'http://127.0.0.1:4000', token: 'kz_flag' });
   });
   it('refuses a URL that is not http(s)', () => {
     expect(() => resolveSettings({ url: 'localhost:3000' }, {})).toThrow(UsageError);
@@ -35,7 +42,9 @@ describe('command table', () => {
     expect(flagSpecOf(findCommand('scale')!).bools).toContain('wait');
     expect(flagSpecOf(findCommand('ps')!).bools).not.toContain('wait');
     expect(flagSpecOf(findCommand('tokens')!).values).not.toContain('app');
-    expect(flagSpecOf(findCommand('logs')!).values).toEqual(expect.arrayContaining(['app', 'service', 'tail', 'url', 'token']));
+    expect(flagSpecOf(findCommand('logs')!).values).toEqual(
+      expect.arrayContaining(['app', 'service', 'tail', 'url', 'token']),
+    );
   });
 });
 
@@ -43,10 +52,20 @@ describe('the fetch wrapper', () => {
   let url = '';
   const server = createServer((req, res) => {
     if (req.url === '/api/ok') return res.end(JSON.stringify({ auth: req.headers.authorization }));
-    if (req.url === '/api/bad') { res.statusCode = 404; return res.end('{"error":"app \\"x\\" not found"}'); }
-    if (req.url === '/api/401') { res.statusCode = 401; return res.end('{"error":"invalid or revoked token"}'); }
+    if (req.url === '/api/bad') {
+      res.statusCode = 404;
+      return res.end('{"error":"app \\"x\\" not found"}');
+    }
+    if (req.url === '/api/401') {
+      res.statusCode = 401;
+      return res.end('{"error":"invalid or revoked token"}');
+    }
     if (req.url === '/api/html') return res.end('<html>');
-    if (req.url === '/api/lines') { res.write('a\nb'); setTimeout(() => res.end('c\nd\n'), 20); return; }
+    if (req.url === '/api/lines') {
+      res.write('a\nb');
+      setTimeout(() => res.end('c\nd\n'), 20);
+      return;
+    }
     res.statusCode = 502;
     res.end('bad gateway');
   });
@@ -61,7 +80,9 @@ describe('the fetch wrapper', () => {
   });
   it('turns API errors into their message, with a hint on 401', async () => {
     await expect(createApi(url, 't').call('GET', '/api/bad')).rejects.toThrow('app "x" not found');
-    await expect(createApi(url, 't').call('GET', '/api/401')).rejects.toThrow(/invalid or revoked token \(check KYOZO_TOKEN/);
+    await expect(createApi(url, 't').call('GET', '/api/401')).rejects.toThrow(
+      /invalid or revoked token \(check KYOZO_TOKEN/,
+    );
     await expect(createApi(url, 't').call('GET', '/api/other')).rejects.toThrow('GET /api/other answered 502');
     await expect(createApi(url, 't').call('GET', '/api/html')).rejects.toThrow(/did not answer JSON/);
   });
@@ -72,8 +93,12 @@ describe('the fetch wrapper', () => {
   });
   it('says which URL it could not reach', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const err = await createApi(closed, 't').call('GET', '/api/apps').catch((e) => e);
+    const err = await createApi(closed, 't')
+      .call('GET', '/api/apps')
+      .catch((e) => e);
     expect(err).toBeInstanceOf(CliError);
-    expect(err.message).toBe(`could not reach Kyozo at ${closed} (connection refused). Is it running? Set KYOZO_URL or pass --url.`);
+    expect(err.message).toBe(
+      `could not reach Kyozo at ${closed} (connection refused). Is it running? Set KYOZO_URL or pass --url.`,
+    );
   });
 });

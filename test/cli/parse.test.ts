@@ -1,8 +1,18 @@
 // Pure parsing of the client commands: argv, remote URL → app, KEY=VALUE, web=3, resources, versions, log lines.
 import { describe, expect, it } from 'vitest';
 import {
-  appFromRemoteUrl, maskConfig, parseArgv, parseConfigPairs, parseLogLine, parseResources, parseScale, parseVersion,
-  remoteUrlWithToken, shortTime, table, UsageError,
+  appFromRemoteUrl,
+  maskConfig,
+  parseArgv,
+  parseConfigPairs,
+  parseLogLine,
+  parseResources,
+  parseScale,
+  parseVersion,
+  remoteUrlWithToken,
+  shortTime,
+  table,
+  UsageError,
 } from '../../server/cli/parse.ts';
 
 const spec = { values: ['url', 'token', 'app', 'tail'], bools: ['json', 'help', 'follow'] };
@@ -42,17 +52,30 @@ describe('git remote URL → app', () => {
     ['http://localhost:3000/prefix/git/api.git/', 'api'],
     ['http://localhost:3000/git/api', 'api'],
   ])('%s → %s', (url, app) => expect(appFromRemoteUrl(url)).toBe(app));
-  it.each(['git@github.com:me/shop.git', 'ssh://host/git/shop.git', 'http://host/shop.git', 'http://host/git/Bad_Name.git', 'not a url'])(
-    'ignores %s', (url) => expect(appFromRemoteUrl(url)).toBeNull());
+  it.each([
+    'git@github.com:me/shop.git',
+    'ssh://host/git/shop.git',
+    'http://host/shop.git',
+    'http://host/git/Bad_Name.git',
+    'not a url',
+  ])('ignores %s', (url) => expect(appFromRemoteUrl(url)).toBeNull());
   it('puts credentials into a git URL, replacing any that were there', () => {
-    expect(remoteUrlWithToken('http://127.0.0.1:3000/git/a.git', 'kz_1')).toBe('http://kyozo:kz_1@127.0.0.1:3000/git/a.git');
-    expect(remoteUrlWithToken('https://u:p@h/git/a.git', '$KYOZO_TOKEN')).toBe('https://kyozo:$KYOZO_TOKEN@h/git/a.git');
+    expect(remoteUrlWithToken('http://127.0.0.1:3000/git/a.git', 'kz_1')).toBe(
+      'http://kyozo:kz_1@127.0.0.1:3000/git/a.git',
+    );
+    expect(remoteUrlWithToken('https://u:p@h/git/a.git', '$KYOZO_TOKEN')).toBe(
+      'https://kyozo:$KYOZO_TOKEN@h/git/a.git',
+    );
   });
 });
 
 describe('config pairs', () => {
   it('splits at the first = and keeps empty values', () => {
-    expect(parseConfigPairs(['A=1', 'URL=postgres://u:p@h/db?x=y', 'EMPTY='])).toEqual({ A: '1', URL: 'postgres://u:p@h/db?x=y', EMPTY: '' });
+    expect(parseConfigPairs(['A=1', 'URL=postgres://u:p@h/db?x=y', 'EMPTY='])).toEqual({
+      A: '1',
+      URL: 'postgres://u:p@h/db?x=y',
+      EMPTY: '',
+    });
   });
   it.each([[[]], [['A']], [['=1']]])('refuses %j', (args) => expect(() => parseConfigPairs(args)).toThrow(UsageError));
   it('masks values unless revealed, sorted by key', () => {
@@ -63,18 +86,26 @@ describe('config pairs', () => {
 });
 
 describe('scale and resources', () => {
-  it('parses SERVICE=COUNT', () => expect(parseScale(['web=3', 'worker=0', 'my-api=20'])).toEqual({ web: 3, worker: 0, 'my-api': 20 }));
+  it('parses SERVICE=COUNT', () =>
+    expect(parseScale(['web=3', 'worker=0', 'my-api=20'])).toEqual({ web: 3, worker: 0, 'my-api': 20 }));
   it.each([[[]], [['web']], [['web=-1']], [['web=two']], [['=2']], [['web=1.5']], [['we b=1']]])('refuses %j', (args) =>
-    expect(() => parseScale(args)).toThrow(UsageError));
+    expect(() => parseScale(args)).toThrow(UsageError),
+  );
   it('parses SERVICE:memory=MB,cpus=N with units and aliases', () => {
     expect(parseResources(['web:memory=256,cpus=0.5', 'worker:mem=1g', 'api:cpus=2,memoryMb=512m'])).toEqual({
-      web: { memoryMb: 256, cpus: 0.5 }, worker: { memoryMb: 1024 }, api: { cpus: 2, memoryMb: 512 },
+      web: { memoryMb: 256, cpus: 0.5 },
+      worker: { memoryMb: 1024 },
+      api: { cpus: 2, memoryMb: 512 },
     });
     expect(parseResources(['web:memory=256', 'web:cpus=.25'])).toEqual({ web: { memoryMb: 256, cpus: 0.25 } });
   });
   it.each([
-    [['web'], /SERVICE:memory/], [['web:'], /SERVICE:memory/], [[':memory=1'], /SERVICE:memory/],
-    [['web:memory=lots'], /memory must be/], [['web:cpus=-1'], /cpus must be/], [['web:disk=1'], /unknown resource "disk"/],
+    [['web'], /SERVICE:memory/],
+    [['web:'], /SERVICE:memory/],
+    [[':memory=1'], /SERVICE:memory/],
+    [['web:memory=lots'], /memory must be/],
+    [['web:cpus=-1'], /cpus must be/],
+    [['web:disk=1'], /unknown resource "disk"/],
   ])('refuses %j', (args, msg) => expect(() => parseResources(args)).toThrow(msg));
 });
 
@@ -85,13 +116,26 @@ describe('small things', () => {
     for (const bad of ['0', 'x', '', undefined, '-1', '1.5']) expect(() => parseVersion(bad)).toThrow(UsageError);
   });
   it('parses app log lines', () => {
-    expect(parseLogLine('2026-01-02T03:04:05.000Z web#1 listening on 3000')).toEqual({ at: '2026-01-02T03:04:05.000Z', service: 'web', replica: 1, line: 'listening on 3000' });
+    expect(parseLogLine('2026-01-02T03:04:05.000Z web#1 listening on 3000')).toEqual({
+      at: '2026-01-02T03:04:05.000Z',
+      service: 'web',
+      replica: 1,
+      line: 'listening on 3000',
+    });
     expect(parseLogLine('2026-01-02T03:04:05.000Z web#2 ')).toMatchObject({ replica: 2, line: '' });
     expect(parseLogLine('garbage')).toBeNull();
   });
   it('formats times and tables', () => {
     expect(shortTime('2026-01-02T03:04:05.678Z')).toBe('2026-01-02 03:04:05');
     expect(shortTime(null)).toBe('-');
-    expect(table(['A', 'LONG'], [['xyz', '1'], ['b', '']])).toBe('A    LONG\nxyz  1\nb');
+    expect(
+      table(
+        ['A', 'LONG'],
+        [
+          ['xyz', '1'],
+          ['b', ''],
+        ],
+      ),
+    ).toBe('A    LONG\nxyz  1\nb');
   });
 });

@@ -11,7 +11,9 @@ describe('console apps', () => {
   beforeAll(async () => {
     ({ h, c } = await signedInConsole());
   });
-  afterAll(async () => { await h?.close(); });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it('creates an app (htmx fragment) and shows the git commands to copy', async () => {
     const res = await c.post('/apps', { name: 'shop' }, { htmx: true });
@@ -33,10 +35,14 @@ describe('console apps', () => {
   it('renders the app page with services, releases (rollback button) and masked config', async () => {
     const app = (await getAppByName(h.t.db, 'shop'))!;
     const r1 = await createRelease(h.t.db, { appId: app.id, kind: 'push', commit: 'a'.repeat(40), config: {} });
-    await saveReleaseServices(h.t.db, r1.id, [{ name: 'web', type: 'web', image: 'kyozo/shop-web:1', port: 3000, memoryMb: 256, cpus: '0.5' }]);
+    await saveReleaseServices(h.t.db, r1.id, [
+      { name: 'web', type: 'web', image: 'kyozo/shop-web:1', port: 3000, memoryMb: 256, cpus: '0.5' },
+    ]);
     await promoteRelease(h.t.db, app.id, r1.id);
     const r2 = await createRelease(h.t.db, { appId: app.id, kind: 'push', commit: 'b'.repeat(40), config: {} });
-    await saveReleaseServices(h.t.db, r2.id, [{ name: 'web', type: 'web', image: 'kyozo/shop-web:2', port: 3000, memoryMb: 256, cpus: '0.5' }]);
+    await saveReleaseServices(h.t.db, r2.id, [
+      { name: 'web', type: 'web', image: 'kyozo/shop-web:2', port: 3000, memoryMb: 256, cpus: '0.5' },
+    ]);
     await promoteRelease(h.t.db, app.id, r2.id);
     const { res, html } = await c.page('/apps/shop');
     expect(res.status).toBe(200);
@@ -59,7 +65,9 @@ describe('console apps', () => {
     expect((await c.post('/apps/shop/services/web/scale', { replicas: 'lots' }, { htmx: true })).status).toBe(400);
     expect((await c.post('/apps/shop/services/nope/restart', {}, { htmx: true })).status).toBe(404);
     expect((await c.post('/apps/shop/services/web/explode', {}, { htmx: true })).status).toBe(404);
-    expect(await (await c.post('/apps/shop/services/web/restart', {}, { htmx: true })).text()).toContain('Restarting web');
+    expect(await (await c.post('/apps/shop/services/web/restart', {}, { htmx: true })).text()).toContain(
+      'Restarting web',
+    );
   });
 
   it('rolls back through the rollback op (fragment) and enqueues a deploy', async () => {
@@ -95,7 +103,12 @@ describe('console apps', () => {
     const app = (await getAppByName(h.t.db, 'shop'))!;
     const r = await createRelease(h.t.db, { appId: app.id, kind: 'push', commit: 'c'.repeat(40), config: {} });
     await setReleaseStatus(h.t.db, r.id, 'building');
-    await appendLogLines(h.t.db, r.id, ['-----> Release v' + r.version, '-----> web: building with Dockerfile', '       Step 1/3 : FROM node', '! boom warning-free error line']);
+    await appendLogLines(h.t.db, r.id, [
+      '-----> Release v' + r.version,
+      '-----> web: building with Dockerfile',
+      '       Step 1/3 : FROM node',
+      '! boom warning-free error line',
+    ]);
     const { html } = await c.page(`/apps/shop/releases/${r.version}`);
     expect(html).toContain(`sse-connect="/events/stream/apps/shop/releases/${r.version}?after=4"`);
     expect(html).toContain('Step 1/3');

@@ -7,8 +7,12 @@ import { ADMIN_TOKEN, consoleHarness, type ConsoleHarness } from './harness.ts';
 
 describe('console auth', () => {
   let h: ConsoleHarness;
-  beforeAll(async () => { h = await consoleHarness(); });
-  afterAll(async () => { await h?.close(); });
+  beforeAll(async () => {
+    h = await consoleHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it('sends signed-out visitors to the login page, htmx requests via HX-Redirect', async () => {
     const c = h.client();
@@ -33,7 +37,9 @@ describe('console auth', () => {
     const c = h.client();
     const { html } = await c.page('/login');
     expect(html).toContain('name="_csrf"');
-    expect((await c.post('/login', { email: 'admin@localhost', password: ADMIN_TOKEN }, { csrf: false })).status).toBe(403);
+    expect((await c.post('/login', { email: 'admin@localhost', password: ADMIN_TOKEN }, { csrf: false })).status).toBe(
+      403,
+    );
     const res = await c.post('/login', { email: 'admin@localhost', password: ADMIN_TOKEN, next: '/tokens' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/tokens');
@@ -60,15 +66,21 @@ describe('console auth', () => {
     const c = h.client();
     await c.signIn();
     expect((await c.post('/apps', { name: 'nocsrf' }, { csrf: false })).status).toBe(403);
-    expect((await c.request('/apps', { method: 'POST', form: { name: 'nocsrf', _csrf: 'x'.repeat(43) } })).status).toBe(403);
-    expect((await c.request('/apps', { method: 'POST', form: { name: 'viaheader' }, headers: { 'x-csrf-token': c.csrf } })).status).toBe(201);
+    expect((await c.request('/apps', { method: 'POST', form: { name: 'nocsrf', _csrf: 'x'.repeat(43) } })).status).toBe(
+      403,
+    );
+    expect(
+      (await c.request('/apps', { method: 'POST', form: { name: 'viaheader' }, headers: { 'x-csrf-token': c.csrf } }))
+        .status,
+    ).toBe(201);
   });
 
   it('rate-limits sign-in attempts per IP and email', async () => {
     const c = h.client();
     await c.page('/login');
     const codes: number[] = [];
-    for (let i = 0; i < 12; i++) codes.push((await c.post('/login', { email: 'limited@example.com', password: 'wrong-password' })).status);
+    for (let i = 0; i < 12; i++)
+      codes.push((await c.post('/login', { email: 'limited@example.com', password: 'wrong-password' })).status);
     expect(codes.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(codes.slice(10)).toEqual([429, 429]);
   });
@@ -77,7 +89,10 @@ describe('console auth', () => {
     const c = h.client();
     await c.signIn();
     expect((await c.post('/account/password', { password: 'short', confirm: 'short' })).status).toBe(400);
-    expect((await c.post('/account/password', { password: 'correct horse battery', confirm: 'correct horse battery' })).status).toBe(200);
+    expect(
+      (await c.post('/account/password', { password: 'correct horse battery', confirm: 'correct horse battery' }))
+        .status,
+    ).toBe(200);
     const d = h.client();
     expect((await d.signIn('admin@localhost', 'correct horse battery')).status).toBe(303);
     expect((await h.client().signIn('admin@localhost', 'not the password')).status).toBe(401);
@@ -96,7 +111,9 @@ describe('console auth', () => {
     const { html: list } = await c.page('/tokens');
     expect(list).toContain('ci');
     expect(list).not.toContain(token);
-    const id = /\/tokens\/(\d+)\/revoke[^>]*hx-confirm="Revoke token &quot;ci&quot;/.exec(list)?.[1] ?? /action="\/tokens\/(\d+)\/revoke"/.exec(list.slice(list.lastIndexOf('>ci<') - 2000))![1];
+    const id =
+      /\/tokens\/(\d+)\/revoke[^>]*hx-confirm="Revoke token &quot;ci&quot;/.exec(list)?.[1] ??
+      /action="\/tokens\/(\d+)\/revoke"/.exec(list.slice(list.lastIndexOf('>ci<') - 2000))![1];
     const revoked = await c.post(`/tokens/${id}/revoke`, {}, { htmx: true });
     expect(revoked.status).toBe(200);
     expect((await h.app.request('/api/apps', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);

@@ -8,12 +8,21 @@ import { signedInConsole, type Client, type ConsoleHarness } from './harness.ts'
 import { makeZip } from './zip.ts';
 
 const files = {
-  'hello/package.json': JSON.stringify({ name: 'hello', scripts: { start: 'node index.js' }, dependencies: { express: '^4', pg: '^8' } }),
+  'hello/package.json': JSON.stringify({
+    name: 'hello',
+    scripts: { start: 'node index.js' },
+    dependencies: { express: '^4', pg: '^8' },
+  }),
   'hello/index.js': "require('express')().listen(process.env.PORT)",
   'hello/docker-compose.yml': 'services:\n  web:\n    build: .\n    depends_on: [db]\n  db:\n    image: postgres:16\n',
 };
 
-function upload(c: Client, app: string, entries: Record<string, string>, opts: { htmx?: boolean; field?: string; archive?: { name: string; data: Buffer } } = {}) {
+function upload(
+  c: Client,
+  app: string,
+  entries: Record<string, string>,
+  opts: { htmx?: boolean; field?: string; archive?: { name: string; data: Buffer } } = {},
+) {
   const form = new FormData();
   form.set('_csrf', c.csrf);
   for (const [name, content] of Object.entries(entries)) form.append(opts.field ?? 'files', new File([content], name));
@@ -28,7 +37,9 @@ describe('console deploy a folder', () => {
     ({ h, c } = await signedInConsole());
     await c.post('/apps', { name: 'hello' });
   });
-  afterAll(async () => { await h?.close(); });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it('renders the drop zone with a directory input and an archive input', async () => {
     const { html } = await c.page('/apps/hello/deploy');
@@ -56,8 +67,13 @@ describe('console deploy a folder', () => {
     const [release] = await listReleases(h.t.db, app.id);
     const repo = join(h.deps.reposDir, 'hello.git');
     expect(release.commit).toBe(execFileSync('git', ['--git-dir', repo, 'rev-parse', 'main']).toString().trim());
-    expect(execFileSync('git', ['--git-dir', repo, 'ls-tree', '--name-only', 'main']).toString().split('\n').filter(Boolean).sort())
-      .toEqual(['docker-compose.yml', 'index.js', 'package.json']);
+    expect(
+      execFileSync('git', ['--git-dir', repo, 'ls-tree', '--name-only', 'main'])
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['docker-compose.yml', 'index.js', 'package.json']);
     expect((await c.post(action)).status).toBe(404); // an upload deploys once
   });
 
@@ -72,7 +88,10 @@ describe('console deploy a folder', () => {
   });
 
   it('accepts a .zip archive and reports dropped symlinks', async () => {
-    const zip = makeZip([{ name: 'index.html', data: '<h1>hi</h1>' }, { name: 'escape', data: '/etc/passwd', symlink: true }]);
+    const zip = makeZip([
+      { name: 'index.html', data: '<h1>hi</h1>' },
+      { name: 'escape', data: '/etc/passwd', symlink: true },
+    ]);
     const res = await upload(c, 'hello', {}, { htmx: true, archive: { name: 'site.zip', data: zip } });
     const html = await res.text();
     expect(res.status).toBe(200);

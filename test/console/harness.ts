@@ -19,18 +19,37 @@ export async function consoleHarness() {
   const t: TestDb = await createTestDb();
   const dataDir = mkdtempSync(join(tmpdir(), 'kyozo-console-'));
   const config = parseConfig({ KYOZO_DATA_DIR: dataDir, KYOZO_PORT: '3000', KYOZO_PROXY_PORT: '8080' });
-  const sink: RouteSink = { setApp: async () => {}, removeApp: async () => {}, replaceAll: async () => {}, waitIdle: async () => {} };
+  const sink: RouteSink = {
+    setApp: async () => {},
+    removeApp: async () => {},
+    replaceAll: async () => {},
+    waitIdle: async () => {},
+  };
   const enqueued: { app: string; releaseId: number }[] = [];
   const deps = {
-    database: t, docker: createFakeDockerPort(), config, bus: new LogBus(), routes: new RouteSync(t.db, sink),
-    jobs: { enqueueDeploy: async (app: string, releaseId: number) => { enqueued.push({ app, releaseId }); } },
-    reposDir: join(dataDir, 'repos'), instance: 'test', hookSecret: 'secret',
-    metricsConfig: parseMetricsConfig({}), registry: new Registry(),
+    database: t,
+    docker: createFakeDockerPort(),
+    config,
+    bus: new LogBus(),
+    routes: new RouteSync(t.db, sink),
+    jobs: {
+      enqueueDeploy: async (app: string, releaseId: number) => {
+        enqueued.push({ app, releaseId });
+      },
+    },
+    reposDir: join(dataDir, 'repos'),
+    instance: 'test',
+    hookSecret: 'secret',
+    metricsConfig: parseMetricsConfig({}),
+    registry: new Registry(),
   };
   await bootstrapAdmin(t.db, ADMIN_TOKEN);
   const app = createApp(deps);
   return {
-    t, deps, app, enqueued,
+    t,
+    deps,
+    app,
+    enqueued,
     client: () => new Client(app),
     async close() {
       await t.drop();
@@ -67,13 +86,19 @@ export class Client {
   async page(path: string) {
     const res = await this.request(path);
     const html = await res.text();
-    const m = /X-CSRF-Token&quot;:&quot;([^&]+)&quot;|"X-CSRF-Token":"([^"]+)"/.exec(html) ?? /name="_csrf" value="([^"]+)"/.exec(html);
+    const m =
+      /X-CSRF-Token&quot;:&quot;([^&]+)&quot;|"X-CSRF-Token":"([^"]+)"/.exec(html) ??
+      /name="_csrf" value="([^"]+)"/.exec(html);
     if (m) this.csrf = m[1] ?? m[2];
     return { res, html };
   }
 
   post(path: string, form: Record<string, string> = {}, opts: { htmx?: boolean; csrf?: boolean } = {}) {
-    return this.request(path, { method: 'POST', form: opts.csrf === false ? form : { _csrf: this.csrf, ...form }, htmx: opts.htmx });
+    return this.request(path, {
+      method: 'POST',
+      form: opts.csrf === false ? form : { _csrf: this.csrf, ...form },
+      htmx: opts.htmx,
+    });
   }
 
   async signIn(email = 'admin@localhost', password = ADMIN_TOKEN) {

@@ -10,7 +10,9 @@ describe('console overview, events, metrics', () => {
   beforeAll(async () => {
     ({ h, c } = await signedInConsole());
   });
-  afterAll(async () => { await h?.close(); });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it('renders every page with empty data', async () => {
     const overview = await c.page('/');
@@ -28,13 +30,32 @@ describe('console overview, events, metrics', () => {
   it('shows host gauges, open alerts and app metrics charts from seeded data', async () => {
     await c.post('/apps', { name: 'api' });
     const now = Date.now();
-    await h.t.db.insert(systemMetrics).values({ tier: 'raw', at: new Date(now - 5000), cpuPct: 42.5, memUsedBytes: 2 ** 30, memTotalBytes: 4 * 2 ** 30, diskUsedBytes: 10 * 2 ** 30, diskTotalBytes: 100 * 2 ** 30, containersRunning: 3, containersCrashed: 0 });
-    await h.t.db.insert(alerts).values({ app: 'api', service: 'web', kind: 'cpu', key: 'api/web/cpu', severity: 'warning', message: 'CPU above 90% for 5 minutes' });
+    await h.t.db.insert(systemMetrics).values({
+      tier: 'raw',
+      at: new Date(now - 5000),
+      cpuPct: 42.5,
+      memUsedBytes: 2 ** 30,
+      memTotalBytes: 4 * 2 ** 30,
+      diskUsedBytes: 10 * 2 ** 30,
+      diskTotalBytes: 100 * 2 ** 30,
+      containersRunning: 3,
+      containersCrashed: 0,
+    });
+    await h.t.db.insert(alerts).values({
+      app: 'api',
+      service: 'web',
+      kind: 'cpu',
+      key: 'api/web/cpu',
+      severity: 'warning',
+      message: 'CPU above 90% for 5 minutes',
+    });
     const rows = Array.from({ length: 30 }, (_, i) => new Date(now - (30 - i) * 60_000));
-    await h.t.db.insert(metrics).values(rows.flatMap((at, i) => [
-      { tier: '1m', at, app: 'api', service: 'web', replica: 'r0', cpuPct: 10 + i, memBytes: 50e6 },
-      { tier: '1m', at, app: 'api', service: 'web', replica: '', requests: 100 + i, s5xx: i % 3, p95Ms: 20 + i },
-    ]));
+    await h.t.db.insert(metrics).values(
+      rows.flatMap((at, i) => [
+        { tier: '1m', at, app: 'api', service: 'web', replica: 'r0', cpuPct: 10 + i, memBytes: 50e6 },
+        { tier: '1m', at, app: 'api', service: 'web', replica: '', requests: 100 + i, s5xx: i % 3, p95Ms: 20 + i },
+      ]),
+    );
     const { html } = await c.page('/');
     expect(html).toMatch(/43%<\/div><div class="label">Host CPU/);
     expect(html).toContain('CPU above 90% for 5 minutes');

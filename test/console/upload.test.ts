@@ -17,7 +17,18 @@ describe('upload checks', () => {
   it('accepts relative paths and refuses traversal, absolute, NUL, backslash and .git', () => {
     expect(safeRelPath('src/index.js')).toBe('src/index.js');
     expect(safeRelPath('./a/./b')).toBe('a/b');
-    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'a\0b', 'a\\..\\b', 'C:/x', '.git/config', 'a/.git/hooks/x', 'a//b', ''])
+    for (const bad of [
+      '../x',
+      'a/../../x',
+      '/etc/passwd',
+      'a\0b',
+      'a\\..\\b',
+      'C:/x',
+      '.git/config',
+      'a/.git/hooks/x',
+      'a//b',
+      '',
+    ])
       expect(() => safeRelPath(bad), bad).toThrow(UploadError);
   });
 
@@ -28,10 +39,33 @@ describe('upload checks', () => {
 
   it('enforces file count, per-file and total caps', async () => {
     const dir = () => join(mkdtempSync(join(tmpdir(), 'kz-up-')), 't');
-    await expect(writeEntries(dir(), Array.from({ length: 51 }, (_, i) => ({ path: `f${i}`, data: enc('x') })), limits)).rejects.toThrow(/more than 50 files/);
-    await expect(writeEntries(dir(), [{ path: 'big', data: new Uint8Array((1 << 19) + 1) }], limits)).rejects.toThrow(/larger than/);
-    await expect(writeEntries(dir(), [1, 2, 3].map((i) => ({ path: `f${i}`, data: new Uint8Array(400_000) })), limits)).rejects.toThrow(/upload larger/);
-    await expect(writeEntries(dir(), [{ path: 'a', data: enc('1') }, { path: 'a/b', data: enc('2') }], limits)).rejects.toThrow(/both a file and a folder/);
+    await expect(
+      writeEntries(
+        dir(),
+        Array.from({ length: 51 }, (_, i) => ({ path: `f${i}`, data: enc('x') })),
+        limits,
+      ),
+    ).rejects.toThrow(/more than 50 files/);
+    await expect(writeEntries(dir(), [{ path: 'big', data: new Uint8Array((1 << 19) + 1) }], limits)).rejects.toThrow(
+      /larger than/,
+    );
+    await expect(
+      writeEntries(
+        dir(),
+        [1, 2, 3].map((i) => ({ path: `f${i}`, data: new Uint8Array(400_000) })),
+        limits,
+      ),
+    ).rejects.toThrow(/upload larger/);
+    await expect(
+      writeEntries(
+        dir(),
+        [
+          { path: 'a', data: enc('1') },
+          { path: 'a/b', data: enc('2') },
+        ],
+        limits,
+      ),
+    ).rejects.toThrow(/both a file and a folder/);
   });
 
   it('reads .tar.gz archives, keeping in-tree symlinks and dropping ones that leave the tree', () => {
@@ -53,7 +87,11 @@ describe('upload checks', () => {
   });
 
   it('reads .zip archives (deflate) and drops symlinks leaving the tree', () => {
-    const zip = makeZip([{ name: 'index.js', data: 'x'.repeat(1000) }, { name: 'dir/', data: '' }, { name: 'link', data: '../../etc', symlink: true }]);
+    const zip = makeZip([
+      { name: 'index.js', data: 'x'.repeat(1000) },
+      { name: 'dir/', data: '' },
+      { name: 'link', data: '../../etc', symlink: true },
+    ]);
     const out = readZip(zip, limits);
     expect(out.files).toHaveLength(1);
     expect(Buffer.from(out.files[0].data).toString()).toBe('x'.repeat(1000));
@@ -74,7 +112,10 @@ describe('commitFolder', () => {
     writeFileSync(join(folder, 'src/a.txt'), 'two');
     const second = await commitFolder(repo, folder, { message: 'second', author: { name: 'a@b.c', email: 'a@b.c' } });
     expect(second.parent).toBe(first.commit);
-    const git = (...a: string[]) => execFileSync('git', ['--git-dir', repo, ...a]).toString().trim();
+    const git = (...a: string[]) =>
+      execFileSync('git', ['--git-dir', repo, ...a])
+        .toString()
+        .trim();
     expect(git('rev-parse', 'refs/heads/main')).toBe(second.commit);
     expect(git('show', 'main:src/a.txt')).toBe('two');
     expect(git('log', '--format=%an %s', 'main')).toBe('a@b.c second\na@b.c first');

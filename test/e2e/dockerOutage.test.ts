@@ -9,7 +9,7 @@ import { pushUrl, WorkingCopy } from '../support/gitRepo.ts';
 import { until } from '../support/wait.ts';
 
 const files = (v: string) => ({
-  'Dockerfile': 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
+  Dockerfile: 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
   'server.js': `require('http').createServer((q, s) => s.end('${v}')).listen(Number(process.env.PORT), '127.0.0.1');\nprocess.on('SIGTERM', () => process.exit(0));\n`,
 });
 
@@ -34,7 +34,11 @@ describe('docker outage', () => {
 
     const load = loadLoop(k.proxyPort, 'calm.localhost');
     await d.stop();
-    const health = await until(async () => (await fetch(`${k.url}/healthz`)).json(), (h) => h.docker === 'down', 15_000);
+    const health = await until(
+      async () => (await fetch(`${k.url}/healthz`)).json(),
+      (h) => h.docker === 'down',
+      15_000,
+    );
     expect(health).toEqual({ status: 'ok', db: 'ok', docker: 'down' });
     expect((await api(k, 'GET', '/api/apps/calm')).json).toMatchObject({ status: 'live' });
     expect((await viaProxy(k.proxyPort, 'calm.localhost')).body).toBe('v1');
@@ -42,7 +46,11 @@ describe('docker outage', () => {
     await wc.write(files('v2'));
     await wc.commit('v2');
     const pushing = wc.push(pushUrl(k.port, k.token, 'calm'));
-    const queued = await until(async () => (await api(k, 'GET', '/api/apps/calm/releases')).json[0], (r) => r?.version === 2, 20_000);
+    const queued = await until(
+      async () => (await api(k, 'GET', '/api/apps/calm/releases')).json[0],
+      (r) => r?.version === 2,
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 3000));
     const waiting = (await api(k, 'GET', '/api/apps/calm/releases/2')).json;
     expect(['queued', 'building']).toContain(waiting.status);
@@ -53,7 +61,11 @@ describe('docker outage', () => {
     const out = await pushing;
     expect(out.out).toContain('Release v2 is live');
     expect((await viaProxy(k.proxyPort, 'calm.localhost')).body).toBe('v2');
-    await until(async () => (await fetch(`${k.url}/healthz`)).json(), (h) => h.docker === 'ok', 15_000);
+    await until(
+      async () => (await fetch(`${k.url}/healthz`)).json(),
+      (h) => h.docker === 'ok',
+      15_000,
+    );
     const stats = await load.stop();
     expect(stats.failures).toEqual([]);
   });

@@ -50,7 +50,8 @@ const stack = (v: { web: string; api: string; store: string }, apiExtra = '') =>
 });
 
 const appJson = async (k: KyozoProcess) => (await api(k, 'GET', '/api/apps/shop')).json;
-const containerOf = (app: any, service: string) => app.services.find((s: any) => s.name === service)?.replicas[0]?.containerId;
+const containerOf = (app: any, service: string) =>
+  app.services.find((s: any) => s.name === service)?.replicas[0]?.containerId;
 
 describe('one push, many services', () => {
   let k: KyozoProcess;
@@ -158,7 +159,10 @@ describe('one push, many services', () => {
   it('puts a replaced backing service back when the rest of the release fails', async () => {
     const before = await appJson(k);
     const cacheId = containerOf(before, 'cache');
-    const changed = { ...stack({ web: 'w3', api: 'a9', store: 's1' }, 'process.exit(4);'), 'docker-compose.yml': compose.replace('-h /', '-h /tmp') };
+    const changed = {
+      ...stack({ web: 'w3', api: 'a9', store: 's1' }, 'process.exit(4);'),
+      'docker-compose.yml': compose.replace('-h /', '-h /tmp'),
+    };
     const out = await push(changed, 'new cache command + broken api');
     expect(out.out).toMatch(/cache: definition changed, replacing the backing service/);
     expect(out.out).toMatch(/! Release v\d+ failed: service api/);
@@ -171,19 +175,34 @@ describe('one push, many services', () => {
   });
 
   it('fails a release with a dependency cycle, naming it, and an invalid kyozo.json naming the field', async () => {
-    const cyclic = compose.replace('  store:\n    build: ./store', '  store:\n    build: ./store\n    depends_on: [web]');
+    const cyclic = compose.replace(
+      '  store:\n    build: ./store',
+      '  store:\n    build: ./store\n    depends_on: [web]',
+    );
     const out = await push({ 'docker-compose.yml': cyclic }, 'cycle');
     expect(out.out).toMatch(/! Release v\d+ failed: dependency cycle: .*web.*→/);
     await wc.write({ 'docker-compose.yml': compose });
-    const bad = await push({ 'kyozo.json': JSON.stringify({ services: { web: { replicas: 'two' } } }) }, 'bad kyozo.json');
+    const bad = await push(
+      { 'kyozo.json': JSON.stringify({ services: { web: { replicas: 'two' } } }) },
+      'bad kyozo.json',
+    );
     expect(bad.out).toMatch(/kyozo\.json: services\.web\.replicas must be an integer/);
     await wc.write({ 'kyozo.json': '{}' });
-    const missing = await push({ 'docker-compose.yml': compose.replace(BACKING_IMAGE, 'postgres:0-kyozo-missing') }, 'missing image');
-    expect(missing.out).toMatch(/! Release v\d+ failed: service cache: image postgres:0-kyozo-missing is not on this machine and pulling is off/);
+    const missing = await push(
+      { 'docker-compose.yml': compose.replace(BACKING_IMAGE, 'postgres:0-kyozo-missing') },
+      'missing image',
+    );
+    expect(missing.out).toMatch(
+      /! Release v\d+ failed: service cache: image postgres:0-kyozo-missing is not on this machine and pulling is off/,
+    );
   });
 });
 
 async function waitLive(k: KyozoProcess, version: number) {
-  const rel = await until(async () => (await api(k, 'GET', `/api/apps/shop/releases/${version}`)).json, (r) => r?.status === 'live' || r?.status === 'failed', 90_000);
+  const rel = await until(
+    async () => (await api(k, 'GET', `/api/apps/shop/releases/${version}`)).json,
+    (r) => r?.status === 'live' || r?.status === 'failed',
+    90_000,
+  );
   if (rel.status === 'failed') throw new Error(`release v${version} failed: ${rel.error}`);
 }

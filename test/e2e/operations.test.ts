@@ -8,7 +8,7 @@ import { pushUrl, WorkingCopy } from '../support/gitRepo.ts';
 import { until } from '../support/wait.ts';
 
 const app = (exitAfterMs = 0) => ({
-  'Dockerfile': 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
+  Dockerfile: 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
   'server.js': `
 const http = require('http');
 http.createServer((req, res) => res.end(String(process.env.PORT))).listen(Number(process.env.PORT), '127.0.0.1');
@@ -18,13 +18,19 @@ process.on('SIGTERM', () => process.exit(0));
 });
 
 const appState = async (k: KyozoProcess, name: string) => (await api(k, 'GET', `/api/apps/${name}`)).json;
-const replicasOf = async (k: KyozoProcess, name: string) => (await appState(k, name)).services[0].replicas as { containerId: string; state: string }[];
+const replicasOf = async (k: KyozoProcess, name: string) =>
+  (await appState(k, name)).services[0].replicas as { containerId: string; state: string }[];
 
 describe('operations', () => {
   let k: KyozoProcess;
   beforeAll(async () => {
-    k = await startTestKyozo({ env: { KYOZO_HEALTH_INTERVAL_MS: '400', KYOZO_RESTART_BACKOFF_MS: '100', KYOZO_METRICS_INTERVAL_MS: '1000' } });
-    for (const [name, files] of [['ops', app()], ['flaky', app(2500)]] as const) {
+    k = await startTestKyozo({
+      env: { KYOZO_HEALTH_INTERVAL_MS: '400', KYOZO_RESTART_BACKOFF_MS: '100', KYOZO_METRICS_INTERVAL_MS: '1000' },
+    });
+    for (const [name, files] of [
+      ['ops', app()],
+      ['flaky', app(2500)],
+    ] as const) {
       expect((await api(k, 'POST', '/api/apps', { name })).status).toBe(201);
       const wc = new WorkingCopy();
       await wc.write(files);
@@ -32,20 +38,32 @@ describe('operations', () => {
       expect((await wc.push(pushUrl(k.port, k.token, name))).out).toContain('Release v1 is live');
     }
   });
-  afterAll(async () => { await k?.destroy(); });
+  afterAll(async () => {
+    await k?.destroy();
+  });
 
   it('scales to 3 and back to 1 under load with 0 failed requests, balancing across replicas', async () => {
     const load = loadLoop(k.proxyPort, 'ops.localhost');
     const r = await api(k, 'POST', '/api/apps/ops/scale', { web: 3 });
     expect(r.status).toBe(202);
-    await until(() => replicasOf(k, 'ops'), (rs) => rs.length === 3 && rs.every((x) => x.state === 'running'));
+    await until(
+      () => replicasOf(k, 'ops'),
+      (rs) => rs.length === 3 && rs.every((x) => x.state === 'running'),
+    );
     expect(runningContainers(k, 'ops')).toBe(3);
     const ports = new Set<string>();
     for (let i = 0; i < 12; i++) ports.add((await viaProxy(k.proxyPort, 'ops.localhost')).body);
     expect(ports.size).toBe(3);
     await api(k, 'POST', '/api/apps/ops/scale', { web: 1 });
-    await until(() => replicasOf(k, 'ops'), (rs) => rs.length === 1);
-    await until(async () => runningContainers(k, 'ops'), (n) => n === 1, 20_000);
+    await until(
+      () => replicasOf(k, 'ops'),
+      (rs) => rs.length === 1,
+    );
+    await until(
+      async () => runningContainers(k, 'ops'),
+      (n) => n === 1,
+      20_000,
+    );
     await new Promise((res) => setTimeout(res, 1000));
     expect((await load.stop()).failures).toEqual([]);
     expect((await api(k, 'POST', '/api/apps/ops/scale', { nope: 2 })).json.error).toMatch(/nope is not a service/);
@@ -54,10 +72,16 @@ describe('operations', () => {
 
   it('replaces a replica that dies, taking it out of the proxy at once', async () => {
     await api(k, 'POST', '/api/apps/ops/scale', { web: 2 });
-    const before = await until(() => replicasOf(k, 'ops'), (rs) => rs.length === 2 && rs.every((x) => x.state === 'running'));
+    const before = await until(
+      () => replicasOf(k, 'ops'),
+      (rs) => rs.length === 2 && rs.every((x) => x.state === 'running'),
+    );
     const load = loadLoop(k.proxyPort, 'ops.localhost');
     execFileSync('docker', ['kill', before[0].containerId]);
-    const after = await until(() => replicasOf(k, 'ops'), (rs) => rs.length === 2 && !rs.some((x) => x.containerId === before[0].containerId));
+    const after = await until(
+      () => replicasOf(k, 'ops'),
+      (rs) => rs.length === 2 && !rs.some((x) => x.containerId === before[0].containerId),
+    );
     expect(after.map((x) => x.containerId)).toContain(before[1].containerId);
     await new Promise((res) => setTimeout(res, 500));
     expect((await load.stop()).failures).toEqual([]);
@@ -66,9 +90,17 @@ describe('operations', () => {
   });
 
   it('detects a crash loop, marks the replica crashed and stops restarting it', async () => {
-    const rs = await until(() => replicasOf(k, 'flaky'), (x) => x[0]?.state === 'crashed', 90_000);
+    const rs = await until(
+      () => replicasOf(k, 'flaky'),
+      (x) => x[0]?.state === 'crashed',
+      90_000,
+    );
     expect((await appState(k, 'flaky')).services[0].status).toBe('crashed');
-    const alert = await until(async () => (await api(k, 'GET', '/api/alerts?app=flaky')).json, (a) => JSON.stringify(a).includes('crash-loop'), 20_000);
+    const alert = await until(
+      async () => (await api(k, 'GET', '/api/alerts?app=flaky')).json,
+      (a) => JSON.stringify(a).includes('crash-loop'),
+      20_000,
+    );
     expect(JSON.stringify(alert)).toMatch(/crash-loop/);
     const id = rs[0].containerId;
     await new Promise((res) => setTimeout(res, 3000));
@@ -80,10 +112,24 @@ describe('operations', () => {
     const r = await viaProxy(k.proxyPort, 'ops.localhost');
     expect(r.status).toBe(503);
     expect(r.body).toMatch(/stopped/i);
-    expect(execFileSync('docker', ['ps', '-q', '--filter', 'label=kyozo.app=ops', '--filter', `label=kyozo.instance=${k.instance()}`]).toString().trim()).toBe('');
+    expect(
+      execFileSync('docker', [
+        'ps',
+        '-q',
+        '--filter',
+        'label=kyozo.app=ops',
+        '--filter',
+        `label=kyozo.instance=${k.instance()}`,
+      ])
+        .toString()
+        .trim(),
+    ).toBe('');
     const s = await api(k, 'POST', '/api/apps/ops/start');
     expect(s.status).toBe(202);
-    await until(() => viaProxy(k.proxyPort, 'ops.localhost'), (x) => x.status === 200);
+    await until(
+      () => viaProxy(k.proxyPort, 'ops.localhost'),
+      (x) => x.status === 200,
+    );
     expect((await appState(k, 'ops')).status).toBe('live');
   });
 
@@ -91,11 +137,17 @@ describe('operations', () => {
     const load = loadLoop(k.proxyPort, 'ops.localhost');
     const r = await api(k, 'PATCH', '/api/apps/ops/resources', { web: { memoryMb: 96, cpus: 0.25 } });
     expect(r.status).toBe(202);
-    const rs = await until(() => replicasOf(k, 'ops'), (x) => x.length > 0 && x.every((y) => y.state === 'running') && inspectMemory(x[0].containerId) === 96 * 1024 * 1024);
+    const rs = await until(
+      () => replicasOf(k, 'ops'),
+      (x) =>
+        x.length > 0 && x.every((y) => y.state === 'running') && inspectMemory(x[0].containerId) === 96 * 1024 * 1024,
+    );
     expect(rs.length).toBe(2);
     await new Promise((res) => setTimeout(res, 800));
     expect((await load.stop()).failures).toEqual([]);
-    expect((await api(k, 'PATCH', '/api/apps/ops/resources', { web: { memoryMb: 1 } })).json.error).toMatch(/web.memoryMb/);
+    expect((await api(k, 'PATCH', '/api/apps/ops/resources', { web: { memoryMb: 1 } })).json.error).toMatch(
+      /web.memoryMb/,
+    );
   });
 });
 
@@ -108,5 +160,15 @@ function inspectMemory(id: string): number {
 }
 
 function runningContainers(k: KyozoProcess, app: string): number {
-  return execFileSync('docker', ['ps', '-q', '--filter', `label=kyozo.app=${app}`, '--filter', `label=kyozo.instance=${k.instance()}`]).toString().split('\n').filter(Boolean).length;
+  return execFileSync('docker', [
+    'ps',
+    '-q',
+    '--filter',
+    `label=kyozo.app=${app}`,
+    '--filter',
+    `label=kyozo.instance=${k.instance()}`,
+  ])
+    .toString()
+    .split('\n')
+    .filter(Boolean).length;
 }

@@ -16,7 +16,7 @@ process.on('SIGTERM', () => process.exit(0));
 `;
 
 const dockerfileApp = (version: string) => ({
-  'Dockerfile': 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nEXPOSE 3000\nCMD ["node", "server.js"]\n',
+  Dockerfile: 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nEXPOSE 3000\nCMD ["node", "server.js"]\n',
   'server.js': server(version),
 });
 
@@ -27,12 +27,27 @@ const nodeApp = (version: string) => ({
 });
 
 const containersOf = (app: string, instance: string) =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=kyozo.app=${app}`, '--filter', `label=kyozo.instance=${instance}`]).toString().trim().split('\n').filter(Boolean);
+  execFileSync('docker', [
+    'ps',
+    '-aq',
+    '--filter',
+    `label=kyozo.app=${app}`,
+    '--filter',
+    `label=kyozo.instance=${instance}`,
+  ])
+    .toString()
+    .trim()
+    .split('\n')
+    .filter(Boolean);
 
 describe('git push to deploy', () => {
   let k: KyozoProcess;
-  beforeAll(async () => { k = await startTestKyozo(); });
-  afterAll(async () => { await k?.destroy(); });
+  beforeAll(async () => {
+    k = await startTestKyozo();
+  });
+  afterAll(async () => {
+    await k?.destroy();
+  });
 
   it('answers /healthz without auth and refuses the API without a token', async () => {
     const h = await fetch(`${k.url}/healthz`);
@@ -47,7 +62,11 @@ describe('git push to deploy', () => {
     expect((await api(k, 'POST', '/api/apps', '{"name":')).status).toBe(400);
     const created = await api(k, 'POST', '/api/apps', { name: 'dock' });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: 'dock', gitUrl: expect.stringContaining('/git/dock.git'), url: `http://dock.localhost:${k.proxyPort}` });
+    expect(created.json).toMatchObject({
+      name: 'dock',
+      gitUrl: expect.stringContaining('/git/dock.git'),
+      url: `http://dock.localhost:${k.proxyPort}`,
+    });
     expect((await api(k, 'POST', '/api/apps', { name: 'dock' })).status).toBe(409);
     expect((await api(k, 'GET', '/api/apps/nope')).status).toBe(404);
   });
@@ -61,9 +80,15 @@ describe('git push to deploy', () => {
     expect(push.out).toMatch(/401|Authentication failed/i);
     const clone = await run('git', ['clone', pushUrl(k.port, 'wrong-token', 'dock'), 'c'], wc.dir);
     expect(clone.code).not.toBe(0);
-    const raw = await fetch(`${k.url}/git/dock.git/git-receive-pack`, { method: 'POST', headers: { 'content-type': 'application/x-git-receive-pack-request' }, body: '0000' });
+    const raw = await fetch(`${k.url}/git/dock.git/git-receive-pack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-git-receive-pack-request' },
+      body: '0000',
+    });
     expect(raw.status).toBe(401);
-    const unknown = await fetch(`${k.url}/git/nope.git/info/refs?service=git-receive-pack`, { headers: { authorization: `Basic ${Buffer.from(`x:${k.token}`).toString('base64')}` } });
+    const unknown = await fetch(`${k.url}/git/nope.git/info/refs?service=git-receive-pack`, {
+      headers: { authorization: `Basic ${Buffer.from(`x:${k.token}`).toString('base64')}` },
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -86,13 +111,17 @@ describe('git push to deploy', () => {
     expect(stats.failures).toEqual([]);
     expect(stats.bodies.get('v2 -')).toBeGreaterThan(0);
 
-    await wc.write({ 'Dockerfile': 'FROM kyozo/node-standin:20\nRUN exit 3\n' });
+    await wc.write({ Dockerfile: 'FROM kyozo/node-standin:20\nRUN exit 3\n' });
     await wc.commit('broken');
     const broken = await wc.push(pushUrl(k.port, k.token, 'dock'));
     expect(broken.out).toMatch(/remote: ! Release v3 failed: .*v2 is still live/);
     expect((await viaProxy(k.proxyPort, 'dock.localhost')).body).toBe('v2 -');
     const releases = await api(k, 'GET', '/api/apps/dock/releases');
-    expect(releases.json.map((r: { version: number; status: string }) => [r.version, r.status])).toEqual([[3, 'failed'], [2, 'live'], [1, 'superseded']]);
+    expect(releases.json.map((r: { version: number; status: string }) => [r.version, r.status])).toEqual([
+      [3, 'failed'],
+      [2, 'live'],
+      [1, 'superseded'],
+    ]);
     expect(releases.json[0].error).toMatch(/non-zero code: 3|exit/);
     const log = await api(k, 'GET', '/api/apps/dock/releases/3/log');
     expect(log.text).toContain('! Release v3 failed');
@@ -114,7 +143,10 @@ describe('git push to deploy', () => {
     const patched = await api(k, 'PATCH', '/api/apps/hello/config', { GREETING: 'sekrit-value-123' });
     expect(patched.status).toBe(200);
     expect(patched.json.release.version).toBe(2);
-    await until(async () => (await api(k, 'GET', '/api/apps/hello')).json.liveRelease?.version, (v) => v === 2);
+    await until(
+      async () => (await api(k, 'GET', '/api/apps/hello')).json.liveRelease?.version,
+      (v) => v === 2,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const stats = await load.stop();
     expect(stats.failures).toEqual([]);
@@ -177,7 +209,9 @@ describe('git push to deploy', () => {
     expect(push.code).not.toBe(0);
     expect(push.out).toMatch(/not found|404/);
     expect((await api(k, 'POST', '/api/apps', { name: 'bobs' }, tb)).status).toBe(201);
-    expect((await api(k, 'GET', '/api/apps', undefined, tb)).json.map((a: { name: string }) => a.name)).toEqual(['bobs']);
+    expect((await api(k, 'GET', '/api/apps', undefined, tb)).json.map((a: { name: string }) => a.name)).toEqual([
+      'bobs',
+    ]);
     const events = await api(k, 'GET', '/api/events?app=dock', undefined, tb);
     expect(events.json.events ?? []).toEqual([]);
   });

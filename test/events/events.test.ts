@@ -33,19 +33,35 @@ describe('audit events', () => {
   beforeAll(async () => {
     t = await createTestDb();
     reposDir = mkdtempSync(join(tmpdir(), 'kyozo-events-'));
-    const routes = { syncApp: async () => {}, removeApp: async () => {}, waitIdle: async () => {} } as unknown as RouteSync;
+    const routes = {
+      syncApp: async () => {},
+      removeApp: async () => {},
+      waitIdle: async () => {},
+    } as unknown as RouteSync;
     deps = {
-      database: t, docker: createFakeDockerPort(), config: parseConfig({ KYOZO_NETWORK: 'host' }, '/tmp'),
-      jobs: { enqueueDeploy: async () => {} }, bus: new LogBus(), routes, reposDir, instance: 'events-test',
+      database: t,
+      docker: createFakeDockerPort(),
+      config: parseConfig({ KYOZO_NETWORK: 'host' }, '/tmp'),
+      jobs: { enqueueDeploy: async () => {} },
+      bus: new LogBus(),
+      routes,
+      reposDir,
+      instance: 'events-test',
     };
-    for (const [name, admin] of [['admin', true], ['alice', false], ['bob', false]] as const) {
+    for (const [name, admin] of [
+      ['admin', true],
+      ['alice', false],
+      ['bob', false],
+    ] as const) {
       const u = await createUser(t.db, `${name}@example.com`, admin);
       users[name] = { id: u.id, token: (await issueToken(t.db, u.id, 't')).token };
     }
     http = new Hono<HttpEnv>();
     http.use('*', requireToken(t.db));
     http.route('/api/events', eventsRouter(deps));
-    http.onError((e, c) => (e instanceof BadRequest ? c.json({ error: e.message }, 400) : c.json({ error: String(e) }, 500)));
+    http.onError((e, c) =>
+      e instanceof BadRequest ? c.json({ error: e.message }, 400) : c.json({ error: String(e) }, 500),
+    );
   });
   afterAll(async () => {
     await t?.drop();
@@ -69,10 +85,26 @@ describe('audit events', () => {
     await deleteAppOp(deps, other, { actor: { userId: users.bob.id, email: 'bob@example.com' }, ip: '198.51.100.2' });
 
     const all = await listEvents(t.db, {});
-    expect(all.map((e) => e.type).reverse()).toEqual(['app.create', 'release.create', 'config.set', 'rollback', 'app.create', 'app.delete']);
+    expect(all.map((e) => e.type).reverse()).toEqual([
+      'app.create',
+      'release.create',
+      'config.set',
+      'rollback',
+      'app.create',
+      'app.delete',
+    ]);
     const cfg = all.find((e) => e.type === 'config.set')!;
-    expect(cfg).toMatchObject({ app: 'shop', actorId: users.alice.id, actorEmail: 'alice@example.com', ip: '203.0.113.7', data: { set: ['STRIPE_KEY'], unset: ['OLD'], version: 2 } });
-    expect(all.find((e) => e.type === 'app.create' && e.app === 'blog')).toMatchObject({ actorId: users.bob.id, actorEmail: null });
+    expect(cfg).toMatchObject({
+      app: 'shop',
+      actorId: users.alice.id,
+      actorEmail: 'alice@example.com',
+      ip: '203.0.113.7',
+      data: { set: ['STRIPE_KEY'], unset: ['OLD'], version: 2 },
+    });
+    expect(all.find((e) => e.type === 'app.create' && e.app === 'blog')).toMatchObject({
+      actorId: users.bob.id,
+      actorEmail: null,
+    });
     expect(all.find((e) => e.type === 'rollback')).toMatchObject({ data: { to: 1, version: 3 } });
     expect(JSON.stringify(all)).not.toContain(SECRET);
     expect(JSON.stringify(all)).not.toContain('very-secret');
@@ -98,7 +130,13 @@ describe('audit events', () => {
     expect(page.body.events).toHaveLength(3);
     const next = await get('admin', `?limit=3&before=${page.body.nextBefore}`);
     expect(next.body.events[0].id).toBeLessThan(page.body.events[2].id);
-    for (const [qs, param] of [['?level=fatal', 'level'], ['?since=yesterday', 'since'], ['?limit=0', 'limit'], ['?before=x', 'before'], ['?app=%20bad', 'app']]) {
+    for (const [qs, param] of [
+      ['?level=fatal', 'level'],
+      ['?since=yesterday', 'since'],
+      ['?limit=0', 'limit'],
+      ['?before=x', 'before'],
+      ['?app=%20bad', 'app'],
+    ]) {
       const r = await get('admin', qs);
       expect(r.status).toBe(400);
       expect(r.body.error).toMatch(new RegExp(`^${param}`));
@@ -109,6 +147,6 @@ describe('audit events', () => {
   it('purgeEvents removes events older than the cutoff', async () => {
     await t.sql`update events set at = now() - interval '100 days' where type = 'login'`;
     expect(await purgeEvents(t.db, new Date(Date.now() - 90 * 86_400_000))).toBe(1);
-    expect((await listEvents(t.db, { type: 'login' }))).toHaveLength(0);
+    expect(await listEvents(t.db, { type: 'login' })).toHaveLength(0);
   });
 });

@@ -36,7 +36,9 @@ async function hookRoute(req: IncomingMessage, res: ServerResponse): Promise<voi
   await sleep(300);
   res.write('Starting replica\n');
   await sleep(300);
-  res.end((v === 2 ? releaseFailedLine(v, 'boom') : releaseLiveLine(v, `http://${plan.push.app}.localhost:8080`)) + '\n');
+  res.end(
+    (v === 2 ? releaseFailedLine(v, 'boom') : releaseLiveLine(v, `http://${plan.push.app}.localhost:8080`)) + '\n',
+  );
 }
 
 let home: string;
@@ -53,13 +55,15 @@ beforeAll(async () => {
   await createRepo(reposDir, 'demo');
   await createRepo(reposDir, 'other');
   stub = await serve((req, res) => void hookRoute(req, res));
-  front = await serve(createGitFront({
-    reposDir,
-    authenticate: async (_user, password) => (TOKENS[password] ? { userId: TOKENS[password] } : null),
-    authorize: async (userId, app) => GRANTS[userId]?.includes(app) ?? false,
-    hook: { url: hookUrl(stub.port), secret: SECRET },
-    onPushAccepted: (info) => pushes.push(info),
-  }));
+  front = await serve(
+    createGitFront({
+      reposDir,
+      authenticate: async (_user, password) => (TOKENS[password] ? { userId: TOKENS[password] } : null),
+      authorize: async (userId, app) => GRANTS[userId]?.includes(app) ?? false,
+      hook: { url: hookUrl(stub.port), secret: SECRET },
+      onPushAccepted: (info) => pushes.push(info),
+    }),
+  );
   url = (token, app = 'demo') => `http://git:${token}@127.0.0.1:${front.port}/git/${app}.git`;
   work = join(home, 'work');
   await mustGit(['init', '-q', '-b', 'main', work], home, home);
@@ -82,13 +86,19 @@ const ZERO = '0'.repeat(40);
 
 /** A receive-pack body as git sends it (no newline after commands) with an empty pack. */
 function receivePackBody(updates: Array<[string, string, string]>): Buffer {
-  const cmds = updates.map(([o, n, r], i) => pkt(`${o} ${n} ${r}${i === 0 ? '\0report-status agent=test' : ''}`)).join('') + '0000';
+  const cmds =
+    updates.map(([o, n, r], i) => pkt(`${o} ${n} ${r}${i === 0 ? '\0report-status agent=test' : ''}`)).join('') +
+    '0000';
   const head = Buffer.from('PACK\0\0\0\x02\0\0\0\0', 'latin1');
   return Buffer.concat([Buffer.from(cmds), head, createHash('sha1').update(head).digest()]);
 }
 
 /** POSTs `chunks` as separate writes, 50 ms apart (chunked transfer encoding). */
-function postChunks(path: string, headers: Record<string, string>, chunks: Buffer[]): Promise<{ status: number; body: string }> {
+function postChunks(
+  path: string,
+  headers: Record<string, string>,
+  chunks: Buffer[],
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: front.port, method: 'POST', path, headers }, (res) => {
       let body = '';
@@ -113,7 +123,8 @@ describe('git push over HTTP', () => {
     let err = '';
     const r = await gitClient(['push', url('tok-alice'), 'main'], work, home, (c) => {
       err += c;
-      for (const k of ['remote: Building demo', 'remote: Release v1 is live']) if (!seen[k] && err.includes(k)) seen[k] = Date.now();
+      for (const k of ['remote: Building demo', 'remote: Release v1 is live'])
+        if (!seen[k] && err.includes(k)) seen[k] = Date.now();
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`remote: Building demo at ${sha.slice(0, 7)}`);
@@ -121,7 +132,13 @@ describe('git push over HTTP', () => {
     expect(r.stderr).toContain('remote: Release v1 is live at http://demo.localhost:8080');
     expect(seen['remote: Release v1 is live'] - seen['remote: Building demo']).toBeGreaterThanOrEqual(400);
     // The hook knows no pusher (git inherits the server's env); the push ticket names alice.
-    expect(calls.at(-1)).toEqual({ app: 'demo', ref: 'refs/heads/main', oldSha: '0'.repeat(40), newSha: sha, pusher: '' });
+    expect(calls.at(-1)).toEqual({
+      app: 'demo',
+      ref: 'refs/heads/main',
+      oldSha: '0'.repeat(40),
+      newSha: sha,
+      pusher: '',
+    });
     expect(resolved.at(-1)).toBe('alice');
     expect(takePusher('demo', sha)).toBeNull(); // one-shot
     expect(await resolveRef(join(reposDir, 'demo.git'), 'main')).toBe(sha);
@@ -165,11 +182,20 @@ describe('git push over HTTP', () => {
     expect(await resolveRef(join(reposDir, 'demo.git'), 'big')).toBe(sha);
     expect(pushes.length).toBe(n + 1); // the empty probe request is not reported as a push
 
-    const small = await serve(createGitFront({
-      reposDir, authenticate: async () => ({ userId: 'alice' }), authorize: async () => true, maxPushBytes: 200_000,
-    }));
+    const small = await serve(
+      createGitFront({
+        reposDir,
+        authenticate: async () => ({ userId: 'alice' }),
+        authorize: async () => true,
+        maxPushBytes: 200_000,
+      }),
+    );
     try {
-      const tooBig = await gitClient(['push', `http://git:x@127.0.0.1:${small.port}/git/other.git`, 'HEAD:refs/heads/main'], work, home);
+      const tooBig = await gitClient(
+        ['push', `http://git:x@127.0.0.1:${small.port}/git/other.git`, 'HEAD:refs/heads/main'],
+        work,
+        home,
+      );
       expect(tooBig.code).not.toBe(0);
       expect(tooBig.stderr).toMatch(/pack exceeds maximum allowed size|unpack/);
       expect(await resolveRef(join(reposDir, 'other.git'), 'main')).toBeNull();
@@ -216,9 +242,12 @@ describe('git push over HTTP', () => {
     expect(r.stderr).toContain('remote: Tag v1 stored; only main/master deploy.');
     expect(r.stderr).toContain('remote: Tag v1-annotated stored; only main/master deploy.');
     expect(r.stderr).toMatch(/remote: Release v\d+ is live/);
-    for (const ref of ['main', 'v1', 'v1-annotated^{commit}']) expect(await resolveRef(join(reposDir, 'demo.git'), ref)).toBe(sha);
+    for (const ref of ['main', 'v1', 'v1-annotated^{commit}'])
+      expect(await resolveRef(join(reposDir, 'demo.git'), ref)).toBe(sha);
     expect(calls.slice(n).map((c) => [c.ref, c.newSha])).toEqual([
-      ['refs/heads/main', sha], ['refs/tags/v1', sha], ['refs/tags/v1-annotated', tagObj],
+      ['refs/heads/main', sha],
+      ['refs/tags/v1', sha],
+      ['refs/tags/v1-annotated', tagObj],
     ]);
     expect(resolved.slice(n)).toEqual(['alice', 'alice', 'alice']);
   });
@@ -237,31 +266,46 @@ describe('git push over HTTP', () => {
     ['identity', 'split-id', (b: Buffer) => b, {}],
     ['gzip', 'split-gz', (b: Buffer) => gzipSync(b), { 'content-encoding': 'gzip' }],
     ['deflate', 'split-df', (b: Buffer) => deflateSync(b), { 'content-encoding': 'deflate' }],
-  ])('raw receive-pack (%s) with the commands split across chunks is served, not hung', async (_enc, branch, encode, extra) => {
-    const sha = await mustGit(['rev-parse', 'HEAD'], work, home);
-    const raw = receivePackBody([[ZERO, sha, `refs/heads/${branch}`]]);
-    const body = encode(raw);
-    const cuts = [3, 30, Math.min(70, body.length - 1)];
-    const chunks = [0, ...cuts].map((at, i) => body.subarray(at, cuts[i] ?? body.length));
-    const n = calls.length;
-    const r = await postChunks('/git/demo.git/git-receive-pack', {
-      authorization: basic('git', 'tok-alice'), 'content-type': 'application/x-git-receive-pack-request', ...extra,
-    }, chunks);
-    expect(r.status).toBe(200);
-    expect(r.body).toContain('unpack ok');
-    expect(r.body).toContain(`ok refs/heads/${branch}`);
-    expect(await resolveRef(join(reposDir, 'demo.git'), branch)).toBe(sha);
-    expect(calls.slice(n).map((c) => c.ref)).toEqual([`refs/heads/${branch}`]);
-    expect(resolved.slice(n)).toEqual(['alice']);
-  });
+  ])(
+    'raw receive-pack (%s) with the commands split across chunks is served, not hung',
+    async (_enc, branch, encode, extra) => {
+      const sha = await mustGit(['rev-parse', 'HEAD'], work, home);
+      const raw = receivePackBody([[ZERO, sha, `refs/heads/${branch}`]]);
+      const body = encode(raw);
+      const cuts = [3, 30, Math.min(70, body.length - 1)];
+      const chunks = [0, ...cuts].map((at, i) => body.subarray(at, cuts[i] ?? body.length));
+      const n = calls.length;
+      const r = await postChunks(
+        '/git/demo.git/git-receive-pack',
+        {
+          authorization: basic('git', 'tok-alice'),
+          'content-type': 'application/x-git-receive-pack-request',
+          ...extra,
+        },
+        chunks,
+      );
+      expect(r.status).toBe(200);
+      expect(r.body).toContain('unpack ok');
+      expect(r.body).toContain(`ok refs/heads/${branch}`);
+      expect(await resolveRef(join(reposDir, 'demo.git'), branch)).toBe(sha);
+      expect(calls.slice(n).map((c) => c.ref)).toEqual([`refs/heads/${branch}`]);
+      expect(resolved.slice(n)).toEqual(['alice']);
+    },
+  );
 
   it("enforces the repo's own receive.maxInputSize (createRepo option) with git's message", async () => {
     await createRepo(reposDir, 'tiny', { maxPushBytes: 100_000 });
     await writeFile(join(work, 'big.bin'), randomBytes(300 * 1024));
     await commit('big-again');
-    const open = await serve(createGitFront({ reposDir, authenticate: async () => ({ userId: 'alice' }), authorize: async () => true }));
+    const open = await serve(
+      createGitFront({ reposDir, authenticate: async () => ({ userId: 'alice' }), authorize: async () => true }),
+    );
     try {
-      const r = await gitClient(['push', `http://git:x@127.0.0.1:${open.port}/git/tiny.git`, 'HEAD:refs/heads/main'], work, home);
+      const r = await gitClient(
+        ['push', `http://git:x@127.0.0.1:${open.port}/git/tiny.git`, 'HEAD:refs/heads/main'],
+        work,
+        home,
+      );
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain('pack exceeds maximum allowed size');
       expect(await resolveRef(join(reposDir, 'tiny.git'), 'main')).toBeNull();

@@ -28,13 +28,20 @@ export function clientEnv(home: string): NodeJS.ProcessEnv {
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: join(home, '.gitconfig-none'),
     GIT_TERMINAL_PROMPT: '0',
-    GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.invalid',
-    GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.invalid',
-    NO_PROXY: '*', no_proxy: '*',
+    GIT_AUTHOR_NAME: 'Test',
+    GIT_AUTHOR_EMAIL: 'test@example.invalid',
+    GIT_COMMITTER_NAME: 'Test',
+    GIT_COMMITTER_EMAIL: 'test@example.invalid',
+    NO_PROXY: '*',
+    no_proxy: '*',
   };
 }
 
-export interface Run { code: number; stdout: string; stderr: string; }
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 /** Runs git; `onStderr` sees stderr chunks as they arrive (to check live streaming). */
 export function gitClient(args: string[], cwd: string, home: string, onStderr?: (chunk: string) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -42,7 +49,10 @@ export function gitClient(args: string[], cwd: string, home: string, onStderr?: 
     let stdout = '';
     let stderr = '';
     ps.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    ps.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; onStderr?.(c); });
+    ps.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+      onStderr?.(c);
+    });
     ps.on('error', reject);
     ps.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
@@ -54,20 +64,35 @@ export async function mustGit(args: string[], cwd: string, home: string): Promis
   return r.stdout.trim();
 }
 
-export interface Served { port: number; close(): Promise<void>; }
+export interface Served {
+  port: number;
+  close(): Promise<void>;
+}
 export function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Served> {
   const server = http.createServer(handler);
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const port = (server.address() as AddressInfo).port;
-      resolve({ port, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) });
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      });
     });
   });
 }
 
 /** Sends a request with the path exactly as given (fetch would normalise `..`). */
-export function rawRequest(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string):
-  Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       let text = '';

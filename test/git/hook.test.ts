@@ -40,7 +40,10 @@ function runHook(env: NodeJS.ProcessEnv, stdin: string): Promise<{ code: number;
 }
 
 /** What git inherits from the server after installHookEnv(): no app, no pusher. */
-const env = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, ...hookEnvVars({ url: hookUrl(stub.port), secret: 's3' }) });
+const env = (): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  ...hookEnvVars({ url: hookUrl(stub.port), secret: 's3' }),
+});
 
 describe('post-receive hook', () => {
   it('posts each ref line in order and copies the response; exit 0 on success', async () => {
@@ -61,9 +64,13 @@ describe('post-receive hook', () => {
     reply = { status: 200, text: 'ok\n' };
     expect((await runHook({ ...env(), GIT_DIR: '.' }, `${A} ${B} refs/heads/main\n`)).code).toBe(0);
     expect((await runHook({ ...env(), GIT_DIR: repo }, `${A} ${B} refs/heads/main\n`)).code).toBe(0);
-    expect((await runHook({ ...env(), KYOZO_APP: 'other', KYOZO_PUSHER: 'u7' }, `${A} ${B} refs/heads/main\n`)).code).toBe(0);
+    expect(
+      (await runHook({ ...env(), KYOZO_APP: 'other', KYOZO_PUSHER: 'u7' }, `${A} ${B} refs/heads/main\n`)).code,
+    ).toBe(0);
     expect(bodies.map((b) => [(b as Record<string, unknown>).app, (b as Record<string, unknown>).pusher])).toEqual([
-      ['demo', ''], ['demo', ''], ['other', 'u7'],
+      ['demo', ''],
+      ['demo', ''],
+      ['other', 'u7'],
     ]);
   });
 
@@ -92,12 +99,17 @@ describe('post-receive hook', () => {
     expect(refused.out).toContain('HTTP 401: bad hook secret');
     const down = await runHook({ ...env(), KYOZO_HOOK_URL: hookUrl(1) }, `${A} ${B} refs/heads/main\n`);
     expect(down.code).toBe(1);
-    expect(down.out).toMatch(/^! Could not reach Kyozo at http:\/\/127\.0\.0\.1:1 .*refs\/heads\/main stored but not deployed/);
+    expect(down.out).toMatch(
+      /^! Could not reach Kyozo at http:\/\/127\.0\.0\.1:1 .*refs\/heads\/main stored but not deployed/,
+    );
   });
 
   it('only calls loopback URLs', async () => {
     bodies.length = 0;
-    const r = await runHook({ ...env(), KYOZO_HOOK_URL: 'http://example.com/internal/git/post-receive' }, `${A} ${B} refs/heads/main\n`);
+    const r = await runHook(
+      { ...env(), KYOZO_HOOK_URL: 'http://example.com/internal/git/post-receive' },
+      `${A} ${B} refs/heads/main\n`,
+    );
     expect(r.code).toBe(1);
     expect(r.out).toContain('not a loopback http URL');
     expect(bodies).toEqual([]);

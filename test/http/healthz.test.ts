@@ -5,8 +5,12 @@ import { consoleHarness, type ConsoleHarness } from '../console/harness.ts';
 
 describe('GET /healthz', () => {
   let h: ConsoleHarness;
-  beforeAll(async () => { h = await consoleHarness(); });
-  afterAll(async () => { await h?.close(); });
+  beforeAll(async () => {
+    h = await consoleHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it('reports ok, then docker down with 200, then the database down with 503', async () => {
     let res = await h.app.request('/healthz');

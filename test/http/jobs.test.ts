@@ -26,10 +26,15 @@ describe('dead-letter queue', () => {
     user = (await issueToken(t.db, (await createUser(t.db, 'u@example.com')).id, 't')).token;
     http.use('*', requireToken(t.db));
     http.route('/api/jobs', jobsRouter({ database: t }));
-    http.onError((e, c) => (e instanceof BadRequest ? c.json({ error: e.message }, 400) : c.json({ error: String(e) }, 500)));
+    http.onError((e, c) =>
+      e instanceof BadRequest ? c.json({ error: e.message }, 400) : c.json({ error: String(e) }, 500),
+    );
     expect(await listFailedJobs(t.db)).toEqual([]); // before graphile-worker created its schema
     runner = await run({
-      connectionString: t.url, concurrency: 1, pollInterval: 100, noHandleSignals: true,
+      connectionString: t.url,
+      concurrency: 1,
+      pollInterval: 100,
+      noHandleSignals: true,
       logger: new (await import('graphile-worker')).Logger(() => () => {}),
       taskList: {
         flaky: async (p) => {
@@ -60,7 +65,13 @@ describe('dead-letter queue', () => {
     const list = await call('GET', '/api/jobs/failed');
     expect(list.status).toBe(200);
     const one = list.body.find((j: any) => j.payload.n === 1);
-    expect(one).toMatchObject({ task: 'flaky', queue: 'app:one', attempts: 1, maxAttempts: 1, lastError: expect.stringContaining('engine down (1)') });
+    expect(one).toMatchObject({
+      task: 'flaky',
+      queue: 'app:one',
+      attempts: 1,
+      maxAttempts: 1,
+      lastError: expect.stringContaining('engine down (1)'),
+    });
     const two = list.body.find((j: any) => j.payload.n === 2);
 
     expect((await call('GET', '/api/jobs/failed', user)).status).toBe(403);

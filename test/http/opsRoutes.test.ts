@@ -21,7 +21,10 @@ describe('operations routes (real process)', () => {
     const ev = await api(k, 'GET', '/api/events?app=audited');
     expect(ev.status).toBe(200);
     expect(ev.json.events.map((e: { type: string }) => e.type)).toEqual(['config.set', 'app.create']);
-    expect(ev.json.events[1]).toMatchObject({ actorEmail: 'admin@localhost', ip: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(ev.json.events[1]).toMatchObject({
+      actorEmail: 'admin@localhost',
+      ip: expect.stringMatching(/127\.0\.0\.1/),
+    });
     expect(ev.text).not.toContain('super-secret-1234');
     expect((await api(k, 'GET', '/api/events?level=nope')).status).toBe(400);
     const logs = await api(k, 'GET', '/api/apps/audited/logs');

@@ -24,30 +24,61 @@ const app = `cl${run}`;
 const instance = `test-${run}`;
 const docker = createDockerPort(new Dockerode({ socketPath: '/var/run/docker.sock' }));
 const tag = (v: number) => `kyozo/${app}-web:v${v}`;
-const sh = (args: string[], input?: string) => execFileSync('docker', args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString().trim();
+const sh = (args: string[], input?: string) =>
+  execFileSync('docker', args, { input, stdio: ['pipe', 'pipe', 'pipe'] })
+    .toString()
+    .trim();
 
 describe('runCleanup (real Docker)', () => {
   let t: TestDb;
   let buildsDir: string;
   const ids: Record<string, string> = {};
   const start = (name: string, v: number, cmd: string[], inst = instance) =>
-    docker.run(containerSpec({
-      app, release: v, service: 'web', replica: 1, image: tag(v), env: {}, port: 1, network: { mode: 'host' },
-      limits: { memoryMb: 32, cpus: 0.2 }, suffix: `${name}-${run}`, labels: { 'kyozo.instance': inst, 'kyozo.test': run }, cmd,
-    })).then((id) => { ids[name] = id; return id; });
+    docker
+      .run(
+        containerSpec({
+          app,
+          release: v,
+          service: 'web',
+          replica: 1,
+          image: tag(v),
+          env: {},
+          port: 1,
+          network: { mode: 'host' },
+          limits: { memoryMb: 32, cpus: 0.2 },
+          suffix: `${name}-${run}`,
+          labels: { 'kyozo.instance': inst, 'kyozo.test': run },
+          cmd,
+        }),
+      )
+      .then((id) => {
+        ids[name] = id;
+        return id;
+      });
 
   beforeAll(async () => {
     execFileSync('bash', [path.resolve('scripts/build-stand-ins.sh')], { stdio: 'pipe', timeout: 170_000 });
-    for (let v = 1; v <= 8; v++) sh(['build', '-q', '-t', tag(v), '-'], `FROM kyozo/static-standin:1\nLABEL kyozo.test=${run} v=${v}\n`);
+    for (let v = 1; v <= 8; v++)
+      sh(['build', '-q', '-t', tag(v), '-'], `FROM kyozo/static-standin:1\nLABEL kyozo.test=${run} v=${v}\n`);
     t = await createTestDb();
     const u = await createUser(t.db, 'o@example.com');
     const a = (await createApp(t.db, app, u.id))!;
-    const status = (v: number): ReleaseStatus => (v === 8 ? 'building' : v === 7 ? 'live' : v === 4 ? 'failed' : 'superseded');
+    const status = (v: number): ReleaseStatus =>
+      v === 8 ? 'building' : v === 7 ? 'live' : v === 4 ? 'failed' : 'superseded';
     for (let v = 1; v <= 8; v++) {
       const r = await createRelease(t.db, { appId: a.id, kind: 'push', commit: 'a'.repeat(40), config: {} });
       await saveReleaseServices(t.db, r.id, [{ name: 'web', type: 'web', image: tag(v), memoryMb: 32, cpus: '0.2' }]);
       await setReleaseStatus(t.db, r.id, status(v));
-      if (v === 7) await addReplica(t.db, { releaseId: r.id, service: 'web', index: 1, containerId: await start('live', 7, ['/bin/busybox', 'sleep', '300']), host: '127.0.0.1', port: 1, state: 'running' });
+      if (v === 7)
+        await addReplica(t.db, {
+          releaseId: r.id,
+          service: 'web',
+          index: 1,
+          containerId: await start('live', 7, ['/bin/busybox', 'sleep', '300']),
+          host: '127.0.0.1',
+          port: 1,
+          state: 'running',
+        });
     }
     await start('orphanRunning', 6, ['/bin/busybox', 'sleep', '300']);
     await start('stopped', 5, ['/bin/busybox', 'true']);
@@ -61,19 +92,33 @@ describe('runCleanup (real Docker)', () => {
     await recordEvent(t.db, { type: 'old', message: 'old' });
     await recordEvent(t.db, { type: 'new', message: 'new' });
     await t.sql`update events set at = now() - interval '91 days' where type = 'old'`;
-    await insertAppLogs(t.db, Array.from({ length: 150 }, (_, i) => ({ app, service: 'web', replica: '1', at: new Date(), line: `l${i}` })));
+    await insertAppLogs(
+      t.db,
+      Array.from({ length: 150 }, (_, i) => ({ app, service: 'web', replica: '1', at: new Date(), line: `l${i}` })),
+    );
     await insertAppLogs(t.db, [{ app: 'deleted-app', service: 'web', replica: '1', at: new Date(), line: 'x' }]);
   });
   afterAll(async () => {
-    for (const id of sh(['ps', '-aq', '--filter', `label=kyozo.test=${run}`]).split('\n').filter(Boolean)) sh(['rm', '-f', id]);
-    for (let v = 1; v <= 8; v++) try { sh(['rmi', '-f', tag(v)]); } catch { /* gone */ }
+    for (const id of sh(['ps', '-aq', '--filter', `label=kyozo.test=${run}`])
+      .split('\n')
+      .filter(Boolean))
+      sh(['rm', '-f', id]);
+    for (let v = 1; v <= 8; v++)
+      try {
+        sh(['rmi', '-f', tag(v)]);
+      } catch {
+        /* gone */
+      }
     rmSync(buildsDir, { recursive: true, force: true });
     await t?.drop();
   });
 
   it('removes what is old or orphaned and nothing else', async () => {
     await new Promise((r) => setTimeout(r, 1200)); // 'stopped' has exited
-    const r = await runCleanup({ db: t.db, docker, instance, buildsDir }, { keepReleases: 5, orphanGraceMs: 0, appLogLines: 100 });
+    const r = await runCleanup(
+      { db: t.db, docker, instance, buildsDir },
+      { keepReleases: 5, orphanGraceMs: 0, appLogLines: 100 },
+    );
     expect(r.errors).toEqual([]);
     // Releases v4..v8 are the last 5 (v7 live, v8 building). v1 goes; v2 runs in another installation's
     // Kyozo container (never attempted); v3 is used by a foreign container (engine says 409).
@@ -96,7 +141,15 @@ describe('runCleanup (real Docker)', () => {
   it('a second run is a no-op; the grace period protects fresh running orphans', async () => {
     await start('fresh', 6, ['/bin/busybox', 'sleep', '300']);
     const r = await runCleanup({ db: t.db, docker, instance, buildsDir }, { keepReleases: 5 });
-    expect(r).toMatchObject({ images: [], imagesInUse: [tag(3)], containers: [], buildDirs: [], events: 0, appLogs: 0, errors: [] });
+    expect(r).toMatchObject({
+      images: [],
+      imagesInUse: [tag(3)],
+      containers: [],
+      buildDirs: [],
+      events: 0,
+      appLogs: 0,
+      errors: [],
+    });
     expect((await docker.inspect(ids.fresh))?.running).toBe(true);
   });
 });

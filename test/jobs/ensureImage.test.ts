@@ -14,21 +14,27 @@ describe('ensureImage', () => {
     const lines: string[] = [];
     await ensureImage({ docker, config: parseConfig({}) }, 'cache', 'redis:7', (l) => lines.push(l));
     expect(docker.calls.some((c) => c.method === 'pull')).toBe(false);
-    await expect(ensureImage({ docker, config: parseConfig({}) }, 'db', 'postgres:16', (l) => lines.push(l)))
-      .rejects.toThrow(/service db: image postgres:16 is not on this machine and could not be pulled \(pull access denied/);
+    await expect(
+      ensureImage({ docker, config: parseConfig({}) }, 'db', 'postgres:16', (l) => lines.push(l)),
+    ).rejects.toThrow(
+      /service db: image postgres:16 is not on this machine and could not be pulled \(pull access denied/,
+    );
     expect(lines).toContain('-----> db: pulling postgres:16');
   });
 
   it('says pulling is off when KYOZO_PULL_IMAGES=false', async () => {
     const docker = createFakeDockerPort();
-    await expect(ensureImage({ docker, config: parseConfig({ KYOZO_PULL_IMAGES: 'false' }) }, 'db', 'postgres:16', () => {}))
-      .rejects.toThrow(/pulling is off \(KYOZO_PULL_IMAGES=false\); run "docker pull postgres:16"/);
+    await expect(
+      ensureImage({ docker, config: parseConfig({ KYOZO_PULL_IMAGES: 'false' }) }, 'db', 'postgres:16', () => {}),
+    ).rejects.toThrow(/pulling is off \(KYOZO_PULL_IMAGES=false\); run "docker pull postgres:16"/);
     expect(docker.calls.some((c) => c.method === 'pull')).toBe(false);
   });
 
   it('lets an unreachable engine through untouched, so the deploy is retried', async () => {
     const docker = createFakeDockerPort();
     docker.fail('pull', Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' }));
-    await expect(ensureImage({ docker, config: parseConfig({}) }, 'db', 'postgres:16', () => {})).rejects.toThrow(/ENOENT/);
+    await expect(ensureImage({ docker, config: parseConfig({}) }, 'db', 'postgres:16', () => {})).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 });

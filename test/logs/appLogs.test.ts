@@ -40,19 +40,49 @@ describe('app log collector (real Docker)', () => {
     other = (await issueToken(t.db, (await createUser(t.db, 'other@example.com')).id, 't')).token;
     const app = (await createApp(t.db, 'ticker', u.id))!;
     await setAppConfig(t.db, app.id, { DB_PASSWORD: SECRET });
-    const rel = await createRelease(t.db, { appId: app.id, kind: 'push', commit: 'f'.repeat(40), config: { DB_PASSWORD: SECRET } });
+    const rel = await createRelease(t.db, {
+      appId: app.id,
+      kind: 'push',
+      commit: 'f'.repeat(40),
+      config: { DB_PASSWORD: SECRET },
+    });
     await promoteRelease(t.db, app.id, rel.id);
-    containerId = await docker.run(containerSpec({
-      app: 'ticker', release: 1, service: 'worker', replica: 1, image: 'kyozo/static-standin:1', env: {}, port: 1,
-      network: { mode: 'host' }, limits: { memoryMb: 32, cpus: 0.5 }, suffix: runId,
-      labels: { 'kyozo.instance': `test-${runId}`, 'kyozo.test': runId },
-      cmd: ['/bin/busybox', 'sh', '-c', `i=0; while true; do i=$((i+1)); echo "tick $i password=${SECRET}"; echo "warn $i" >&2; sleep 0.2; done`],
-    }));
-    await addReplica(t.db, { releaseId: rel.id, service: 'worker', index: 1, containerId, host: '127.0.0.1', port: 1, state: 'running' });
+    containerId = await docker.run(
+      containerSpec({
+        app: 'ticker',
+        release: 1,
+        service: 'worker',
+        replica: 1,
+        image: 'kyozo/static-standin:1',
+        env: {},
+        port: 1,
+        network: { mode: 'host' },
+        limits: { memoryMb: 32, cpus: 0.5 },
+        suffix: runId,
+        labels: { 'kyozo.instance': `test-${runId}`, 'kyozo.test': runId },
+        cmd: [
+          '/bin/busybox',
+          'sh',
+          '-c',
+          `i=0; while true; do i=$((i+1)); echo "tick $i password=${SECRET}"; echo "warn $i" >&2; sleep 0.2; done`,
+        ],
+      }),
+    );
+    await addReplica(t.db, {
+      releaseId: rel.id,
+      service: 'worker',
+      index: 1,
+      containerId,
+      host: '127.0.0.1',
+      port: 1,
+      state: 'running',
+    });
     collector = startAppLogCollector({ db: t.db, docker, pollMs: 300, keepPerApp: 50 });
     http.use('*', requireToken(t.db));
     http.route('/api/apps/:name/logs', appLogsRouter({ database: t }, { followPollMs: 100 }));
-    http.onError((e, c) => (e instanceof BadRequest ? c.json({ error: e.message }, 400) : c.json({ error: String(e) }, 500)));
+    http.onError((e, c) =>
+      e instanceof BadRequest ? c.json({ error: e.message }, 400) : c.json({ error: String(e) }, 500),
+    );
   });
   afterAll(async () => {
     await collector?.stop();
@@ -82,7 +112,9 @@ describe('app log collector (real Docker)', () => {
     expect(new Set(n).size).toBe(n.length); // no line stored twice across polls
     await waitFor(async () => (await t.sql`select count(*)::int as c from app_logs where app = 'ticker'`)[0].c >= 50);
     await collector.pollOnce();
-    expect((await t.sql`select count(*)::int as c from app_logs where app = 'ticker'`)[0].c).toBeLessThanOrEqual(50 + 30);
+    expect((await t.sql`select count(*)::int as c from app_logs where app = 'ticker'`)[0].c).toBeLessThanOrEqual(
+      50 + 30,
+    );
     expect(JSON.stringify(await readAppLogs(t.db, { app: 'ticker', tail: 1000 }))).not.toContain(SECRET);
   });
 
@@ -92,15 +124,23 @@ describe('app log collector (real Docker)', () => {
     const lines = (await res.text()).trim().split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z worker#1 (tick \d+ password=\*\*\*\*|warn \d+)$/);
-    expect(await (await http.request('/api/apps/ticker/logs?service=web', { headers: { authorization: `Bearer ${token}` } })).text()).toBe('');
-    expect((await http.request('/api/apps/ticker/logs', { headers: { authorization: `Bearer ${other}` } })).status).toBe(404);
+    expect(
+      await (
+        await http.request('/api/apps/ticker/logs?service=web', { headers: { authorization: `Bearer ${token}` } })
+      ).text(),
+    ).toBe('');
+    expect(
+      (await http.request('/api/apps/ticker/logs', { headers: { authorization: `Bearer ${other}` } })).status,
+    ).toBe(404);
     const bad = await http.request('/api/apps/ticker/logs?tail=-1', { headers: { authorization: `Bearer ${token}` } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/^tail/);
   });
 
   it('follow=1 streams lines that arrive after the request', async () => {
-    const res = await http.request('/api/apps/ticker/logs?follow=1&tail=0', { headers: { authorization: `Bearer ${token}` } });
+    const res = await http.request('/api/apps/ticker/logs?follow=1&tail=0', {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const reader = res.body!.getReader();
     const t0 = Date.now();
     const { value } = await reader.read();

@@ -10,7 +10,13 @@ const rec = (log: string, t: string, stream = 'stdout') => JSON.stringify({ log,
 
 describe('json-file logs', () => {
   it('parses records, normalising time and dropping the newline', () => {
-    expect(parseJsonLog(rec('tick\n', '2026-11-26T22:50:01.5Z') + 'garbage\n' + rec('err\n', '2026-11-26T22:50:02.123456789Z', 'stderr'))).toEqual([
+    expect(
+      parseJsonLog(
+        rec('tick\n', '2026-11-26T22:50:01.5Z') +
+          'garbage\n' +
+          rec('err\n', '2026-11-26T22:50:02.123456789Z', 'stderr'),
+      ),
+    ).toEqual([
       { at: '2026-11-26T22:50:01.500000000Z', stream: 'stdout', line: 'tick' },
       { at: '2026-11-26T22:50:02.123456789Z', stream: 'stderr', line: 'err' },
     ]);

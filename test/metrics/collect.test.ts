@@ -10,7 +10,16 @@ import Dockerode from 'dockerode';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveAlertSettings } from '../../server/alerts/store.ts';
-import { alerts, apps, metrics, releases, releaseServices, replicas, systemMetrics, users } from '../../server/db/schema.ts';
+import {
+  alerts,
+  apps,
+  metrics,
+  releases,
+  releaseServices,
+  replicas,
+  systemMetrics,
+  users,
+} from '../../server/db/schema.ts';
 import { parseMetricsConfig } from '../../server/metrics/config.ts';
 import { createMonitor, type Monitor } from '../../server/metrics/monitor.ts';
 import { enforceRetention, rollup } from '../../server/metrics/rollup.ts';
@@ -34,31 +43,75 @@ beforeAll(async () => {
   execFileSync('bash', [path.resolve('scripts/build-stand-ins.sh')], { stdio: 'pipe', timeout: 170_000 });
   tdb = await createTestDb();
   const { db } = tdb;
-  const [u] = await db.insert(users).values({ email: `mon-${runId}@x` }).returning();
+  const [u] = await db
+    .insert(users)
+    .values({ email: `mon-${runId}@x` })
+    .returning();
   const [a] = await db.insert(apps).values({ name: 'mon', ownerId: u.id }).returning();
   appId = a.id;
   const [rel] = await db.insert(releases).values({ appId: a.id, version: 1, status: 'live' }).returning();
-  await db.insert(releaseServices).values({ releaseId: rel.id, name: 'web', type: 'web', image: 'kyozo/static-standin:1', memoryMb: 64, cpus: '0.5' });
+  await db.insert(releaseServices).values({
+    releaseId: rel.id,
+    name: 'web',
+    type: 'web',
+    image: 'kyozo/static-standin:1',
+    memoryMb: 64,
+    cpus: '0.5',
+  });
   const used = new Set<number>();
   for (const i of [0, 1]) {
     const port = await allocatePort(used);
     used.add(port);
-    const id = await docker.run(containerSpec({
-      app: 'mon', release: 1, service: 'web', replica: i, image: 'kyozo/static-standin:1', env: {}, port, network: { mode: 'host' },
-      limits: { memoryMb: 64, cpus: 0.5 }, cmd: ['busybox', 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/www'],
-      suffix: randomBytes(3).toString('hex'), labels: { 'kyozo.instance': instance, 'kyozo.test': runId },
-    }));
-    await db.insert(replicas).values({ releaseId: rel.id, service: 'web', index: i, containerId: id, host: '127.0.0.1', port, state: 'running' });
+    const id = await docker.run(
+      containerSpec({
+        app: 'mon',
+        release: 1,
+        service: 'web',
+        replica: i,
+        image: 'kyozo/static-standin:1',
+        env: {},
+        port,
+        network: { mode: 'host' },
+        limits: { memoryMb: 64, cpus: 0.5 },
+        cmd: ['busybox', 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/www'],
+        suffix: randomBytes(3).toString('hex'),
+        labels: { 'kyozo.instance': instance, 'kyozo.test': runId },
+      }),
+    );
+    await db.insert(replicas).values({
+      releaseId: rel.id,
+      service: 'web',
+      index: i,
+      containerId: id,
+      host: '127.0.0.1',
+      port,
+      state: 'running',
+    });
   }
   hookServer = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
-    req.on('end', () => { hooks.push(JSON.parse(body)); res.writeHead(204).end(); });
+    req.on('end', () => {
+      hooks.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
   });
   await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', r));
   monitor = createMonitor({
-    db, docker, instance, dataDir: tmpdir(), config: parseMetricsConfig({}), webhook: { baseDelayMs: 50 }, log: () => {},
-    proxy: { drainMetrics: async () => { const w = windows; windows = []; return w; } },
+    db,
+    docker,
+    instance,
+    dataDir: tmpdir(),
+    config: parseMetricsConfig({}),
+    webhook: { baseDelayMs: 50 },
+    log: () => {},
+    proxy: {
+      drainMetrics: async () => {
+        const w = windows;
+        windows = [];
+        return w;
+      },
+    },
   });
 });
 
@@ -70,7 +123,14 @@ afterAll(async () => {
 });
 
 const win = (requests: number, s5xx: number, lat: number[]): ServiceMetrics => ({
-  app: 'mon', service: 'web', since: Date.now() - 10_000, requests, bytesIn: 100, bytesOut: 1000, latencySamples: lat, latencyMaxMs: Math.max(...lat),
+  app: 'mon',
+  service: 'web',
+  since: Date.now() - 10_000,
+  requests,
+  bytesIn: 100,
+  bytesOut: 1000,
+  latencySamples: lat,
+  latencyMaxMs: Math.max(...lat),
   status: { '1xx': 0, '2xx': requests - s5xx, '3xx': 0, '4xx': 0, '5xx': s5xx },
 });
 
@@ -82,7 +142,10 @@ describe('collection, rollup, retention', () => {
     await monitor.runOnce(t);
     await new Promise((r) => setTimeout(r, 1000));
     await monitor.runOnce(t + 10_000);
-    const rows = await db.select().from(metrics).where(and(eq(metrics.app, 'mon'), eq(metrics.tier, 'raw')));
+    const rows = await db
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.app, 'mon'), eq(metrics.tier, 'raw')));
     const reps = rows.filter((r) => r.replica !== '');
     expect(new Set(reps.map((r) => r.replica))).toEqual(new Set(['v1-0', 'v1-1']));
     expect(reps).toHaveLength(4);
@@ -96,7 +159,15 @@ describe('collection, rollup, retention', () => {
     console.log('sample sources:', JSON.stringify(monitor.sampler.lastSources));
     const svc = rows.filter((r) => r.replica === '');
     expect(svc).toHaveLength(1);
-    expect(svc[0]).toMatchObject({ service: 'web', requests: 40, s2xx: 38, s5xx: 2, bytesIn: 100, p50Ms: 10, p95Ms: 40 });
+    expect(svc[0]).toMatchObject({
+      service: 'web',
+      requests: 40,
+      s2xx: 38,
+      s5xx: 2,
+      bytesIn: 100,
+      p50Ms: 10,
+      p95Ms: 40,
+    });
     const [sys] = await db.select().from(systemMetrics).where(eq(systemMetrics.tier, 'raw')).limit(1);
     expect(sys.containersRunning).toBe(2);
     expect(sys.memTotalBytes).toBeGreaterThan(0);
@@ -107,20 +178,84 @@ describe('collection, rollup, retention', () => {
     const { db } = tdb;
     const t0 = new Date(Math.floor((Date.now() - 3 * 3_600_000) / 3_600_000) * 3_600_000 + 5 * 60_000);
     await db.insert(metrics).values([
-      { tier: 'raw', at: t0, app: 'calc', service: 'web', replica: 'v1-0', cpuPct: 10, memBytes: 100, pids: 2, restarts: 0 },
-      { tier: 'raw', at: new Date(t0.getTime() + 10_000), app: 'calc', service: 'web', replica: 'v1-0', cpuPct: 30, memBytes: 300, pids: 5, restarts: 1 },
-      { tier: 'raw', at: t0, app: 'calc', service: 'web', replica: '', requests: 10, s5xx: 1, p50Ms: 10, p95Ms: 100, p99Ms: 200 },
-      { tier: 'raw', at: new Date(t0.getTime() + 20_000), app: 'calc', service: 'web', replica: '', requests: 30, s5xx: 0, p50Ms: 20, p95Ms: 200, p99Ms: 300 },
+      {
+        tier: 'raw',
+        at: t0,
+        app: 'calc',
+        service: 'web',
+        replica: 'v1-0',
+        cpuPct: 10,
+        memBytes: 100,
+        pids: 2,
+        restarts: 0,
+      },
+      {
+        tier: 'raw',
+        at: new Date(t0.getTime() + 10_000),
+        app: 'calc',
+        service: 'web',
+        replica: 'v1-0',
+        cpuPct: 30,
+        memBytes: 300,
+        pids: 5,
+        restarts: 1,
+      },
+      {
+        tier: 'raw',
+        at: t0,
+        app: 'calc',
+        service: 'web',
+        replica: '',
+        requests: 10,
+        s5xx: 1,
+        p50Ms: 10,
+        p95Ms: 100,
+        p99Ms: 200,
+      },
+      {
+        tier: 'raw',
+        at: new Date(t0.getTime() + 20_000),
+        app: 'calc',
+        service: 'web',
+        replica: '',
+        requests: 30,
+        s5xx: 0,
+        p50Ms: 20,
+        p95Ms: 200,
+        p99Ms: 300,
+      },
     ]);
     const now = new Date(Date.now() + 120_000);
     const first = await rollup(db, now, 0);
     expect(first['1m']).toBeGreaterThan(0);
-    const m1 = await db.select().from(metrics).where(and(eq(metrics.app, 'calc'), eq(metrics.tier, '1m')));
-    expect(m1.find((r) => r.replica === 'v1-0')).toMatchObject({ at: t0, cpuPct: 20, memBytes: 200, pids: 5, restarts: 1 });
-    expect(m1.find((r) => r.replica === '')).toMatchObject({ at: t0, requests: 40, s5xx: 1, p50Ms: 17.5, p95Ms: 175, p99Ms: 300 });
-    const mon1m = await db.select().from(metrics).where(and(eq(metrics.app, 'mon'), eq(metrics.tier, '1m')));
+    const m1 = await db
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.app, 'calc'), eq(metrics.tier, '1m')));
+    expect(m1.find((r) => r.replica === 'v1-0')).toMatchObject({
+      at: t0,
+      cpuPct: 20,
+      memBytes: 200,
+      pids: 5,
+      restarts: 1,
+    });
+    expect(m1.find((r) => r.replica === '')).toMatchObject({
+      at: t0,
+      requests: 40,
+      s5xx: 1,
+      p50Ms: 17.5,
+      p95Ms: 175,
+      p99Ms: 300,
+    });
+    const mon1m = await db
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.app, 'mon'), eq(metrics.tier, '1m')));
     expect(mon1m.filter((r) => r.replica !== '').length).toBeGreaterThanOrEqual(2);
-    const h1 = await db.select().from(metrics).where(and(eq(metrics.app, 'calc'), eq(metrics.tier, '1h')));
+    const h1 = await db
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.app, 'calc'), eq(metrics.tier, '1h')));
     expect(h1.find((r) => r.replica === '')).toMatchObject({ requests: 40, at: new Date(t0.getTime() - 5 * 60_000) });
     expect(await rollup(db, now, 0)).toEqual({ '1m': 0, '1h': 0 }); // idempotent
     const sys1m = await db.select().from(systemMetrics).where(eq(systemMetrics.tier, '1m'));
@@ -130,9 +265,19 @@ describe('collection, rollup, retention', () => {
   it('retention deletes rows older than the policy, per tier', async () => {
     const { db } = tdb;
     const ago = (d: number) => new Date(Date.now() - d * 86_400_000);
-    const old = (tier: string, days: number) => ({ tier, at: ago(days), app: 'old', service: 'web', replica: 'v1-0', cpuPct: 1 });
+    const old = (tier: string, days: number) => ({
+      tier,
+      at: ago(days),
+      app: 'old',
+      service: 'web',
+      replica: 'v1-0',
+      cpuPct: 1,
+    });
     await db.insert(metrics).values([old('raw', 40), old('1m', 40), old('1h', 40), old('raw', 8), old('1m', 8)]);
-    await db.insert(systemMetrics).values([{ tier: 'raw', at: ago(40) }, { tier: '1h', at: ago(40) }]);
+    await db.insert(systemMetrics).values([
+      { tier: 'raw', at: ago(40) },
+      { tier: '1h', at: ago(40) },
+    ]);
     const n = await enforceRetention(db, { retentionDays: 30, rawRetentionDays: 7 });
     expect(n).toBe(6);
     const left = await db.select().from(metrics).where(eq(metrics.app, 'old'));
@@ -150,14 +295,23 @@ describe('alerts on real samples', () => {
     await monitor.runOnce();
     const open = await db.select().from(alerts).where(eq(alerts.kind, 'memory'));
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ app: 'mon', service: 'web', key: 'memory:mon:web', resolvedAt: null, threshold: 0.0001 });
+    expect(open[0]).toMatchObject({
+      app: 'mon',
+      service: 'web',
+      key: 'memory:mon:web',
+      resolvedAt: null,
+      threshold: 0.0001,
+    });
     await saveAlertSettings(db, appId, { alerts: { memoryPct: 100 } });
     await monitor.runOnce();
     const after = await db.select().from(alerts).where(eq(alerts.kind, 'memory'));
     expect(after).toHaveLength(1);
     expect(after[0].resolvedAt).not.toBeNull();
     for (let i = 0; i < 100 && hooks.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(hooks.filter((h) => h.alert.kind === 'memory').map((h) => h.event)).toEqual(['alert.opened', 'alert.resolved']);
+    expect(hooks.filter((h) => h.alert.kind === 'memory').map((h) => h.event)).toEqual([
+      'alert.opened',
+      'alert.resolved',
+    ]);
     const [notified] = await db.select().from(alerts).where(eq(alerts.kind, 'memory'));
     expect(notified.notifiedAt).not.toBeNull();
   });

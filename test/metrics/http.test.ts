@@ -25,14 +25,39 @@ beforeAll(async () => {
   tokens.bob = (await issueToken(db, bob.id, 't')).token;
   const [a] = await db.insert(apps).values({ name: 'shop', ownerId: admin.id }).returning();
   await db.insert(apps).values({ name: 'bobs', ownerId: bob.id });
-  await db.insert(releases).values({ appId: a.id, version: 1, status: 'live', startedAt: new Date(Date.now() - 30_000), finishedAt: new Date() });
+  await db.insert(releases).values({
+    appId: a.id,
+    version: 1,
+    status: 'live',
+    startedAt: new Date(Date.now() - 30_000),
+    finishedAt: new Date(),
+  });
   const at = new Date(Date.now() - 60_000);
   await db.insert(metrics).values([
-    { tier: 'raw', at, app: 'shop', service: 'web', replica: 'v1-0', cpuPct: 3, memBytes: 1000, memLimitBytes: 2000, pids: 2, restarts: 0 },
+    {
+      tier: 'raw',
+      at,
+      app: 'shop',
+      service: 'web',
+      replica: 'v1-0',
+      cpuPct: 3,
+      memBytes: 1000,
+      memLimitBytes: 2000,
+      pids: 2,
+      restarts: 0,
+    },
     { tier: 'raw', at, app: 'shop', service: 'web', replica: '', requests: 5, s2xx: 5, p95Ms: 12 },
     { tier: 'raw', at, app: 'shop', service: 'worker', replica: 'v1-0', cpuPct: 1, memBytes: 10, pids: 1 },
   ]);
-  await db.insert(systemMetrics).values({ tier: 'raw', at, cpuPct: 12, memUsedBytes: 1, memTotalBytes: 2, containersRunning: 3, containersCrashed: 0 });
+  await db.insert(systemMetrics).values({
+    tier: 'raw',
+    at,
+    cpuPct: 12,
+    memUsedBytes: 1,
+    memTotalBytes: 2,
+    containersRunning: 3,
+    containersCrashed: 0,
+  });
   await db.insert(alerts).values([
     { app: 'shop', service: 'web', kind: 'cpu', key: 'cpu:shop:web', message: 'hot' },
     { app: 'bobs', service: 'web', kind: 'memory', key: 'memory:bobs:web', message: 'full' },
@@ -53,17 +78,29 @@ beforeAll(async () => {
 afterAll(() => tdb?.drop());
 
 const call = async (path: string, who: keyof typeof tokens = 'admin', init: RequestInit = {}) => {
-  const res = await api.request(path, { ...init, headers: { authorization: `Bearer ${tokens[who]}`, ...(init.headers ?? {}) } });
-  return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
+  const res = await api.request(path, {
+    ...init,
+    headers: { authorization: `Bearer ${tokens[who]}`, ...(init.headers ?? {}) },
+  });
+  return {
+    status: res.status,
+    body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text(),
+  };
 };
 
 describe('query params', () => {
   it('parses durations, ISO and epoch; rejects bad values naming the param', () => {
     const now = new Date('2025-01-01T12:00:00Z');
-    expect(parseRangeQuery({ since: '2h' }, now)).toMatchObject({ since: new Date('2025-01-01T10:00:00Z'), until: now, step: 'raw' });
+    expect(parseRangeQuery({ since: '2h' }, now)).toMatchObject({
+      since: new Date('2025-01-01T10:00:00Z'),
+      until: now,
+      step: 'raw',
+    });
     expect(parseRangeQuery({ since: '2d' }, now).step).toBe('1m');
     expect(parseRangeQuery({ since: '30d' }, now).step).toBe('1h');
-    expect(parseRangeQuery({ since: '2024-12-31T12:00:00Z', until: String(now.getTime()), step: '1m' }, now).step).toBe('1m');
+    expect(parseRangeQuery({ since: '2024-12-31T12:00:00Z', until: String(now.getTime()), step: '1m' }, now).step).toBe(
+      '1m',
+    );
     expect(() => parseRangeQuery({ since: 'yesterday' }, now)).toThrow(/since must be/);
     expect(() => parseRangeQuery({ since: '1h', until: '2h' }, now)).toThrow(/since must be before until/);
     expect(() => parseRangeQuery({ step: '5m' }, now)).toThrow(/step must be one of/);
@@ -77,7 +114,11 @@ describe('GET /api/apps/:name/metrics and /api/system/metrics', () => {
     expect(r.status).toBe(200);
     expect(r.body.step).toBe('raw');
     expect(r.body.replicas.map((x: { service: string }) => x.service).sort()).toEqual(['web', 'worker']);
-    expect(r.body.replicas.find((x: { service: string }) => x.service === 'web').points[0]).toMatchObject({ cpuPct: 3, memBytes: 1000, pids: 2 });
+    expect(r.body.replicas.find((x: { service: string }) => x.service === 'web').points[0]).toMatchObject({
+      cpuPct: 3,
+      memBytes: 1000,
+      pids: 2,
+    });
     expect(r.body.services[0]).toMatchObject({ service: 'web', points: [{ requests: 5, p95Ms: 12 }] });
     expect((await call('/api/apps/shop/metrics?service=worker')).body.replicas).toHaveLength(1);
     const bad = await call('/api/apps/shop/metrics?since=soon');
@@ -98,20 +139,32 @@ describe('GET /api/apps/:name/metrics and /api/system/metrics', () => {
 
 describe('alerts API', () => {
   it('lists open alerts; non-admins see only their apps', async () => {
-    expect((await call('/api/alerts')).body.map((a: { key?: string; kind: string }) => a.kind).sort()).toEqual(['cpu', 'disk', 'memory']);
+    expect((await call('/api/alerts')).body.map((a: { key?: string; kind: string }) => a.kind).sort()).toEqual([
+      'cpu',
+      'disk',
+      'memory',
+    ]);
     expect((await call('/api/alerts', 'bob')).body.map((a: { app: string }) => a.app)).toEqual(['bobs']);
     expect((await call('/api/alerts?state=bogus')).status).toBe(400);
   });
 
   it('PATCH /api/apps/:name/alerts validates and merges thresholds and the webhook', async () => {
-    const patch = (body: unknown, who: keyof typeof tokens = 'admin') => call('/api/apps/shop/alerts', who, { method: 'PATCH', body: JSON.stringify(body) });
-    expect((await patch({ thresholds: { cpuPct: 50 }, webhookUrl: 'http://127.0.0.1:9/h' })).body).toMatchObject({ thresholds: { cpuPct: 50, memoryPct: 90 }, webhookUrl: 'http://127.0.0.1:9/h' });
+    const patch = (body: unknown, who: keyof typeof tokens = 'admin') =>
+      call('/api/apps/shop/alerts', who, { method: 'PATCH', body: JSON.stringify(body) });
+    expect((await patch({ thresholds: { cpuPct: 50 }, webhookUrl: 'http://127.0.0.1:9/h' })).body).toMatchObject({
+      thresholds: { cpuPct: 50, memoryPct: 90 },
+      webhookUrl: 'http://127.0.0.1:9/h',
+    });
     expect((await patch({ thresholds: { p95Ms: 300 } })).body.overrides).toEqual({ cpuPct: 50, p95Ms: 300 });
     expect((await patch({ thresholds: { cpu: 1 } })).status).toBe(400);
     expect((await patch({ webhookUrl: 'ftp://x' })).status).toBe(400);
     expect((await patch({ thresholds: { cpuPct: 1 } }, 'bob')).status).toBe(404);
     const got = await call('/api/apps/shop/alerts');
-    expect(got.body).toMatchObject({ overrides: { cpuPct: 50, p95Ms: 300 }, webhookUrl: 'http://127.0.0.1:9/h', open: [{ kind: 'cpu' }] });
+    expect(got.body).toMatchObject({
+      overrides: { cpuPct: 50, p95Ms: 300 },
+      webhookUrl: 'http://127.0.0.1:9/h',
+      open: [{ kind: 'cpu' }],
+    });
   });
 });
 

@@ -26,20 +26,53 @@ describe('cpuPercent from two cumulative samples', () => {
 });
 
 const win = (o: Partial<ServiceMetrics>): ServiceMetrics => ({
-  app: 'shop', service: 'web', since: 0, requests: 0, status: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
-  bytesIn: 0, bytesOut: 0, latencySamples: [], latencyMaxMs: 0, ...o,
+  app: 'shop',
+  service: 'web',
+  since: 0,
+  requests: 0,
+  status: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+  bytesIn: 0,
+  bytesOut: 0,
+  latencySamples: [],
+  latencyMaxMs: 0,
+  ...o,
 });
 
 describe('serviceRows', () => {
   it('turns proxy windows into rows with nearest-rank percentiles, merging windows of one service', () => {
     const samples = Array.from({ length: 100 }, (_, i) => i + 1);
     const rows = serviceRows([
-      win({ requests: 60, status: { '1xx': 0, '2xx': 50, '3xx': 5, '4xx': 3, '5xx': 2 }, bytesIn: 10, bytesOut: 100, latencySamples: samples.slice(0, 60) }),
-      win({ requests: 40, status: { '1xx': 0, '2xx': 40, '3xx': 0, '4xx': 0, '5xx': 0 }, bytesIn: 5, bytesOut: 50, latencySamples: samples.slice(60) }),
+      win({
+        requests: 60,
+        status: { '1xx': 0, '2xx': 50, '3xx': 5, '4xx': 3, '5xx': 2 },
+        bytesIn: 10,
+        bytesOut: 100,
+        latencySamples: samples.slice(0, 60),
+      }),
+      win({
+        requests: 40,
+        status: { '1xx': 0, '2xx': 40, '3xx': 0, '4xx': 0, '5xx': 0 },
+        bytesIn: 5,
+        bytesOut: 50,
+        latencySamples: samples.slice(60),
+      }),
       win({ service: 'api', requests: 0 }),
     ]);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toEqual({ app: 'shop', service: 'web', requests: 100, s2xx: 90, s3xx: 5, s4xx: 3, s5xx: 2, bytesIn: 15, bytesOut: 150, p50Ms: 50, p95Ms: 95, p99Ms: 99 });
+    expect(rows[0]).toEqual({
+      app: 'shop',
+      service: 'web',
+      requests: 100,
+      s2xx: 90,
+      s3xx: 5,
+      s4xx: 3,
+      s5xx: 2,
+      bytesIn: 15,
+      bytesOut: 150,
+      p50Ms: 50,
+      p95Ms: 95,
+      p99Ms: 99,
+    });
     expect(rows[1]).toMatchObject({ service: 'api', requests: 0, p50Ms: null, p95Ms: null, p99Ms: null });
   });
 });
@@ -68,7 +101,10 @@ describe('host parsers', () => {
     expect(hostCpuPercent(null, b)).toBeNull();
   });
   it('/proc/meminfo used = total - available', () => {
-    expect(parseMeminfo('MemTotal:  1000 kB\nMemFree: 100 kB\nMemAvailable:  400 kB\n')).toEqual({ totalBytes: 1024000, usedBytes: 614400 });
+    expect(parseMeminfo('MemTotal:  1000 kB\nMemFree: 100 kB\nMemAvailable:  400 kB\n')).toEqual({
+      totalBytes: 1024000,
+      usedBytes: 614400,
+    });
     expect(parseMeminfo('')).toBeNull();
   });
 });
@@ -80,9 +116,19 @@ describe('cgroup reader', () => {
     mkdirSync(join(root, rel), { recursive: true });
     for (const [f, v] of Object.entries(files)) writeFileSync(join(root, rel, f), v);
   };
-  put('system.slice/docker-aaa.scope', { 'cpu.stat': 'usage_usec 2000\nuser_usec 1500\n', 'memory.current': '5000', 'memory.stat': 'anon 1\ninactive_file 1000\n', 'memory.max': 'max', 'pids.current': '3' });
+  put('system.slice/docker-aaa.scope', {
+    'cpu.stat': 'usage_usec 2000\nuser_usec 1500\n',
+    'memory.current': '5000',
+    'memory.stat': 'anon 1\ninactive_file 1000\n',
+    'memory.max': 'max',
+    'pids.current': '3',
+  });
   put('cpuacct/docker/bbb', { 'cpuacct.usage': '7000' });
-  put('memory/docker/bbb', { 'memory.usage_in_bytes': '9000', 'memory.stat': 'total_inactive_file 4000\n', 'memory.limit_in_bytes': '67108864' });
+  put('memory/docker/bbb', {
+    'memory.usage_in_bytes': '9000',
+    'memory.stat': 'total_inactive_file 4000\n',
+    'memory.limit_in_bytes': '67108864',
+  });
   put('pids/docker/bbb', { 'pids.current': '2' });
 
   it('reads cgroup v2 (systemd driver) and v1 (cgroupfs driver) layouts', async () => {
@@ -96,13 +142,20 @@ describe('cgroup reader', () => {
   it('sampler: cgroup first, one-shot Docker stats for the rest, CPU% from the second sample on', async () => {
     let t = 0;
     const calls: string[] = [];
-    const docker = { stats: async (id: string, o?: { oneShot?: boolean }) => {
-      calls.push(`${id}:${o?.oneShot}`);
-      return id === 'ddd' ? { cpuPercent: null, memoryBytes: 1, memoryLimitBytes: 2, pids: 1, cpuUsageNs: t * 1e6 / 4 } : null;
-    } };
+    const docker = {
+      stats: async (id: string, o?: { oneShot?: boolean }) => {
+        calls.push(`${id}:${o?.oneShot}`);
+        return id === 'ddd'
+          ? { cpuPercent: null, memoryBytes: 1, memoryLimitBytes: 2, pids: 1, cpuUsageNs: (t * 1e6) / 4 }
+          : null;
+      },
+    };
     const s = new ContainerSampler(docker, { cgroupRoot: root, now: () => t });
     const first = await s.sample(['aaa', 'ddd', 'gone']);
-    expect(first.map((x) => [x.containerId, x.source, x.cpuPct])).toEqual([['aaa', 'cgroup', null], ['ddd', 'docker', null]]);
+    expect(first.map((x) => [x.containerId, x.source, x.cpuPct])).toEqual([
+      ['aaa', 'cgroup', null],
+      ['ddd', 'docker', null],
+    ]);
     expect(s.lastSources).toEqual({ cgroup: 1, docker: 1, missing: 1 });
     writeFileSync(join(root, 'system.slice/docker-aaa.scope/cpu.stat'), 'usage_usec 1002000\n');
     t = 10_000;
@@ -114,7 +167,14 @@ describe('cgroup reader', () => {
 
 describe('parseMetricsConfig', () => {
   it('has defaults and validates', () => {
-    expect(parseMetricsConfig({})).toMatchObject({ intervalMs: 10_000, retentionDays: 30, rawRetentionDays: 7, statsConcurrency: 8, prometheusPublic: false, enabled: true });
+    expect(parseMetricsConfig({})).toMatchObject({
+      intervalMs: 10_000,
+      retentionDays: 30,
+      rawRetentionDays: 7,
+      statsConcurrency: 8,
+      prometheusPublic: false,
+      enabled: true,
+    });
     expect(parseMetricsConfig({ KYOZO_METRICS_RETENTION_DAYS: '3' }).rawRetentionDays).toBe(3);
     expect(() => parseMetricsConfig({ KYOZO_METRICS_INTERVAL_MS: '10' })).toThrow(/KYOZO_METRICS_INTERVAL_MS/);
     expect(() => parseMetricsConfig({ KYOZO_METRICS_PUBLIC: 'maybe' })).toThrow(/KYOZO_METRICS_PUBLIC/);
@@ -128,13 +188,25 @@ describe('Prometheus text rendering', () => {
     r.inc('kyozo_x_total', 'X things', { app: 'a"b\\c\nd' });
     r.inc('kyozo_x_total', 'X things', { app: 'a"b\\c\nd' }, 2);
     r.set('kyozo_g', 'A gauge', {}, 1.5);
-    for (const v of [0.003, 0.2, 0.2, 700]) r.observe('kyozo_h_seconds', 'A histogram', { m: 'GET' }, v, [0.01, 0.5, 10]);
-    expect(renderPrometheus(r.families())).toBe([
-      '# HELP kyozo_x_total X things', '# TYPE kyozo_x_total counter', 'kyozo_x_total{app="a\\"b\\\\c\\nd"} 3',
-      '# HELP kyozo_g A gauge', '# TYPE kyozo_g gauge', 'kyozo_g 1.5',
-      '# HELP kyozo_h_seconds A histogram', '# TYPE kyozo_h_seconds histogram',
-      'kyozo_h_seconds_bucket{m="GET",le="0.01"} 1', 'kyozo_h_seconds_bucket{m="GET",le="0.5"} 3', 'kyozo_h_seconds_bucket{m="GET",le="10"} 3',
-      'kyozo_h_seconds_bucket{m="GET",le="+Inf"} 4', 'kyozo_h_seconds_sum{m="GET"} 700.403', 'kyozo_h_seconds_count{m="GET"} 4',
-    ].join('\n') + '\n');
+    for (const v of [0.003, 0.2, 0.2, 700])
+      r.observe('kyozo_h_seconds', 'A histogram', { m: 'GET' }, v, [0.01, 0.5, 10]);
+    expect(renderPrometheus(r.families())).toBe(
+      [
+        '# HELP kyozo_x_total X things',
+        '# TYPE kyozo_x_total counter',
+        'kyozo_x_total{app="a\\"b\\\\c\\nd"} 3',
+        '# HELP kyozo_g A gauge',
+        '# TYPE kyozo_g gauge',
+        'kyozo_g 1.5',
+        '# HELP kyozo_h_seconds A histogram',
+        '# TYPE kyozo_h_seconds histogram',
+        'kyozo_h_seconds_bucket{m="GET",le="0.01"} 1',
+        'kyozo_h_seconds_bucket{m="GET",le="0.5"} 3',
+        'kyozo_h_seconds_bucket{m="GET",le="10"} 3',
+        'kyozo_h_seconds_bucket{m="GET",le="+Inf"} 4',
+        'kyozo_h_seconds_sum{m="GET"} 700.403',
+        'kyozo_h_seconds_count{m="GET"} 4',
+      ].join('\n') + '\n',
+    );
   });
 });

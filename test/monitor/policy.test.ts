@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { afterReplace, decide, freshHealth, type MonitorOptions } from '../../server/monitor/policy.ts';
 
-const o: MonitorOptions = { failuresToReplace: 3, backoffBaseMs: 1000, backoffMaxMs: 8000, crashLoopRestarts: 3, crashLoopWindowMs: 60_000 };
+const o: MonitorOptions = {
+  failuresToReplace: 3,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 8000,
+  crashLoopRestarts: 3,
+  crashLoopWindowMs: 60_000,
+};
 const fail = { ok: false, exited: false };
 const ok = { ok: true, exited: false };
 
 describe('health monitor policy', () => {
   it('replaces after N failed probes in a row, marking the replica down first', () => {
     let h = freshHealth();
-    let r = decide(h, fail, 0, o); h = r.health; expect(r.actions).toEqual([]);
-    r = decide(h, fail, 1, o); h = r.health; expect(r.actions).toEqual([]);
-    r = decide(h, fail, 2, o); expect(r.actions).toEqual(['mark-down', 'replace']);
+    let r = decide(h, fail, 0, o);
+    h = r.health;
+    expect(r.actions).toEqual([]);
+    r = decide(h, fail, 1, o);
+    h = r.health;
+    expect(r.actions).toEqual([]);
+    r = decide(h, fail, 2, o);
+    expect(r.actions).toEqual(['mark-down', 'replace']);
   });
   it('a passing probe resets the count and marks a down replica up', () => {
     let h = decide(decide(freshHealth(), fail, 0, o).health, fail, 1, o).health;

@@ -7,7 +7,12 @@ const c = { host: '10.0.0.3', port: 3000, id: 'replica-c' };
 
 function clock() {
   let t = 1000;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('Balancer', () => {

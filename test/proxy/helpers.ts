@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { createProxyServer, type ProxyOptions, type ProxyServer } from '../../server/proxy/server.ts';
 import type { Upstream } from '../../server/proxy/routeTable.ts';
 
-export type TestUpstream = { name: string; upstream: Upstream; server: http.Server; hits: number; sockets: number; close(): Promise<void> };
+export type TestUpstream = {
+  name: string;
+  upstream: Upstream;
+  server: http.Server;
+  hits: number;
+  sockets: number;
+  close(): Promise<void>;
+};
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
@@ -21,9 +28,18 @@ export async function startUpstream(name: string, handler?: Handler): Promise<Te
       res.end(JSON.stringify({ name, method: req.method, url: req.url, headers: req.headers, body }));
     });
   });
-  server.on('connection', () => { t.sockets++; });
+  server.on('connection', () => {
+    t.sockets++;
+  });
   const port = await listen(server);
-  const t: TestUpstream = { name, server, hits: 0, sockets: 0, upstream: { host: '127.0.0.1', port, id: name }, close: () => closeServer(server) };
+  const t: TestUpstream = {
+    name,
+    server,
+    hits: 0,
+    sockets: 0,
+    upstream: { host: '127.0.0.1', port, id: name },
+    close: () => closeServer(server),
+  };
   return t;
 }
 
@@ -45,7 +61,9 @@ export async function refusedUpstream(id = 'dead'): Promise<Upstream> {
   return { host: '127.0.0.1', port, id };
 }
 
-export async function startProxy(opts: ProxyOptions): Promise<{ server: ProxyServer; port: number; close(): Promise<void> }> {
+export async function startProxy(
+  opts: ProxyOptions,
+): Promise<{ server: ProxyServer; port: number; close(): Promise<void> }> {
   const server = createProxyServer(opts);
   const port = await listen(server);
   return { server, port, close: () => closeServer(server) };
@@ -53,15 +71,30 @@ export async function startProxy(opts: ProxyOptions): Promise<{ server: ProxySer
 
 export type Reply = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
-export function request(port: number, host: string, o: { method?: string; path?: string; body?: string; agent?: http.Agent; headers?: Record<string, string> } = {}): Promise<Reply> {
+export function request(
+  port: number,
+  host: string,
+  o: { method?: string; path?: string; body?: string; agent?: http.Agent; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: o.method ?? 'GET', path: o.path ?? '/', agent: o.agent,
-      headers: { host, ...o.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: o.method ?? 'GET',
+        path: o.path ?? '/',
+        agent: o.agent,
+        headers: { host, ...o.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(o.body);
   });

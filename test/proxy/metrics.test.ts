@@ -23,8 +23,9 @@ describe('ProxyMetrics', () => {
 
   it('keeps a bounded latency reservoir', () => {
     let i = 0;
-    const m = new ProxyMetrics({ reservoirSize: 100, random: () => ((i = (i * 7919 + 13) % 1000) / 1000) });
-    for (let k = 1; k <= 10_000; k++) m.record({ app: 'a', service: 's', status: 200, bytesIn: 0, bytesOut: 0, latencyMs: k });
+    const m = new ProxyMetrics({ reservoirSize: 100, random: () => (i = (i * 7919 + 13) % 1000) / 1000 });
+    for (let k = 1; k <= 10_000; k++)
+      m.record({ app: 'a', service: 's', status: 200, bytesIn: 0, bytesOut: 0, latencyMs: k });
     const [w] = m.snapshot();
     expect(w.requests).toBe(10_000);
     expect(w.latencySamples).toHaveLength(100);
@@ -41,7 +42,14 @@ describe('ProxyMetrics', () => {
 });
 
 describe('policy', () => {
-  const base = { code: 'ECONNREFUSED', method: 'POST', bodyBytesSent: 0, reusedSocket: false, headersSent: false, timedOut: false };
+  const base = {
+    code: 'ECONNREFUSED',
+    method: 'POST',
+    bodyBytesSent: 0,
+    reusedSocket: false,
+    headersSent: false,
+    timedOut: false,
+  };
   it('retries refused connections for any method, resets only for idempotent ones', () => {
     expect(shouldRetry(base)).toBe(true);
     expect(shouldRetry({ ...base, code: 'ECONNRESET' })).toBe(false);
@@ -59,8 +67,17 @@ describe('policy', () => {
   it('replaces client-sent forwarded headers unless trusted', () => {
     const h: Record<string, string> = { host: 'shop.localhost:8080', 'x-forwarded-for': '6.6.6.6' };
     setForwardedHeaders(h, { remoteAddress: '127.0.0.1', encrypted: false, websocket: false, trustForwarded: false });
-    expect(h).toMatchObject({ 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'shop.localhost:8080', 'x-forwarded-port': '8080' });
-    const t: Record<string, string> = { host: 'shop.example', 'x-forwarded-for': '1.2.3.4', 'x-forwarded-proto': 'https' };
+    expect(h).toMatchObject({
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'shop.localhost:8080',
+      'x-forwarded-port': '8080',
+    });
+    const t: Record<string, string> = {
+      host: 'shop.example',
+      'x-forwarded-for': '1.2.3.4',
+      'x-forwarded-proto': 'https',
+    };
     setForwardedHeaders(t, { remoteAddress: '10.0.0.9', encrypted: false, websocket: false, trustForwarded: true });
     expect(t).toMatchObject({ 'x-forwarded-for': '1.2.3.4, 10.0.0.9', 'x-forwarded-proto': 'https' });
   });

@@ -5,10 +5,15 @@ const up = (port: number) => ({ host: '127.0.0.1', port });
 
 function table() {
   const t = new RouteTable('localhost');
-  t.setApp({ app: 'shop', state: 'live', primary: 'web', services: [
-    { service: 'web', upstreams: [up(1001), up(1002)] },
-    { service: 'api', upstreams: [up(2001)] },
-  ] });
+  t.setApp({
+    app: 'shop',
+    state: 'live',
+    primary: 'web',
+    services: [
+      { service: 'web', upstreams: [up(1001), up(1002)] },
+      { service: 'api', upstreams: [up(2001)] },
+    ],
+  });
   t.setApp({ app: 'api', state: 'live', primary: 'web', services: [{ service: 'web', upstreams: [up(3001)] }] });
   return t;
 }
@@ -44,7 +49,16 @@ describe('RouteTable.resolve', () => {
 
   it('answers unknown for other domains, unknown apps/services and deep names', () => {
     const t = table();
-    for (const h of ['shop.example.com', 'localhost', 'nope.localhost', 'db.shop.localhost', 'a.web.shop.localhost', '.localhost', undefined, 'shoplocalhost'])
+    for (const h of [
+      'shop.example.com',
+      'localhost',
+      'nope.localhost',
+      'db.shop.localhost',
+      'a.web.shop.localhost',
+      '.localhost',
+      undefined,
+      'shoplocalhost',
+    ])
       expect(t.resolve(h)).toEqual({ kind: 'unknown' });
   });
 

@@ -5,7 +5,9 @@ import { RouteTable, type Upstream } from '../../server/proxy/routeTable.ts';
 import { refusedUpstream, request, startProxy, startUpstream } from './helpers.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => { while (cleanup.length) await cleanup.pop()!(); });
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
 
 async function setup(upstreams: Upstream[], opts: { metrics?: ProxyMetrics; upstreamTimeoutMs?: number } = {}) {
   const routes = new RouteTable('localhost');
@@ -41,7 +43,12 @@ describe('proxy server', () => {
     const fresh = await request(port, 'fresh.localhost');
     expect(fresh.status).toBe(503);
     expect(fresh.body).toMatch(/no live release/);
-    routes.setApp({ app: 'shop', state: 'stopped', primary: 'web', services: [{ service: 'web', upstreams: [a.upstream] }] });
+    routes.setApp({
+      app: 'shop',
+      state: 'stopped',
+      primary: 'web',
+      services: [{ service: 'web', upstreams: [a.upstream] }],
+    });
     const stopped = await request(port, 'shop.localhost');
     expect(stopped.status).toBe(503);
     expect(stopped.body).toMatch(/stopped/);
@@ -74,7 +81,10 @@ describe('proxy server', () => {
   it('re-sends a GET (not a POST) when a reused keep-alive socket is reset, without marking the replica down', async () => {
     let resetNext = false;
     const a = await upstream('a', (req, res) => {
-      if (resetNext) { resetNext = false; return void req.socket.destroy(); }
+      if (resetNext) {
+        resetNext = false;
+        return void req.socket.destroy();
+      }
       res.end('ok');
     });
     const { port, server } = await setup([a.upstream]);
@@ -90,7 +100,9 @@ describe('proxy server', () => {
   it('sets X-Forwarded-For/-Proto/-Host and keeps the Host header', async () => {
     const a = await upstream('a');
     const { port } = await setup([a.upstream]);
-    const { headers } = JSON.parse((await request(port, `shop.localhost:${port}`, { headers: { 'x-forwarded-for': '6.6.6.6' } })).body);
+    const { headers } = JSON.parse(
+      (await request(port, `shop.localhost:${port}`, { headers: { 'x-forwarded-for': '6.6.6.6' } })).body,
+    );
     expect(headers.host).toBe(`shop.localhost:${port}`);
     expect(headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(headers['x-forwarded-proto']).toBe('http');
@@ -106,7 +118,9 @@ describe('proxy server', () => {
   });
 
   it('answers 504 when a replica is too slow, without blocking the other replica', async () => {
-    const slow = await upstream('slow', (_req, res) => { setTimeout(() => res.end('late'), 2000).unref(); });
+    const slow = await upstream('slow', (_req, res) => {
+      setTimeout(() => res.end('late'), 2000).unref();
+    });
     const fast = await upstream('fast');
     const { port } = await setup([slow.upstream, fast.upstream], { upstreamTimeoutMs: 300 });
     const pending = request(port, 'shop.localhost');
@@ -121,19 +135,29 @@ describe('proxy server', () => {
     const metrics = new ProxyMetrics();
     let upstreamCut = false;
     const slow = await upstream('slow', (_req, res) => {
-      res.on('close', () => { upstreamCut = !res.writableFinished; });
+      res.on('close', () => {
+        upstreamCut = !res.writableFinished;
+      });
       res.write('partial');
       setTimeout(() => res.end(), 2000).unref();
     });
     const { port, routes } = await setup([slow.upstream], { metrics });
     await new Promise<void>((resolve) => {
       const req = http.request({ host: '127.0.0.1', port, headers: { host: 'shop.localhost' } }, (res) => {
-        res.once('data', () => { req.destroy(); resolve(); });
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
       });
       req.on('error', () => {});
       req.end();
     });
-    routes.setApp({ app: 'shop', state: 'live', primary: 'web', services: [{ service: 'web', upstreams: [(await upstream('a')).upstream] }] });
+    routes.setApp({
+      app: 'shop',
+      state: 'live',
+      primary: 'web',
+      services: [{ service: 'web', upstreams: [(await upstream('a')).upstream] }],
+    });
     expect((await request(port, 'shop.localhost', { method: 'POST', body: 'hello' })).status).toBe(200);
     expect((await request(port, 'zzz.localhost')).status).toBe(404);
     await new Promise((r) => setTimeout(r, 50));

@@ -4,9 +4,14 @@ import { RouteTable } from '../../server/proxy/routeTable.ts';
 import { request, startProxy, startUpstream, type TestUpstream } from './helpers.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => { while (cleanup.length) await cleanup.pop()!(); });
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
 
-const slowEcho = (name: string) => startUpstream(name, (_req, res) => { setTimeout(() => res.end(name), 3); });
+const slowEcho = (name: string) =>
+  startUpstream(name, (_req, res) => {
+    setTimeout(() => res.end(name), 3);
+  });
 
 async function started(name: string): Promise<TestUpstream> {
   const u = await slowEcho(name);
@@ -17,7 +22,13 @@ async function started(name: string): Promise<TestUpstream> {
 describe('route switch', () => {
   it('switches from A to B under constant load without losing a request, then A drains', async () => {
     const routes = new RouteTable('localhost');
-    const live = (u: TestUpstream) => routes.setApp({ app: 'shop', state: 'live', primary: 'web', services: [{ service: 'web', upstreams: [u.upstream] }] });
+    const live = (u: TestUpstream) =>
+      routes.setApp({
+        app: 'shop',
+        state: 'live',
+        primary: 'web',
+        services: [{ service: 'web', upstreams: [u.upstream] }],
+      });
     let switchedAt = -1;
     let inflightAtSwitch = -1;
     let drained: Promise<boolean> | null = null;
@@ -46,7 +57,11 @@ describe('route switch', () => {
     const worker = async () => {
       while (sent < TOTAL && Date.now() < deadline) {
         const i = sent++;
-        const r = await request(p.port, 'shop.localhost', { agent }).catch((e: Error) => ({ status: 0, body: e.message, headers: {} }));
+        const r = await request(p.port, 'shop.localhost', { agent }).catch((e: Error) => ({
+          status: 0,
+          body: e.message,
+          headers: {},
+        }));
         results.push({ i, status: r.status, body: r.body });
       }
     };
@@ -66,12 +81,25 @@ describe('route switch', () => {
   it('switches every service host of an app at once', async () => {
     const [w1, a1, w2, a2] = [await started('w1'), await started('a1'), await started('w2'), await started('a2')];
     const routes = new RouteTable('localhost');
-    const release = (web: TestUpstream, api: TestUpstream) => routes.setApp({ app: 'shop', state: 'live', primary: 'web', services: [
-      { service: 'web', upstreams: [web.upstream] }, { service: 'api', upstreams: [api.upstream] }] });
+    const release = (web: TestUpstream, api: TestUpstream) =>
+      routes.setApp({
+        app: 'shop',
+        state: 'live',
+        primary: 'web',
+        services: [
+          { service: 'web', upstreams: [web.upstream] },
+          { service: 'api', upstreams: [api.upstream] },
+        ],
+      });
     release(w1, a1);
     const p = await startProxy({ routes });
     cleanup.push(p.close);
-    const bodies = async () => Promise.all(['shop.localhost', 'web.shop.localhost', 'api.shop.localhost'].map(async (h) => (await request(p.port, h)).body));
+    const bodies = async () =>
+      Promise.all(
+        ['shop.localhost', 'web.shop.localhost', 'api.shop.localhost'].map(
+          async (h) => (await request(p.port, h)).body,
+        ),
+      );
     expect(await bodies()).toEqual(['w1', 'w1', 'a1']);
     release(w2, a2);
     expect(await bodies()).toEqual(['w2', 'w2', 'a2']);

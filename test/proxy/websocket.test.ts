@@ -6,9 +6,14 @@ import { RouteTable } from '../../server/proxy/routeTable.ts';
 import { closeServer, listen, refusedUpstream, startProxy } from './helpers.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => { while (cleanup.length) await cleanup.pop()!(); });
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
 
-const accept = (key: string) => createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+const accept = (key: string) =>
+  createHash('sha1')
+    .update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
+    .digest('base64');
 
 /** Upstream doing a real WebSocket handshake, then greeting and echoing raw bytes. */
 async function wsUpstream() {
@@ -16,7 +21,9 @@ async function wsUpstream() {
   const server = http.createServer((_req, res) => res.end('plain'));
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
     seen.push(req.headers);
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(String(req.headers['sec-websocket-key']))}\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(String(req.headers['sec-websocket-key']))}\r\n\r\n`,
+    );
     socket.write('hello');
     socket.on('data', (d) => socket.write(`echo:${d}`));
     socket.on('end', () => socket.end());
@@ -25,7 +32,10 @@ async function wsUpstream() {
   });
   const sockets = new Set<net.Socket>();
   const port = await listen(server);
-  cleanup.push(() => { sockets.forEach((s) => s.destroy()); return closeServer(server); });
+  cleanup.push(() => {
+    sockets.forEach((s) => s.destroy());
+    return closeServer(server);
+  });
   return { upstream: { host: '127.0.0.1', port, id: 'ws' }, seen };
 }
 
@@ -34,14 +44,20 @@ function wsClient(port: number, host: string) {
   const socket = net.connect(port, '127.0.0.1');
   let received = '';
   const waiters: (() => void)[] = [];
-  socket.on('data', (d) => { received += d; waiters.splice(0).forEach((w) => w()); });
-  socket.on('error', () => {});
-  socket.write(`GET /socket HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
-  const until = (pred: (s: string) => boolean) => new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timeout; got ${JSON.stringify(received)}`)), 3000);
-    const check = () => (pred(received) ? (clearTimeout(timer), resolve(received)) : waiters.push(check));
-    check();
+  socket.on('data', (d) => {
+    received += d;
+    waiters.splice(0).forEach((w) => w());
   });
+  socket.on('error', () => {});
+  socket.write(
+    `GET /socket HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const until = (pred: (s: string) => boolean) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timeout; got ${JSON.stringify(received)}`)), 3000);
+      const check = () => (pred(received) ? (clearTimeout(timer), resolve(received)) : waiters.push(check));
+      check();
+    });
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   return { socket, until, closed };
 }
@@ -50,7 +66,12 @@ describe('proxy websocket upgrades', () => {
   it('passes the handshake through and bytes flow both ways', async () => {
     const up = await wsUpstream();
     const routes = new RouteTable('localhost');
-    routes.setApp({ app: 'chat', state: 'live', primary: 'web', services: [{ service: 'web', upstreams: [up.upstream] }] });
+    routes.setApp({
+      app: 'chat',
+      state: 'live',
+      primary: 'web',
+      services: [{ service: 'web', upstreams: [up.upstream] }],
+    });
     const p = await startProxy({ routes });
     cleanup.push(p.close);
     const c = wsClient(p.port, 'chat.localhost');
@@ -70,7 +91,12 @@ describe('proxy websocket upgrades', () => {
   it('closeAllConnections also ends upgraded connections (so shutdown does not hang)', async () => {
     const up = await wsUpstream();
     const routes = new RouteTable('localhost');
-    routes.setApp({ app: 'chat', state: 'live', primary: 'web', services: [{ service: 'web', upstreams: [up.upstream] }] });
+    routes.setApp({
+      app: 'chat',
+      state: 'live',
+      primary: 'web',
+      services: [{ service: 'web', upstreams: [up.upstream] }],
+    });
     const p = await startProxy({ routes });
     const c = wsClient(p.port, 'chat.localhost');
     await c.until((s) => s.includes('hello'));
@@ -80,7 +106,12 @@ describe('proxy websocket upgrades', () => {
 
   it('rejects upgrades for unknown hosts (404) and unreachable replicas (502)', async () => {
     const routes = new RouteTable('localhost');
-    routes.setApp({ app: 'chat', state: 'live', primary: 'web', services: [{ service: 'web', upstreams: [await refusedUpstream()] }] });
+    routes.setApp({
+      app: 'chat',
+      state: 'live',
+      primary: 'web',
+      services: [{ service: 'web', upstreams: [await refusedUpstream()] }],
+    });
     const p = await startProxy({ routes });
     cleanup.push(p.close);
     const unknown = wsClient(p.port, 'nope.localhost');

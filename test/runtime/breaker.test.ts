@@ -11,8 +11,22 @@ function setup(extra: Parameters<typeof withCircuitBreaker>[1] = {}) {
   const fake = createFakeDockerPort();
   let t = 1_000;
   const states: string[] = [];
-  const b = withCircuitBreaker(fake, { failureThreshold: 3, openMs: 1000, now: () => t, autoProbe: false, onStateChange: (s) => states.push(s), ...extra });
-  return { fake, b, states, advance: (ms: number) => { t += ms; } };
+  const b = withCircuitBreaker(fake, {
+    failureThreshold: 3,
+    openMs: 1000,
+    now: () => t,
+    autoProbe: false,
+    onStateChange: (s) => states.push(s),
+    ...extra,
+  });
+  return {
+    fake,
+    b,
+    states,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('withCircuitBreaker', () => {
@@ -61,7 +75,10 @@ describe('withCircuitBreaker', () => {
     fake.fail('run', Object.assign(new Error('No such image'), { statusCode: 404 }), 5);
     for (let i = 0; i < 5; i++) await expect(b.run({ Image: 'x' })).rejects.toThrow(/No such image/);
     fake.onBuild = () => ({ error: "The command '/bin/sh -c exit 1' returned a non-zero code: 1" });
-    for (let i = 0; i < 5; i++) await expect(b.build({ contextDir: '/x', dockerfile: 'Dockerfile', tag: 't', labels: {}, onLine: () => {} })).rejects.toThrow(/non-zero code/);
+    for (let i = 0; i < 5; i++)
+      await expect(
+        b.build({ contextDir: '/x', dockerfile: 'Dockerfile', tag: 't', labels: {}, onLine: () => {} }),
+      ).rejects.toThrow(/non-zero code/);
     fake.fail('list', refused(), 2);
     await b.list({}).catch(() => {});
     await b.list({}).catch(() => {});
@@ -74,9 +91,15 @@ describe('withCircuitBreaker', () => {
 
   it('classifies errors', () => {
     expect(isInfrastructureFailure(refused())).toBe(true);
-    expect(isInfrastructureFailure(new Error('docker list: no answer from the Docker engine within 30000ms'))).toBe(true);
-    expect(isInfrastructureFailure(Object.assign(new Error('docker create: conflict'), { statusCode: 409 }))).toBe(false);
-    expect(isInfrastructureFailure(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ENOENT' }) }))).toBe(true);
+    expect(isInfrastructureFailure(new Error('docker list: no answer from the Docker engine within 30000ms'))).toBe(
+      true,
+    );
+    expect(isInfrastructureFailure(Object.assign(new Error('docker create: conflict'), { statusCode: 409 }))).toBe(
+      false,
+    );
+    expect(
+      isInfrastructureFailure(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ENOENT' }) })),
+    ).toBe(true);
     expect(isInfrastructureFailure(new Error('service web failed to build: COPY failed'))).toBe(false);
   });
 
@@ -91,12 +114,17 @@ describe('withCircuitBreaker', () => {
   });
 
   it('real engine: a dead socket opens the breaker and ping answers false fast', async () => {
-    const b = withCircuitBreaker(createDockerPort(new Dockerode({ socketPath: '/tmp/nope.sock' })), { failureThreshold: 3, openMs: 60_000 });
+    const b = withCircuitBreaker(createDockerPort(new Dockerode({ socketPath: '/tmp/nope.sock' })), {
+      failureThreshold: 3,
+      openMs: 60_000,
+    });
     for (let i = 0; i < 3; i++) await expect(b.list({})).rejects.toBeInstanceOf(DockerUnavailableError);
     expect(b.state()).toBe('open');
     const t0 = Date.now();
     expect(await b.ping()).toBe(false);
-    await expect(b.build({ contextDir: '/tmp', dockerfile: 'Dockerfile', tag: 'x', labels: {}, onLine: () => {} })).rejects.toBeInstanceOf(DockerUnavailableError);
+    await expect(
+      b.build({ contextDir: '/tmp', dockerfile: 'Dockerfile', tag: 'x', labels: {}, onLine: () => {} }),
+    ).rejects.toBeInstanceOf(DockerUnavailableError);
     expect(Date.now() - t0).toBeLessThan(50);
   });
 });

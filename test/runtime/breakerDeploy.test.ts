@@ -14,7 +14,12 @@ import type { RouteSync } from '../../server/runtime/routeSync.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED /var/run/docker.sock'), { code: 'ECONNREFUSED' });
-const routes = { syncApp: async () => {}, removeApp: async () => {}, waitIdle: async () => {}, syncAll: async () => [] } as unknown as RouteSync;
+const routes = {
+  syncApp: async () => {},
+  removeApp: async () => {},
+  waitIdle: async () => {},
+  syncAll: async () => [],
+} as unknown as RouteSync;
 
 describe('deploys while Docker is down', () => {
   let t: TestDb;
@@ -28,12 +33,29 @@ describe('deploys while Docker is down', () => {
     t = await createTestDb();
     userId = (await createUser(t.db, 'dev@example.com')).id;
     appId = (await createApp(t.db, 'waiter', userId))!.id;
-    await fake.build({ contextDir: '/x', dockerfile: 'Dockerfile', tag: 'kyozo/waiter-worker:v1', labels: {}, onLine: () => {} });
+    await fake.build({
+      contextDir: '/x',
+      dockerfile: 'Dockerfile',
+      tag: 'kyozo/waiter-worker:v1',
+      labels: {},
+      onLine: () => {},
+    });
     const v1 = await createRelease(t.db, { appId, kind: 'push', commit: 'a'.repeat(40), config: {} });
-    await saveReleaseServices(t.db, v1.id, [{ name: 'worker', type: 'worker', image: 'kyozo/waiter-worker:v1', memoryMb: 64, cpus: '1' }]);
+    await saveReleaseServices(t.db, v1.id, [
+      { name: 'worker', type: 'worker', image: 'kyozo/waiter-worker:v1', memoryMb: 64, cpus: '1' },
+    ]);
     await promoteRelease(t.db, appId, v1.id);
     const config = { ...parseConfig({ KYOZO_NETWORK: 'host' }, '/tmp'), healthTimeoutMs: 100 };
-    deps = { db: t.db, docker, config, bus: new LogBus(), routes, reposDir: '/tmp/none', buildsDir: '/tmp/none', instance: 'test-breaker' };
+    deps = {
+      db: t.db,
+      docker,
+      config,
+      bus: new LogBus(),
+      routes,
+      reposDir: '/tmp/none',
+      buildsDir: '/tmp/none',
+      instance: 'test-breaker',
+    };
   });
   afterAll(async () => {
     await t?.drop();
@@ -69,7 +91,8 @@ describe('deploys while Docker is down', () => {
       for (;;) {
         const rel = (await getRelease(t.db, r.id))!;
         expect(rel.status, rel.error ?? '').not.toBe('failed');
-        const [{ attempts }] = await t.sql`select coalesce(max(attempts), 0)::int as attempts from graphile_worker.jobs`;
+        const [{ attempts }] =
+          await t.sql`select coalesce(max(attempts), 0)::int as attempts from graphile_worker.jobs`;
         if (attempts >= 1 && rel.status === 'queued') seenQueuedAfterAttempt = true;
         if (rel.status === 'live') break;
         if (Date.now() > deadline) throw new Error(`release still ${rel.status}`);

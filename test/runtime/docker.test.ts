@@ -28,7 +28,15 @@ function context(files: Record<string, string>): string {
 
 async function build(dir: string, tag: string, lines: string[] = []) {
   const t0 = Date.now();
-  const r = await docker.build({ contextDir: dir, dockerfile: 'Dockerfile', tag, labels: testLabels, memoryMb: 512, networkMode: 'host', onLine: (l) => lines.push(l) });
+  const r = await docker.build({
+    contextDir: dir,
+    dockerfile: 'Dockerfile',
+    tag,
+    labels: testLabels,
+    memoryMb: 512,
+    networkMode: 'host',
+    onLine: (l) => lines.push(l),
+  });
   return { ...r, ms: Date.now() - t0, lines };
 }
 
@@ -36,8 +44,18 @@ async function runReplica(image: string, over: Partial<ContainerSpecInput> = {})
   const port = await allocatePort(usedPorts);
   usedPorts.add(port);
   const spec = containerSpec({
-    app: 'rt', release: 1, service: 'web', replica: 0, image, env: { GREETING: 'hi' }, port,
-    network: { mode: 'host' }, limits: { memoryMb: 128, cpus: 1 }, suffix: randomBytes(3).toString('hex'), labels: testLabels, ...over,
+    app: 'rt',
+    release: 1,
+    service: 'web',
+    replica: 0,
+    image,
+    env: { GREETING: 'hi' },
+    port,
+    network: { mode: 'host' },
+    limits: { memoryMb: 128, cpus: 1 },
+    suffix: randomBytes(3).toString('hex'),
+    labels: testLabels,
+    ...over,
   });
   const t0 = Date.now();
   const id = await docker.run(spec);
@@ -74,7 +92,8 @@ describe('DockerPort against the real engine', () => {
 
   it('builds and serves a static site from kyozo/static-standin:1', async () => {
     const dir = context({
-      Dockerfile: 'FROM kyozo/static-standin:1\nCOPY . /www/\nRUN test ! -e /www/.git && test ! -e /www/secret.txt && test -f /www/index.html\nCMD busybox httpd -f -p $PORT -h /www\n',
+      Dockerfile:
+        'FROM kyozo/static-standin:1\nCOPY . /www/\nRUN test ! -e /www/.git && test ! -e /www/secret.txt && test -f /www/index.html\nCMD busybox httpd -f -p $PORT -h /www\n',
       'index.html': 'static ok',
       'secret.txt': 'nope',
       '.dockerignore': 'secret.txt\n',
@@ -95,7 +114,8 @@ describe('DockerPort against the real engine', () => {
 
   it('builds a node app, runs it on host network, inspects, lists, stops fast; cache on rebuild', async () => {
     const dir = context({
-      Dockerfile: 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install --offline --no-audit --no-fund\nCOPY server.js ./\nUSER node\nCMD ["node", "server.js"]\n',
+      Dockerfile:
+        'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install --offline --no-audit --no-fund\nCOPY server.js ./\nUSER node\nCMD ["node", "server.js"]\n',
       'package.json': '{"name":"rt","version":"1.0.0","private":true}',
       'server.js': NODE_APP,
     });
@@ -116,7 +136,12 @@ describe('DockerPort against the real engine', () => {
 
     const st = await docker.inspect(r.id);
     expect(st).toMatchObject({ id: r.id, running: true, exitCode: null, ip: null, restartCount: 0 });
-    expect(st?.labels).toMatchObject({ 'kyozo.app': 'rt', 'kyozo.service': 'web', 'kyozo.port': String(r.port), 'kyozo.test': runId });
+    expect(st?.labels).toMatchObject({
+      'kyozo.app': 'rt',
+      'kyozo.service': 'web',
+      'kyozo.port': String(r.port),
+      'kyozo.test': runId,
+    });
     const listed = await docker.list({ ...testLabels, 'kyozo.service': 'web', 'kyozo.app': '' });
     expect(listed.map((c) => c.id)).toContain(r.id);
     expect(listed.find((c) => c.id === r.id)).toMatchObject({ state: 'running', image: tag });
@@ -136,7 +161,7 @@ describe('DockerPort against the real engine', () => {
     expect(await docker.removeImage(tag)).toBe(true); // already gone
   });
 
-  it('rejects a failing RUN with Docker\'s message and streams the log', async () => {
+  it("rejects a failing RUN with Docker's message and streams the log", async () => {
     const lines: string[] = [];
     const dir = context({ Dockerfile: 'FROM kyozo/static-standin:1\nRUN echo about to fail && exit 3\n' });
     await expect(build(dir, `kyozo-test/${runId}-broken:1`, lines)).rejects.toThrow(/returned a non-zero code: 3/);
@@ -150,7 +175,10 @@ describe('DockerPort against the real engine', () => {
   });
 
   it('fails the health gate fast with the exit code when the container dies', async () => {
-    const r = await runReplica('kyozo/node-standin:20', { service: 'crash', cmd: ['sh', '-c', 'echo dying on purpose >&2; exit 3'] });
+    const r = await runReplica('kyozo/node-standin:20', {
+      service: 'crash',
+      cmd: ['sh', '-c', 'echo dying on purpose >&2; exit 3'],
+    });
     const h = await waitHealthy({ url: r.url, deadlineMs: 30_000, checkContainer: r.checkContainer });
     expect(h.ok).toBe(false);
     expect(!h.ok && h.reason).toMatch(/container exited with code 3/);
@@ -184,7 +212,14 @@ describe('a stuck Docker engine', () => {
       expect(Date.now() - t0).toBeLessThan(3000);
       const ac = new AbortController();
       const dir = context({ Dockerfile: 'FROM scratch\n' });
-      const p = stuck.build({ contextDir: dir, dockerfile: 'Dockerfile', tag: 'x', labels: {}, onLine: () => {}, signal: ac.signal });
+      const p = stuck.build({
+        contextDir: dir,
+        dockerfile: 'Dockerfile',
+        tag: 'x',
+        labels: {},
+        onLine: () => {},
+        signal: ac.signal,
+      });
       setTimeout(() => ac.abort(), 100);
       await expect(p).rejects.toThrow(/build aborted/);
     } finally {

@@ -43,7 +43,8 @@ describe('waitHealthy', () => {
   it('fails fast with the exit code when the container stops', async () => {
     const url = await closedPortUrl();
     let calls = 0;
-    const checkContainer = async () => (++calls < 3 ? { running: true, exitCode: null } : { running: false, exitCode: 137 });
+    const checkContainer = async () =>
+      ++calls < 3 ? { running: true, exitCode: null } : { running: false, exitCode: 137 };
     const r = await waitHealthy({ url, deadlineMs: 60_000, intervalMs: 10, checkContainer });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(/^container exited with code 137 before becoming healthy/);

@@ -18,12 +18,17 @@ describe('candidatePorts (pure)', () => {
 
 describe('allocatePort', () => {
   it('skips assigned ports and ports that fail the bind check', async () => {
-    const port = await allocatePort(new Set([20000]), [20000, 20005], { start: 20000, bindCheck: async (p) => p !== 20001 });
+    const port = await allocatePort(new Set([20000]), [20000, 20005], {
+      start: 20000,
+      bindCheck: async (p) => p !== 20001,
+    });
     expect(port).toBe(20002);
   });
 
   it('gives up clearly when nothing is free', async () => {
-    await expect(allocatePort(new Set(), [20000, 20002], { bindCheck: async () => false })).rejects.toThrow(/no free port in 20000-20002/);
+    await expect(allocatePort(new Set(), [20000, 20002], { bindCheck: async () => false })).rejects.toThrow(
+      /no free port in 20000-20002/,
+    );
   });
 
   it('checks a real bind on 127.0.0.1', async () => {
@@ -40,7 +45,9 @@ describe('allocatePort', () => {
 
 describe('dockerignore', () => {
   it('matches Docker-style patterns, last match wins, .git always out', () => {
-    const ign = createIgnoreMatcher('# comment\nnode_modules\n*.log\n**/tmp\nsecret?.txt\n!keep.log\n/dist/\n', ['Dockerfile']);
+    const ign = createIgnoreMatcher('# comment\nnode_modules\n*.log\n**/tmp\nsecret?.txt\n!keep.log\n/dist/\n', [
+      'Dockerfile',
+    ]);
     expect(ign('node_modules')).toBe(true);
     expect(ign('node_modules/a/b.js')).toBe(true);
     expect(ign('src/node_modules')).toBe(false); // Docker patterns are anchored at the root

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildLabels, containerName, containerSpec, imageTag, labelFilters, slug, type ContainerSpecInput } from '../../server/runtime/spec.ts';
+import {
+  buildLabels,
+  containerName,
+  containerSpec,
+  imageTag,
+  labelFilters,
+  slug,
+  type ContainerSpecInput,
+} from '../../server/runtime/spec.ts';
 
 const base: ContainerSpecInput = {
   app: 'shop',
@@ -20,7 +28,13 @@ describe('containerSpec', () => {
       name: 'kyozo-shop-web-v7-2-a1b2',
       Image: 'kyozo/shop-web:v7',
       Env: ['PORT=21234', 'DATABASE_URL=postgres://x', 'ZED=last'],
-      Labels: { 'kyozo.app': 'shop', 'kyozo.service': 'web', 'kyozo.release': '7', 'kyozo.replica': '2', 'kyozo.port': '21234' },
+      Labels: {
+        'kyozo.app': 'shop',
+        'kyozo.service': 'web',
+        'kyozo.release': '7',
+        'kyozo.replica': '2',
+        'kyozo.port': '21234',
+      },
       HostConfig: {
         Memory: 268435456,
         MemorySwap: 268435456,
@@ -51,7 +65,14 @@ describe('containerSpec', () => {
     expect(spec.HostConfig?.NetworkMode).toBe('kyozo');
     expect(spec.HostConfig?.PidsLimit).toBe(64);
     expect(spec.HostConfig?.NanoCpus).toBe(2e9);
-    expect(spec.Labels).toEqual({ 'kyozo.test': 'run1', 'kyozo.app': 'shop', 'kyozo.service': 'web', 'kyozo.release': '7', 'kyozo.replica': '2', 'kyozo.port': '5000' });
+    expect(spec.Labels).toEqual({
+      'kyozo.test': 'run1',
+      'kyozo.app': 'shop',
+      'kyozo.service': 'web',
+      'kyozo.release': '7',
+      'kyozo.replica': '2',
+      'kyozo.port': '5000',
+    });
   });
 
   it('is deterministic regardless of env key order', () => {
@@ -66,7 +87,9 @@ describe('names, tags and labels', () => {
   it('slugs unsafe names', () => {
     expect(slug('My App_2!')).toBe('my-app-2');
     expect(slug('--')).toBe('x');
-    expect(containerName({ app: 'My App', service: 'API', release: 1, replica: 0, suffix: 'Z9' })).toBe('kyozo-my-app-api-v1-0-z9');
+    expect(containerName({ app: 'My App', service: 'API', release: 1, replica: 0, suffix: 'Z9' })).toBe(
+      'kyozo-my-app-api-v1-0-z9',
+    );
   });
 
   it('tags images by release or hash', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createBuildLog, createJsonLineSplitter, demuxDockerStream, type BuildEvent } from '../../server/runtime/streams.ts';
+import {
+  createBuildLog,
+  createJsonLineSplitter,
+  demuxDockerStream,
+  type BuildEvent,
+} from '../../server/runtime/streams.ts';
 
 const events = [
   { stream: 'Step 1/2 : FROM kyozo/static-standin:1\n' },
@@ -35,7 +40,11 @@ describe('createJsonLineSplitter', () => {
   });
 
   it('flushes a trailing line without newline and wraps non-JSON lines', () => {
-    expect(collect([Buffer.from('{"stream":"a"}\nnot json\n{"stream":"b"}')])).toEqual([{ stream: 'a' }, { stream: 'not json' }, { stream: 'b' }]);
+    expect(collect([Buffer.from('{"stream":"a"}\nnot json\n{"stream":"b"}')])).toEqual([
+      { stream: 'a' },
+      { stream: 'not json' },
+      { stream: 'b' },
+    ]);
   });
 });
 
@@ -48,13 +57,22 @@ describe('createBuildLog', () => {
   }
 
   it('splits stream text into lines, joins partial lines, takes aux.ID', () => {
-    const r = run([{ stream: 'Step 1/3 : FROM x\n ---> 123\n' }, { stream: 'partial ' }, { stream: 'line\nlast' }, { aux: { ID: 'sha256:feed' } }]);
+    const r = run([
+      { stream: 'Step 1/3 : FROM x\n ---> 123\n' },
+      { stream: 'partial ' },
+      { stream: 'line\nlast' },
+      { aux: { ID: 'sha256:feed' } },
+    ]);
     expect(r.lines).toEqual(['Step 1/3 : FROM x', ' ---> 123', 'partial line', 'last']);
     expect(r).toMatchObject({ imageId: 'sha256:feed', error: null });
   });
 
   it('falls back to "Successfully built" and reports status lines without progress bars', () => {
-    const r = run([{ status: 'Pulling fs layer', id: 'abc' }, { status: 'x', progress: '[=>]' }, { stream: 'Successfully built 0123456789ab\r\n' }]);
+    const r = run([
+      { status: 'Pulling fs layer', id: 'abc' },
+      { status: 'x', progress: '[=>]' },
+      { stream: 'Successfully built 0123456789ab\r\n' },
+    ]);
     expect(r.lines).toEqual(['abc: Pulling fs layer', 'Successfully built 0123456789ab']);
     expect(r.imageId).toBe('0123456789ab');
   });

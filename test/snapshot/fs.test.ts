@@ -7,16 +7,28 @@ import { snapshotFromDir } from '../../server/snapshot/fs.ts';
 const base = mkdtempSync(join(tmpdir(), 'kyozo-snap-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 const put = (root: string, files: Record<string, string | Buffer>) => {
-  for (const [p, c] of Object.entries(files)) { mkdirSync(dirname(join(root, p)), { recursive: true }); writeFileSync(join(root, p), c); }
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), c);
+  }
 };
 
 describe('snapshotFromDir', () => {
   it('lists files once and prunes dependency, VCS, virtualenv and output folders before descending', () => {
     const root = join(base, 'prune');
     put(root, {
-      'package.json': '{}', 'src/index.js': '', 'node_modules/x/package.json': '{}', '.git/HEAD': 'ref', 'vendor/a.go': '',
-      'dist/out.js': '', 'env/pyvenv.cfg': 'home=/usr', 'env/lib/site.py': '', 'apps/web/.next/cache/x': '', 'apps/web/page.js': '',
-      'target/release/bin': '', '__pycache__/a.pyc': '',
+      'package.json': '{}',
+      'src/index.js': '',
+      'node_modules/x/package.json': '{}',
+      '.git/HEAD': 'ref',
+      'vendor/a.go': '',
+      'dist/out.js': '',
+      'env/pyvenv.cfg': 'home=/usr',
+      'env/lib/site.py': '',
+      'apps/web/.next/cache/x': '',
+      'apps/web/page.js': '',
+      'target/release/bin': '',
+      '__pycache__/a.pyc': '',
     });
     const s = snapshotFromDir(root);
     expect([...s.paths].sort()).toEqual(['apps/web/page.js', 'package.json', 'src/index.js']);
@@ -43,7 +55,11 @@ describe('snapshotFromDir', () => {
 
   it('caps reads, refuses binary files and unknown paths', () => {
     const root = join(base, 'reads');
-    put(root, { 'big.txt': 'x'.repeat(2 * 1024 * 1024), 'bin.dat': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]), 'utf8.txt': 'héllo ✓' });
+    put(root, {
+      'big.txt': 'x'.repeat(2 * 1024 * 1024),
+      'bin.dat': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]),
+      'utf8.txt': 'héllo ✓',
+    });
     const s = snapshotFromDir(root);
     expect(s.read('big.txt')!.length).toBe(256 * 1024);
     expect(s.read('big.txt', 10)).toBe('xxxxxxxxxx');
@@ -54,7 +70,16 @@ describe('snapshotFromDir', () => {
 
   it('handles odd file names', () => {
     const root = join(base, 'odd');
-    const names = ['with space.txt', 'ünïcødé-文件.md', 'new\nline.txt', '-dash.js', '#hash', "quote'\"s", 'back\\slash', 'emoji-🚀.json'];
+    const names = [
+      'with space.txt',
+      'ünïcødé-文件.md',
+      'new\nline.txt',
+      '-dash.js',
+      '#hash',
+      'quote\'"s',
+      'back\\slash',
+      'emoji-🚀.json',
+    ];
     put(root, Object.fromEntries(names.map((n) => [`d/${n}`, n])));
     const s = snapshotFromDir(root);
     expect(s.paths.length).toBe(names.length);

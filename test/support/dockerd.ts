@@ -20,10 +20,24 @@ export async function startTestDockerd(): Promise<TestDockerd> {
   const env = { ...process.env, DOCKER_HOST: host };
 
   async function start() {
-    child = spawn('dockerd', [
-      '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'x'), '--pidfile', join(dir, 'pid'), '-H', host,
-      '--bridge=none', '--iptables=false', '--ip-masq=false', '--live-restore',
-    ], { stdio: 'ignore' });
+    child = spawn(
+      'dockerd',
+      [
+        '--data-root',
+        join(dir, 'data'),
+        '--exec-root',
+        join(dir, 'x'),
+        '--pidfile',
+        join(dir, 'pid'),
+        '-H',
+        host,
+        '--bridge=none',
+        '--iptables=false',
+        '--ip-masq=false',
+        '--live-restore',
+      ],
+      { stdio: 'ignore' },
+    );
     const end = Date.now() + 60_000;
     while (Date.now() < end) {
       try {
@@ -46,17 +60,29 @@ export async function startTestDockerd(): Promise<TestDockerd> {
 
   await start();
   return {
-    host, start, stop,
+    host,
+    start,
+    stop,
     async destroy() {
       try {
         const ids = execFileSync('docker', ['ps', '-aq'], { env }).toString().split('\n').filter(Boolean);
         if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { env, stdio: 'ignore' });
-      } catch { /* engine already gone */ }
+      } catch {
+        /* engine already gone */
+      }
       await stop();
-      try { process.kill(Number(readFileSync(join(dir, 'pid'), 'utf8')), 'SIGKILL'); } catch { /* not running */ }
+      try {
+        process.kill(Number(readFileSync(join(dir, 'pid'), 'utf8')), 'SIGKILL');
+      } catch {
+        /* not running */
+      }
       // dockerd leaves mounts behind (netns, overlay): unmount everything under the dir, deepest first.
-      const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(dir + '/'));
-      for (const m of mounts.sort((a, b) => b.length - a.length)) execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+      const mounts = readFileSync('/proc/mounts', 'utf8')
+        .split('\n')
+        .map((l) => l.split(' ')[1])
+        .filter((m) => m?.startsWith(dir + '/'));
+      for (const m of mounts.sort((a, b) => b.length - a.length))
+        execFileSync('umount', ['-l', m], { stdio: 'ignore' });
       rmSync(dir, { recursive: true, force: true });
     },
   };

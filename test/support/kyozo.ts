@@ -30,18 +30,30 @@ export interface KyozoProcess {
   destroy(): Promise<void>;
 }
 
-export async function startKyozoProcess(opts: { databaseUrl: string; env?: Record<string, string> }): Promise<KyozoProcess> {
+export async function startKyozoProcess(opts: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+}): Promise<KyozoProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kyozo-e2e-'));
   const port = await freePort();
   const proxyPort = await freePort();
   const token = `kz_test_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const env = {
-    ...process.env, ...STANDIN_ENV,
-    KYOZO_PORT: String(port), KYOZO_PROXY_PORT: String(proxyPort), KYOZO_HOST: '127.0.0.1', KYOZO_DATA_DIR: dataDir,
-    DATABASE_URL: opts.databaseUrl, KYOZO_DOMAIN: 'localhost', KYOZO_ADMIN_TOKEN: token, KYOZO_NETWORK: 'host',
-    KYOZO_HEALTH_TIMEOUT_MS: '20000', KYOZO_DRAIN_MS: '1000',
+    ...process.env,
+    ...STANDIN_ENV,
+    KYOZO_PORT: String(port),
+    KYOZO_PROXY_PORT: String(proxyPort),
+    KYOZO_HOST: '127.0.0.1',
+    KYOZO_DATA_DIR: dataDir,
+    DATABASE_URL: opts.databaseUrl,
+    KYOZO_DOMAIN: 'localhost',
+    KYOZO_ADMIN_TOKEN: token,
+    KYOZO_NETWORK: 'host',
+    KYOZO_HEALTH_TIMEOUT_MS: '20000',
+    KYOZO_DRAIN_MS: '1000',
     // Network rule: tests never reach a registry.
-    KYOZO_PULL_IMAGES: 'false', ...opts.env,
+    KYOZO_PULL_IMAGES: 'false',
+    ...opts.env,
   };
   let child: ChildProcess | null = null;
   let out = '';
@@ -49,12 +61,19 @@ export async function startKyozoProcess(opts: { databaseUrl: string; env?: Recor
 
   async function start() {
     child = spawn(process.execPath, [resolve('bin/kyozo.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d) => { out += d; });
-    child.stderr!.on('data', (d) => { out += d; });
+    child.stdout!.on('data', (d) => {
+      out += d;
+    });
+    child.stderr!.on('data', (d) => {
+      out += d;
+    });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`kyozo exited with ${child.exitCode}:\n${out}`);
-      const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 150));
     }
@@ -72,7 +91,13 @@ export async function startKyozoProcess(opts: { databaseUrl: string; env?: Recor
 
   await start();
   return {
-    url, port, proxyPort, token, dataDir, start, stop,
+    url,
+    port,
+    proxyPort,
+    token,
+    dataDir,
+    start,
+    stop,
     output: () => out,
     instance: () => readFileSync(join(dataDir, 'instance-id'), 'utf8').trim(),
     async destroy() {
@@ -80,7 +105,10 @@ export async function startKyozoProcess(opts: { databaseUrl: string; env?: Recor
       await new ProxyClient(socketPathFor(join(dataDir, 'run'))).shutdown().catch(() => {});
       // Apps outlive Kyozo by design; a test installation takes its containers and volumes with it.
       const instance = readFileSync(join(dataDir, 'instance-id'), 'utf8').trim();
-      const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=kyozo.instance=${instance}`]).toString().split('\n').filter(Boolean);
+      const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=kyozo.instance=${instance}`])
+        .toString()
+        .split('\n')
+        .filter(Boolean);
       if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -91,12 +119,19 @@ export async function startKyozoProcess(opts: { databaseUrl: string; env?: Recor
 export async function api(k: KyozoProcess, method: string, path: string, body?: unknown, token = k.token) {
   const res = await fetch(`${k.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
   let json: any = null;
-  try { json = JSON.parse(text); } catch { /* text body */ }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* text body */
+  }
   return { status: res.status, json, text };
 }
 
@@ -106,7 +141,10 @@ export async function api(k: KyozoProcess, method: string, path: string, body?: 
  */
 export async function startTestKyozo(opts: { env?: Record<string, string> } = {}): Promise<KyozoProcess> {
   const dockerHost = opts.env?.DOCKER_HOST;
-  execFileSync('bash', ['scripts/build-stand-ins.sh'], { env: { ...process.env, ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}) }, stdio: 'ignore' });
+  execFileSync('bash', ['scripts/build-stand-ins.sh'], {
+    env: { ...process.env, ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}) },
+    stdio: 'ignore',
+  });
   const t = await createTestDb();
   const k = await startKyozoProcess({ databaseUrl: t.url, env: opts.env });
   return {

@@ -19,7 +19,10 @@ export const commands: Commands = {
   async config(ctx) {
     ctx.args(0, 0, '');
     const app = await ctx.app();
-    const config = maskConfig(await ctx.api.call<Record<string, string>>('GET', appPath(app, '/config')), ctx.flags.reveal === true);
+    const config = maskConfig(
+      await ctx.api.call<Record<string, string>>('GET', appPath(app, '/config')),
+      ctx.flags.reveal === true,
+    );
     if (ctx.json) return ctx.out(JSON.stringify(config, null, 2));
     const lines = Object.entries(config).map(([k, v]) => `${k}=${v}`);
     ctx.out(lines.length ? lines.join('\n') : `${app} has no config vars (kyozo config:set KEY=VALUE)`);

@@ -3,8 +3,15 @@ import type { Commands } from '../client.ts';
 import { shortTime, table } from '../parse.ts';
 
 interface EventJson {
-  id: number; at: string; app: string | null; service: string | null; type: string; level: string;
-  actorEmail: string | null; ip: string | null; message: string;
+  id: number;
+  at: string;
+  app: string | null;
+  service: string | null;
+  type: string;
+  level: string;
+  actorEmail: string | null;
+  ip: string | null;
+  message: string;
 }
 
 export const commands: Commands = {
@@ -17,12 +24,25 @@ export const commands: Commands = {
       const v = ctx.flags[k];
       if (typeof v === 'string') q.set(k, v);
     }
-    const res = await ctx.api.call<{ events: EventJson[]; nextBefore: number | null }>('GET', `/api/events${q.size ? `?${q}` : ''}`);
+    const res = await ctx.api.call<{ events: EventJson[]; nextBefore: number | null }>(
+      'GET',
+      `/api/events${q.size ? `?${q}` : ''}`,
+    );
     if (ctx.json) return ctx.out(JSON.stringify(res, null, 2));
     if (!res.events.length) return ctx.out(`No events${app ? ` of ${app}` : ''}.`);
-    ctx.out(table(['TIME', 'TYPE', 'APP', 'BY', 'MESSAGE'], res.events.map((e) => [
-      shortTime(e.at), e.level === 'info' ? e.type : `${e.type} (${e.level})`, [e.app, e.service].filter(Boolean).join('/') || '-', e.actorEmail ?? '-', e.message,
-    ])));
-    if (res.nextBefore && !ctx.flags.limit) ctx.err(`(showing the newest ${res.events.length}; more with --limit N, up to 1000)`);
+    ctx.out(
+      table(
+        ['TIME', 'TYPE', 'APP', 'BY', 'MESSAGE'],
+        res.events.map((e) => [
+          shortTime(e.at),
+          e.level === 'info' ? e.type : `${e.type} (${e.level})`,
+          [e.app, e.service].filter(Boolean).join('/') || '-',
+          e.actorEmail ?? '-',
+          e.message,
+        ]),
+      ),
+    );
+    if (res.nextBefore && !ctx.flags.limit)
+      ctx.err(`(showing the newest ${res.events.length}; more with --limit N, up to 1000)`);
   },
 };

@@ -6,8 +6,14 @@ import { parseVersion, shortTime, table } from '../parse.ts';
 export const appPath = (app: string, rest = '') => `/api/apps/${encodeURIComponent(app)}${rest}`;
 
 interface ReleaseJson {
-  version: number; status: string; kind: string; commit: string | null; baseVersion: number | null;
-  createdAt: string; finishedAt: string | null; error: string | null;
+  version: number;
+  status: string;
+  kind: string;
+  commit: string | null;
+  baseVersion: number | null;
+  createdAt: string;
+  finishedAt: string | null;
+  error: string | null;
 }
 
 /**
@@ -15,7 +21,13 @@ interface ReleaseJson {
  * With --wait, streams its log until it ends and exits 1 when it failed. With --json, stdout holds only the
  * API's JSON and the log goes to stderr.
  */
-export async function reportRelease(ctx: Ctx, app: string, res: { version?: number; status: string }, what: string, body: unknown = res): Promise<number> {
+export async function reportRelease(
+  ctx: Ctx,
+  app: string,
+  res: { version?: number; status: string },
+  what: string,
+  body: unknown = res,
+): Promise<number> {
   if (ctx.json) ctx.out(JSON.stringify(body, null, 2));
   const say = ctx.json ? ctx.err : ctx.out;
   if (res.version === undefined) {
@@ -30,7 +42,8 @@ export async function reportRelease(ctx: Ctx, app: string, res: { version?: numb
     say(line);
   });
   const rel = await ctx.api.call<ReleaseJson>('GET', appPath(app, `/releases/${res.version}`));
-  if (rel.status === 'failed') throw new CliError(`release v${rel.version} failed: ${rel.error ?? 'see kyozo releases:log'}`);
+  if (rel.status === 'failed')
+    throw new CliError(`release v${rel.version} failed: ${rel.error ?? 'see kyozo releases:log'}`);
   if (!told || ctx.json) say(`Release v${rel.version} is ${rel.status}`);
   return 0;
 }
@@ -41,9 +54,19 @@ export const commands: Commands = {
     const list = await ctx.api.call<ReleaseJson[]>('GET', appPath(await ctx.app(), '/releases'));
     if (ctx.json) return ctx.out(JSON.stringify(list, null, 2));
     if (!list.length) return ctx.out('No releases yet: git push kyozo main');
-    ctx.out(table(['VERSION', 'STATUS', 'KIND', 'COMMIT', 'CREATED', 'ERROR'], list.map((r) => [
-      `v${r.version}`, r.status, r.kind + (r.baseVersion ? ` of v${r.baseVersion}` : ''), r.commit?.slice(0, 7) ?? '-', shortTime(r.createdAt), (r.error ?? '').replace(/\s+/g, ' ').slice(0, 80),
-    ])));
+    ctx.out(
+      table(
+        ['VERSION', 'STATUS', 'KIND', 'COMMIT', 'CREATED', 'ERROR'],
+        list.map((r) => [
+          `v${r.version}`,
+          r.status,
+          r.kind + (r.baseVersion ? ` of v${r.baseVersion}` : ''),
+          r.commit?.slice(0, 7) ?? '-',
+          shortTime(r.createdAt),
+          (r.error ?? '').replace(/\s+/g, ' ').slice(0, 80),
+        ]),
+      ),
+    );
   },
 
   async 'releases:log'(ctx) {
