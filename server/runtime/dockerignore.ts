@@ -1,37 +1,11 @@
-// A small .dockerignore matcher: Go filepath.Match globs (* ? [..]) plus ** and !exceptions, last match
-// wins, paths relative to the context root; a match on a directory excludes everything below it.
-// .git is always excluded; the Dockerfile and .dockerignore are always sent (as Docker does).
+// .dockerignore matching via @balena/dockerignore (a port of Docker's own Go matcher, the one dockerode
+// uses), paths relative to the context root. Kyozo's policy around it: .git is always excluded; the
+// Dockerfile and .dockerignore are always sent (as Docker does).
+import dockerignoreModule from '@balena/dockerignore';
 
-export interface IgnoreRule {
-  negate: boolean;
-  re: RegExp;
-}
-
-function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*' && pattern[i + 1] === '*') {
-      i++;
-      if (pattern[i + 1] === '/') {
-        i++;
-        re += '(?:.*/)?';
-      } else re += '.*';
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i);
-      if (close < 0) re += '\\[';
-      else {
-        re += '[' + pattern.slice(i + 1, close) + ']';
-        i = close;
-      }
-    } else if (c === '\\' && i + 1 < pattern.length) re += '\\' + pattern[++i];
-    else re += c.replace(/[.+^${}()|\]\\]/g, '\\$&');
-  }
-  // A pattern matching a directory also matches everything under it.
-  return new RegExp(`^${re}(?:/.*)?$`);
-}
+// A CommonJS module whose typings say `export default`: Node hands ESM the module.exports object, which
+// the library also exposes as its own `.default`.
+const dockerignore = dockerignoreModule.default;
 
 function clean(p: string): string {
   return p
@@ -41,18 +15,26 @@ function clean(p: string): string {
     .replace(/^\/+|\/+$/g, '');
 }
 
-export function parseDockerignore(text: string): IgnoreRule[] {
-  const rules: IgnoreRule[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const negate = line.startsWith('!');
-    if (negate) line = line.slice(1).trim();
-    line = clean(line);
-    if (!line) continue;
-    rules.push({ negate, re: globToRegExp(line) });
+/**
+ * The library builds a RegExp from each pattern escaping only `.` and `$`; Go's filepath.Match treats the
+ * other RegExp metacharacters as literals, so escape them (outside [classes]) rather than let `*.c++` throw.
+ */
+function escapeLiterals(line: string): string {
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '\\' && i + 1 < line.length) out += c + line[++i];
+    else if (c === '[') {
+      const close = line.indexOf(']', i + 1);
+      if (close < 0) out += '\\[';
+      else {
+        out += line.slice(i, close + 1);
+        i = close;
+      }
+    } else if ('+^(){}|]'.includes(c)) out += '\\' + c;
+    else out += c;
   }
-  return rules;
+  return out;
 }
 
 /**
@@ -63,8 +45,10 @@ export function createIgnoreMatcher(
   text: string,
   alwaysKeep: string[] = [],
 ): (relPath: string, isDir?: boolean) => boolean {
-  const rules = parseDockerignore(text);
-  const hasNegation = rules.some((r) => r.negate);
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  // Docker matches case-sensitively on Linux; the library defaults to ignoring case.
+  const matcher = dockerignore({ ignorecase: false }).add(lines.map(escapeLiterals));
+  const hasNegation = lines.some((l) => l.startsWith('!') && clean(l.slice(1).trim()) !== '');
   const keep = new Set(alwaysKeep.map(clean));
   return (relPath, isDir = false) => {
     const p = clean(relPath);
@@ -72,8 +56,6 @@ export function createIgnoreMatcher(
     if (p === '.git' || p.startsWith('.git/')) return true;
     if (keep.has(p)) return false;
     if (isDir && hasNegation) return false;
-    let ignored = false;
-    for (const r of rules) if (r.re.test(p)) ignored = !r.negate;
-    return ignored;
+    return matcher.ignores(p);
   };
 }
