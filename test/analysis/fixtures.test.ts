@@ -112,6 +112,17 @@ const TABLE: Record<string, Case> = {
     deps: ['web->api', 'api->db', 'api->cache', 'worker->cache'],
     recs: ['unpinned-base-image', 'missing-dockerignore'],
   },
+  'compose-anchors': {
+    // one image for an api and its worker through an `x-app` anchor and `<<` merge keys; folded and multi-line flow commands
+    services: [
+      S('api', 'app', 'web', 'docker', 'flask', 8000, '/healthz', { build: 'dockerfile', processes: ['web'] }),
+      S('worker', 'app', 'worker', 'docker', 'flask', null, null, { build: 'dockerfile', processes: ['worker'] }),
+      S('db', null, 'database', 'postgres', null, 5432, null, { build: 'image' }),
+      S('cache', null, 'cache', 'redis', null, 6379, null, { build: 'image' }),
+    ],
+    deps: ['api->db', 'api->cache', 'worker->db', 'worker->cache'],
+    noRecs: ['unparsable-manifest'],
+  },
   'compose-dev-db': {
     services: [
       S('postgres', null, 'database', 'postgres', null, 5432),

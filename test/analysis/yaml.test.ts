@@ -111,6 +111,64 @@ services:
     expect(doc).toEqual({ cmd: ['a', 'b'], k: 'v' });
   });
 
+  it('merges lists of maps with `<<` (earlier sources win, explicit keys win over all) and anchors on list items', () => {
+    const doc = parseYaml(`x-base: &base { restart: always, image: base }
+x-logs: &logs
+  restart: "no"
+  logging: { driver: json-file }
+services:
+  web:
+    image: web
+    <<: [*base, *logs]
+  jobs:
+    - &job { name: a, retries: 3 }
+    - <<: *job
+      name: b
+`) as any;
+    expect(doc.services.web).toEqual({ image: 'web', restart: 'always', logging: { driver: 'json-file' } });
+    expect(doc.services.jobs).toEqual([
+      { name: 'a', retries: 3 },
+      { name: 'b', retries: 3 },
+    ]);
+  });
+
+  it('reads compose-style multi-line commands, flow maps over several lines and unknown tags', () => {
+    const doc = parseYaml(`services:
+  web:
+    command: >
+      gunicorn app:app
+      --bind 0.0.0.0:8000
+    healthcheck: {
+      test: ["CMD", "curl", "-f", "http://localhost:8000/health"],
+      interval: 10s
+    }
+    entrypoint:
+      - sh
+      - -c
+      - |
+        migrate
+        exec "$$@"
+    ports: !reset []
+`) as any;
+    expect(doc.services.web.command).toBe('gunicorn app:app --bind 0.0.0.0:8000\n');
+    expect(doc.services.web.healthcheck.test).toEqual(['CMD', 'curl', '-f', 'http://localhost:8000/health']);
+    expect(doc.services.web.entrypoint).toEqual(['sh', '-c', 'migrate\nexec "$$@"\n']);
+    expect(doc.services.web.ports).toEqual([]);
+  });
+
+  it('merges several documents into one map and keeps keys as strings', () => {
+    expect(parseYaml('a: 1\n---\nb: 2\na: 3\n')).toEqual({ a: 3, b: 2 });
+    expect(parseYaml('1: x\nnull: y\ntrue: z\n')).toEqual({ '1': 'x', null: 'y', true: 'z' });
+    expect(() => parseYaml('a: 1\n---\n- x\n')).toThrow(YamlError);
+  });
+
+  it('refuses alias expansion bombs instead of building them', () => {
+    let src = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
+    for (const [prev, next] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg', 'gh', 'hi'])
+      src += `${next}: &${next} [${Array(9).fill(`*${prev}`).join(', ')}]\n`;
+    expect(() => parseYaml(src)).toThrow(YamlError);
+  });
+
   it('returns null for an empty document', () => {
     expect(parseYaml('# only a comment\n')).toBeNull();
   });
@@ -121,5 +179,13 @@ services:
     expect(() => parseYaml('a: "open\n')).toThrow(YamlError);
     expect(() => parseYaml('a:\n\tb: 1\n')).toThrow(YamlError);
     expect(() => parseYaml('a: *nope\n')).toThrow(YamlError);
+    expect(() => parseYaml('a: b: c\n')).toThrow(YamlError);
+    expect(() => parseYaml('<<: 5\na: 1\n')).toThrow(YamlError);
+  });
+
+  it('says where the input is broken in one line', () => {
+    expect(() => parseYaml('services:\n  web:\n    build: .\n   ports: [1]\n')).toThrow(
+      /^All mapping items must start at the same column at line 4, column 1$/,
+    );
   });
 });
