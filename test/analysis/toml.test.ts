@@ -60,7 +60,28 @@ lines"""
     });
   });
 
+  it('gives ordinary objects and dates as written, so detectors can String() and compare them', () => {
+    const doc = parseToml(
+      `dep = { version = "1" }\nlocal = 1979-05-27\nat = 07:32:00\noff = 1979-05-27T07:32:00-08:00\n`,
+    );
+    expect(Object.getPrototypeOf(doc)).toBe(Object.prototype);
+    expect(String(doc.dep)).toBe('[object Object]');
+    expect(doc).toEqual({
+      dep: { version: '1' },
+      local: '1979-05-27',
+      at: '07:32:00',
+      off: '1979-05-27T07:32:00-08:00',
+    });
+    expect(Object.keys(parseToml('__proto__ = 1\n'))).toEqual(['__proto__']);
+  });
+
+  it('reads a BOM, CRLF, trailing commas and escapes', () => {
+    expect(parseToml('\uFEFFa = [\r\n  "x",\r\n]\r\nb = "\\u00e9\\t"\r\n')).toEqual({ a: ['x'], b: '\u00e9\t' });
+  });
+
   it('throws TomlError on broken input', () => {
+    expect(() => parseToml('[a]\nx = 1\n[a]\ny = 2\n')).toThrow(TomlError);
+    expect(() => parseToml('a = "x"\na = "y"\n')).toThrow(/^line 2: /);
     expect(() => parseToml('a = \n')).toThrow(TomlError);
     expect(() => parseToml('[a\n')).toThrow(TomlError);
     expect(() => parseToml('a = "x"\na = "y"\n')).toThrow(TomlError);
