@@ -30,7 +30,7 @@ function appFolder(): string {
   writeFileSync(
     join(dir, 'index.js'),
     `require('http').createServer((q, s) => s.end('hello from the browser upload'))
-  .listen(Number(process.env.PORT), '127.0.0.1');\nprocess.on('SIGTERM', () => process.exit(0));\n`,
+  .listen(Number(process.env.PORT));\nprocess.on('SIGTERM', () => process.exit(0));\n`,
   );
   writeFileSync(join(dir, 'README.md'), '# hello-web\n');
   return dir;

@@ -13,7 +13,7 @@ const ROOT = resolve('.');
 const server = `
 const http = require('http');
 console.log('hello from the cli app');
-http.createServer((req, res) => res.end('cli ' + (process.env.GREETING ?? '-'))).listen(Number(process.env.PORT), '127.0.0.1');
+http.createServer((req, res) => res.end('cli ' + (process.env.GREETING ?? '-'))).listen(Number(process.env.PORT));
 process.on('SIGTERM', () => process.exit(0));
 `;
 const dockerfileApp = {

@@ -10,7 +10,7 @@ import { until } from '../support/wait.ts';
 
 const files = (v: string) => ({
   Dockerfile: 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
-  'server.js': `require('http').createServer((q, s) => s.end('${v}')).listen(Number(process.env.PORT), '127.0.0.1');\nprocess.on('SIGTERM', () => process.exit(0));\n`,
+  'server.js': `require('http').createServer((q, s) => s.end('${v}')).listen(Number(process.env.PORT));\nprocess.on('SIGTERM', () => process.exit(0));\n`,
 });
 
 describe('docker outage', () => {

