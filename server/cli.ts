@@ -1,5 +1,7 @@
 // `kyozo <command>`: serve (default), analyze, help, and the client commands that drive a Kyozo server over its
 // JSON API (server/cli/client.ts). Heavy modules load only for the command that needs them.
+import './db/keepExitCode.ts';
+
 const [command = 'serve', ...argv] = process.argv.slice(2);
 
 async function main(): Promise<number> {
