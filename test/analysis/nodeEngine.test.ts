@@ -16,6 +16,24 @@ describe('engines.node', () => {
     ['<=20', 20, true],
   ])('%s allows %i: %s', (range, major, ok) => expect(engineAllows(range, major)).toBe(ok));
 
+  it.each([
+    ['18 - 20', 20, true],
+    ['18 - 20', 22, false],
+    ['>= 22', 20, false],
+    ['^20.19.0 || >=22.12.0', 21, false],
+    ['^20.19.0 || >=22.12.0', 20, true],
+    ['latest', 20, true],
+  ])('reads the full semver range syntax: %s allows %i: %s', (range, major, ok) =>
+    expect(engineAllows(range, major)).toBe(ok),
+  );
+
+  it('skips alternatives that allow nothing above the current major', () => {
+    expect(nextAllowedMajor('^20.19.0 || >=22.12.0', 21)).toBe(22);
+    expect(nextAllowedMajor('^18.18.0 || ^20.9.0 || >=21.1.0', 19)).toBe(20);
+    expect(nextAllowedMajor('>=21 <21', 20)).toBeNull();
+    expect(nextAllowedMajor('lts/*', 20)).toBeNull();
+  });
+
   it('picks the next allowed major', () => {
     expect(nextAllowedMajor('^22.21', 20)).toBe(22);
     expect(nextAllowedMajor('18 || 22 || 24', 20)).toBe(22);
