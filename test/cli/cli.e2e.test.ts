@@ -105,7 +105,7 @@ describe('kyozo CLI against a real server', () => {
 
     const ps = await kyozo(['ps', '-a', 'clidock']);
     expect(ps.stdout).toMatch(/^web\s+web\s+running\s+2\/2\s+\d+\s+\d+M/m);
-    expect(ps.stdout.match(/^web#\d+\s+running\s+127\.0\.0\.1:\d+$/gm)).toHaveLength(2);
+    expect(ps.stdout.match(/^web#\d+\s+running\s+(127\.0\.0\.1|10\.213\.\d+\.\d+):\d+$/gm)).toHaveLength(2);
   });
 
   it('rollback --wait rolls back to v1 images and config; releases:log prints a release log', async () => {

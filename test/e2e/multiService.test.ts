@@ -81,11 +81,15 @@ describe('one push, many services', () => {
     expect((await viaProxy(k.proxyPort, 'store.shop.localhost')).body).toBe('store-s1');
     expect((await viaProxy(k.proxyPort, 'shop.localhost', '/chain')).body).toBe('web-w1>api-a1');
     const webEnv = JSON.parse((await viaProxy(k.proxyPort, 'shop.localhost', '/env')).body);
-    expect(webEnv.API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(webEnv.STORE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // Host network: a stable loopback port per service. Bridge: the service's name on the app's own network.
+    const addr =
+      process.env.KYOZO_TEST_NETWORK === 'bridge' ? (n: string) => `${n}:\\d+` : () => '127\\.0\\.0\\.1:\\d+';
+    const url = (scheme: string, n: string) => new RegExp(`^${scheme}://${addr(n)}$`);
+    expect(webEnv.API_URL).toMatch(url('http', 'api'));
+    expect(webEnv.STORE_URL).toMatch(url('http', 'store'));
     const apiEnv = JSON.parse((await viaProxy(k.proxyPort, 'api.shop.localhost', '/env')).body);
-    expect(apiEnv.REDIS_URL).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
-    expect(apiEnv.WEB_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(apiEnv.REDIS_URL).toMatch(url('redis', 'cache'));
+    expect(apiEnv.WEB_URL).toMatch(url('http', 'web'));
     const app = await appJson(k);
     expect(app.services.map((s: any) => s.name).sort()).toEqual(['api', 'cache', 'store', 'web']);
     expect(app.services.find((s: any) => s.name === 'web').primary).toBe(true);

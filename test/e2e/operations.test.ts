@@ -11,7 +11,7 @@ const app = (exitAfterMs = 0) => ({
   Dockerfile: 'FROM kyozo/node-standin:20\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
   'server.js': `
 const http = require('http');
-http.createServer((req, res) => res.end(String(process.env.PORT))).listen(Number(process.env.PORT));
+http.createServer((req, res) => res.end(process.env.PORT + '@' + require('os').hostname())).listen(Number(process.env.PORT));
 ${exitAfterMs ? `setTimeout(() => process.exit(1), ${exitAfterMs});` : ''}
 process.on('SIGTERM', () => process.exit(0));
 `,
@@ -51,9 +51,10 @@ describe('operations', () => {
       (rs) => rs.length === 3 && rs.every((x) => x.state === 'running'),
     );
     expect(runningContainers(k, 'ops')).toBe(3);
-    const ports = new Set<string>();
-    for (let i = 0; i < 12; i++) ports.add((await viaProxy(k.proxyPort, 'ops.localhost')).body);
-    expect(ports.size).toBe(3);
+    // Each replica answers PORT@hostname: distinct ports on the host network, distinct hostnames on a bridge.
+    const replicasSeen = new Set<string>();
+    for (let i = 0; i < 12; i++) replicasSeen.add((await viaProxy(k.proxyPort, 'ops.localhost')).body);
+    expect(replicasSeen.size).toBe(3);
     await api(k, 'POST', '/api/apps/ops/scale', { web: 1 });
     await until(
       () => replicasOf(k, 'ops'),
