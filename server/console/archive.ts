@@ -1,7 +1,10 @@
-// Reads uploaded archives in memory with caps: .tar.gz (own ustar/pax/GNU reader over node:zlib) and .zip
-// (own central-directory reader with inflateRaw). Symlinks that leave the tree, hard links, devices dropped.
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+// Reads uploaded archives with caps: .tar.gz (tar-stream over node:zlib gunzip, streamed) and .zip (own
+// central-directory reader with inflateRaw). Symlinks that leave the tree, hard links, devices dropped.
 import { posix } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, inflateRawSync } from 'node:zlib';
+import tar, { type Header } from 'tar-stream';
 import { UploadBudget, UploadError, type UploadEntry, type UploadLimits } from './upload.ts';
 
 export interface ArchiveContents {
@@ -17,10 +20,12 @@ export function inTreeTarget(linkPath: string, target: string): string | null {
   return resolved === '..' || resolved.startsWith('../') || resolved === '.' ? null : target;
 }
 
+type Kind = 'file' | 'dir' | 'symlink' | 'other';
+
 function add(
   out: ArchiveContents,
   budget: UploadBudget,
-  type: 'file' | 'dir' | 'symlink' | 'other',
+  type: Kind,
   path: string,
   data: Uint8Array | (() => Uint8Array),
   link = '',
@@ -37,72 +42,68 @@ function add(
   out.files.push({ path, data: bytes });
 }
 
-const cstr = (b: Buffer) => {
-  const i = b.indexOf(0);
-  return b.subarray(0, i < 0 ? b.length : i).toString('utf8');
-};
+const tarKind = (type: Header['type'] | null): Kind =>
+  type === 'file' || type === 'contiguous-file'
+    ? 'file'
+    : type === 'directory'
+      ? 'dir'
+      : type === 'symlink'
+        ? 'symlink'
+        : 'other';
 
-export function readTarGz(gz: Buffer, limits: UploadLimits): ArchiveContents {
-  let buf: Buffer;
-  try {
-    buf = gunzipSync(gz, { maxOutputLength: limits.totalBytes + limits.files * 1536 + (1 << 20) });
-  } catch (e) {
-    throw new UploadError(
-      /RangeError|larger/i.test(String(e)) || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
-        ? 'archive unpacks to more than the upload limit'
-        : 'not a valid .tar.gz file',
-    );
-  }
-  const out: ArchiveContents = { files: [], symlinks: [], dropped: [] };
-  const budget = new UploadBudget(limits);
-  let longName: string | null = null;
-  let longLink: string | null = null;
-  let pax: Record<string, string> = {};
-  for (let off = 0; off + 512 <= buf.length;) {
-    const h = buf.subarray(off, off + 512);
-    if (h.every((b) => b === 0)) break;
-    if (h[124] & 0x80) throw new UploadError('tar entry too large');
-    const size = parseInt(cstr(h.subarray(124, 136)).trim() || '0', 8);
-    if (!Number.isFinite(size) || size < 0) throw new UploadError('corrupt tar header');
-    const type = h[156] === 0 ? '0' : String.fromCharCode(h[156]);
-    const prefix = h.subarray(257, 262).toString() === 'ustar' ? cstr(h.subarray(345, 500)) : '';
-    const data = buf.subarray(off + 512, off + 512 + size);
-    if (data.length < size) throw new UploadError('truncated tar archive');
-    off += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'L') {
-      longName = cstr(data);
-      continue;
-    }
-    if (type === 'K') {
-      longLink = cstr(data);
-      continue;
-    }
-    if (type === 'x') {
-      pax = parsePax(data);
-      continue;
-    }
-    if (type === 'g') continue;
-    const name = pax.path ?? longName ?? (prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100)));
-    const link = pax.linkpath ?? longLink ?? cstr(h.subarray(157, 257));
-    longName = longLink = null;
-    pax = {};
-    const kind = type === '0' || type === '7' ? 'file' : type === '5' ? 'dir' : type === '2' ? 'symlink' : 'other';
-    add(out, budget, kind, name.replace(/^\.\//, ''), () => Uint8Array.from(data), link);
-  }
-  return out;
+/** Kyozo's wording for what went wrong while unpacking: gzip errors, tar-stream errors or our own caps. */
+function tarError(e: unknown): UploadError {
+  if (e instanceof UploadError) return e;
+  if (String((e as NodeJS.ErrnoException).code ?? '').startsWith('Z_'))
+    return new UploadError('not a valid .tar.gz file');
+  if (/unexpected end/i.test(String(e))) return new UploadError('truncated tar archive');
+  return new UploadError('corrupt tar header');
 }
 
-function parsePax(data: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < data.length;) {
-    const sp = data.indexOf(0x20, i);
-    const len = parseInt(data.subarray(i, sp).toString(), 10);
-    if (sp < 0 || !(len > 0)) break;
-    const rec = data.subarray(sp + 1, i + len - 1).toString('utf8');
-    const eq = rec.indexOf('=');
-    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
-    i += len;
+/**
+ * Streams the archive through gunzip and tar-stream: the unpacked byte count is capped as it grows (a gzip
+ * bomb stops at the cap), and each file's declared size is checked against the budget before its body is read.
+ */
+export async function readTarGz(gz: Buffer, limits: UploadLimits): Promise<ArchiveContents> {
+  const out: ArchiveContents = { files: [], symlinks: [], dropped: [] };
+  const budget = new UploadBudget(limits);
+  const maxUnpacked = limits.totalBytes + limits.files * 1536 + (1 << 20);
+  let unpacked = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      unpacked += chunk.length;
+      done(unpacked > maxUnpacked ? new UploadError('archive unpacks to more than the upload limit') : null, chunk);
+    },
+  });
+  // Old v7 archives carry no ustar magic; Kyozo has always read them (an option tar-stream's typings omit).
+  const extract = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
+  // Settles with the first error (or null) so a failure is never an unhandled rejection.
+  const unpacking = pipeline(Readable.from([gz], { objectMode: false }), createGunzip(), meter, extract).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  try {
+    for await (const entry of extract) {
+      const { name, type, size = 0, linkname } = entry.header;
+      const path = name.replace(/^\.\//, '');
+      const kind = tarKind(type);
+      if (kind !== 'file') {
+        entry.resume();
+        add(out, budget, kind, path, new Uint8Array(), linkname ?? '');
+        continue;
+      }
+      budget.add(size, path);
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      out.files.push({ path, data: Uint8Array.from(Buffer.concat(chunks)) });
+    }
+  } catch (e) {
+    extract.destroy();
+    await unpacking;
+    throw tarError(e);
   }
+  const failed = await unpacking;
+  if (failed) throw tarError(failed);
   return out;
 }
 

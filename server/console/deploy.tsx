@@ -54,7 +54,7 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
       if (archiveFile) {
         const buf = Buffer.from(await archiveFile.arrayBuffer());
         if (/\.zip$/i.test(archiveFile.name)) archive = readZip(buf, limits);
-        else if (/\.(tar\.gz|tgz)$/i.test(archiveFile.name)) archive = readTarGz(buf, limits);
+        else if (/\.(tar\.gz|tgz)$/i.test(archiveFile.name)) archive = await readTarGz(buf, limits);
         else throw new UploadError('archives must be .zip, .tar.gz or .tgz');
         files = archive.files;
       } else {

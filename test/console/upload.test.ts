@@ -68,7 +68,7 @@ describe('upload checks', () => {
     ).rejects.toThrow(/both a file and a folder/);
   });
 
-  it('reads .tar.gz archives, keeping in-tree symlinks and dropping ones that leave the tree', () => {
+  it('reads .tar.gz archives, keeping in-tree symlinks and dropping ones that leave the tree', async () => {
     const src = mkdtempSync(join(tmpdir(), 'kz-tar-'));
     mkdirSync(join(src, 'app/src'), { recursive: true });
     writeFileSync(join(src, 'app/package.json'), '{"name":"x"}');
@@ -77,11 +77,11 @@ describe('upload checks', () => {
     symlinkSync('../../../etc/passwd', join(src, 'app/src/evil'));
     symlinkSync('/etc/shadow', join(src, 'app/abs'));
     const tgz = execFileSync('tar', ['-czf', '-', '-C', join(src, 'app'), '.']);
-    const out = readTarGz(tgz, limits);
+    const out = await readTarGz(tgz, limits);
     expect(out.files.map((f) => f.path).sort()).toEqual(['package.json', 'src/index.js']);
     expect(out.symlinks).toEqual([{ path: 'main.js', target: 'src/index.js' }]);
     expect(out.dropped.join(' ')).toMatch(/evil.*|abs/);
-    expect(() => readTarGz(Buffer.from('not gzip'), limits)).toThrow(UploadError);
+    await expect(readTarGz(Buffer.from('not gzip'), limits)).rejects.toThrow(UploadError);
     expect(inTreeTarget('a/b', '../c')).toBe('../c');
     expect(inTreeTarget('a/b', '../../c')).toBeNull();
   });
