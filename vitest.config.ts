@@ -12,7 +12,7 @@ export const integrationTests = [
   'test/e2e/**/*.test.ts',
   'test/events/**/*.test.ts',
   'test/http/**/*.test.ts',
-  'test/jobs/cleanup.test.ts',
+  'test/jobs/{cleanup,deploy}.test.ts',
   'test/logs/appLogs.test.ts',
   'test/metrics/{collect,http}.test.ts',
   'test/runtime/{breaker,breakerDeploy,docker}.test.ts',
