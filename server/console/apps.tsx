@@ -1,6 +1,6 @@
 // Console app pages: list + create, one app (services, releases, config), rollback, delete. Every action
 // calls the same ops as the JSON API (server/ops), never its own copy of the logic.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { getApp, type App } from '../db/apps.ts';
 import { listReleases } from '../db/releases.ts';
 import { createAppOp, deleteAppOp } from '../ops/apps.ts';
@@ -14,21 +14,26 @@ import { ConfigEditor, ConfigRow } from '../../views/ConfigEditor.tsx';
 import { ReleasesTable } from '../../views/ReleasesTable.tsx';
 import { ServiceCards } from '../../views/ServiceCard.tsx';
 import { controlsAvailable } from './services.tsx';
-import { clientIp, formString, isHtmx, NotFound, viewer, type ConsoleDeps, type ConsoleEnv, type Ctx } from './env.ts';
+import {
+  clientIp,
+  formString,
+  isHtmx,
+  NotFound,
+  viewer,
+  type AppCtx,
+  type ConsoleDeps,
+  type ConsoleEnv,
+} from './env.ts';
 import { html, liveFragments } from './live.ts';
-import { requireSession } from './middleware.ts';
+import { requireApp, requireSession } from './middleware.ts';
 import { appSummaries, latestServiceStats } from './queries.ts';
 
 export function appsRouter(deps: ConsoleDeps) {
   const { db } = deps.database;
   const r = new Hono<ConsoleEnv>();
   const auth = requireSession(db);
-  const load = async (c: Ctx): Promise<App> => {
-    const app = await getApp(db, c.get('principal'), c.req.param('name') ?? '');
-    if (!app) throw new NotFound(`app "${c.req.param('name')}" not found`);
-    return app;
-  };
-  const audit = (c: Ctx) => ({
+  const withApp = requireApp(db);
+  const audit = <E extends ConsoleEnv>(c: Context<E>) => ({
     actor: { userId: c.get('principal').userId, email: c.get('principal').email },
     ip: clientIp(c),
   });
@@ -66,7 +71,7 @@ export function appsRouter(deps: ConsoleDeps) {
     return c.html(<AppsPage viewer={viewer(c)} apps={apps} error={error} value={name} created={created} />, status);
   });
 
-  const services = async (c: Ctx, app: App) => {
+  const services = async (c: AppCtx, app: App) => {
     const [view, stats] = await Promise.all([
       appJson(db, deps.config, app, c.req.header('host')),
       latestServiceStats(db, app.name),
@@ -74,8 +79,8 @@ export function appsRouter(deps: ConsoleDeps) {
     return { view, stats };
   };
 
-  r.get('/apps/:name', auth, async (c) => {
-    const app = await load(c);
+  r.get('/apps/:name', auth, withApp, async (c) => {
+    const app = c.get('app');
     const [{ view, stats }, releases] = await Promise.all([services(c, app), releasesOf(app)]);
     return c.html(
       <AppPage
@@ -90,8 +95,8 @@ export function appsRouter(deps: ConsoleDeps) {
     );
   });
 
-  r.get('/events/stream/apps/:name', auth, async (c) => {
-    const app = await load(c);
+  r.get('/events/stream/apps/:name', auth, withApp, async (c) => {
+    const app = c.get('app');
     const csrf = c.get('csrf');
     return liveFragments(c, async () => {
       const fresh = (await getApp(db, c.get('principal'), app.name)) ?? app;
@@ -112,8 +117,8 @@ export function appsRouter(deps: ConsoleDeps) {
     });
   });
 
-  r.get('/apps/:name/services', auth, async (c) => {
-    const app = await load(c);
+  r.get('/apps/:name/services', auth, withApp, async (c) => {
+    const app = c.get('app');
     const { view, stats } = await services(c, app);
     return c.html(
       <ServiceCards
@@ -126,13 +131,13 @@ export function appsRouter(deps: ConsoleDeps) {
     );
   });
 
-  r.get('/apps/:name/releases', auth, async (c) => {
-    const app = await load(c);
+  r.get('/apps/:name/releases', auth, withApp, async (c) => {
+    const app = c.get('app');
     return c.html(<ReleasesTable app={app.name} releases={await releasesOf(app)} csrf={c.get('csrf')} />);
   });
 
-  r.post('/apps/:name/rollback', auth, async (c) => {
-    const app = await load(c);
+  r.post('/apps/:name/rollback', auth, withApp, async (c) => {
+    const app = c.get('app');
     const version = Number(formString(await c.req.parseBody(), 'version'));
     if (!Number.isInteger(version) || version < 1) throw new OpError(400, 'version must be a release number');
     const release = await rollback(deps, app, version, c.get('principal').userId, audit(c));
@@ -144,15 +149,15 @@ export function appsRouter(deps: ConsoleDeps) {
     );
   });
 
-  r.get('/apps/:name/config/reveal', auth, async (c) => {
-    const app = await load(c);
+  r.get('/apps/:name/config/reveal', auth, withApp, async (c) => {
+    const app = c.get('app');
     const key = c.req.query('key') ?? '';
     if (!(key in app.config)) throw new NotFound(`config var ${key} is not set`);
     return c.html(<ConfigRow app={app.name} name={key} value={app.config[key]} revealed csrf={c.get('csrf')} />);
   });
 
-  const patchConfig = async (c: Ctx, patch: Record<string, string | null>) => {
-    const app = await load(c);
+  const patchConfig = async (c: AppCtx, patch: Record<string, string | null>) => {
+    const app = c.get('app');
     let message: string | null = null;
     let error: string | null = null;
     let config = app.config;
@@ -171,17 +176,17 @@ export function appsRouter(deps: ConsoleDeps) {
     );
   };
 
-  r.post('/apps/:name/config', auth, async (c) => {
+  r.post('/apps/:name/config', auth, withApp, async (c) => {
     const body = await c.req.parseBody();
     return patchConfig(c, { [formString(body, 'key')]: typeof body.value === 'string' ? body.value : '' });
   });
 
-  r.post('/apps/:name/config/unset', auth, async (c) =>
+  r.post('/apps/:name/config/unset', auth, withApp, async (c) =>
     patchConfig(c, { [formString(await c.req.parseBody(), 'key')]: null }),
   );
 
-  r.post('/apps/:name/delete', auth, async (c) => {
-    const app = await load(c);
+  r.post('/apps/:name/delete', auth, withApp, async (c) => {
+    const app = c.get('app');
     await deleteAppOp(deps, app, audit(c));
     if (isHtmx(c)) {
       c.header('HX-Redirect', '/apps');

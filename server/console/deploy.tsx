@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { analyze } from '../analysis/index.ts';
-import { getApp, type App } from '../db/apps.ts';
 import { commitFolder } from '../git/commitFolder.ts';
 import { repoPath } from '../git/repos.ts';
 import { releasePush } from '../ops/releases.ts';
@@ -13,8 +12,8 @@ import { AnalysisView } from '../../views/AnalysisView.tsx';
 import { DeployPage } from '../../views/DeployPage.tsx';
 import { InlineError } from '../../views/ErrorPage.tsx';
 import { readTarGz, readZip, type ArchiveContents } from './archive.ts';
-import { clientIp, isHtmx, NotFound, viewer, type ConsoleDeps, type ConsoleEnv, type Ctx } from './env.ts';
-import { requireSession } from './middleware.ts';
+import { clientIp, isHtmx, NotFound, viewer, type ConsoleDeps, type ConsoleEnv } from './env.ts';
+import { requireApp, requireSession } from './middleware.ts';
 import { stripCommonRoot, UploadError, uploadLimits, type UploadEntry } from './upload.ts';
 import { UploadStore } from './uploadStore.ts';
 
@@ -24,22 +23,18 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
   const auth = requireSession(db);
   const store = new UploadStore(join(deps.config.dataDir, 'uploads'));
   const maxMb = Math.round(limits.totalBytes / 1048576);
-  const load = async (c: Ctx): Promise<App> => {
-    const app = await getApp(db, c.get('principal'), c.req.param('name') ?? '');
-    if (!app) throw new NotFound(`app "${c.req.param('name')}" not found`);
-    return app;
-  };
+  const withApp = requireApp(db);
   const tooLarge = bodyLimit({
     maxSize: limits.totalBytes + (1 << 20),
     onError: (c) => c.text(`Upload larger than ${maxMb} MiB`, 413),
   });
 
-  r.get('/apps/:name/deploy', auth, async (c) =>
-    c.html(<DeployPage viewer={viewer(c)} app={(await load(c)).name} maxMb={maxMb} />),
+  r.get('/apps/:name/deploy', auth, withApp, async (c) =>
+    c.html(<DeployPage viewer={viewer(c)} app={c.get('app').name} maxMb={maxMb} />),
   );
 
-  r.post('/apps/:name/deploy', tooLarge, auth, async (c) => {
-    const app = await load(c);
+  r.post('/apps/:name/deploy', tooLarge, auth, withApp, async (c) => {
+    const app = c.get('app');
     const fail = (message: string) =>
       isHtmx(c)
         ? c.html(<InlineError message={message} />, 400)
@@ -95,8 +90,8 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
     }
   });
 
-  r.post('/apps/:name/deploy/:id', auth, async (c) => {
-    const app = await load(c);
+  r.post('/apps/:name/deploy/:id', auth, withApp, async (c) => {
+    const app = c.get('app');
     const id = c.req.param('id');
     const p = c.get('principal');
     const meta = /^[0-9a-f]{24}$/.test(id) ? await store.meta(id) : null;

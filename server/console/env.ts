@@ -2,11 +2,14 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Principal } from '../db/users.ts';
+import type { AppEnv } from '../http/loadApp.ts';
 import type { OpsDeps } from '../ops/deps.ts';
 
 export type ConsoleEnv = { Variables: { principal: Principal; csrf: string; sessionHash: string } };
 export type ConsoleDeps = OpsDeps;
 export type Ctx = Context<ConsoleEnv>;
+/** The context of a route behind requireApp: c.get('app') is the `:name` app. */
+export type AppCtx = Context<ConsoleEnv & AppEnv>;
 
 export const isHtmx = (c: Context) => c.req.header('hx-request') === 'true';
 
@@ -22,7 +25,7 @@ export const isHttps = (c: Context) =>
   new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 
 /** The layout's view of the signed-in user: name in the header, CSRF token for forms and htmx. */
-export const viewer = (c: Ctx) => ({
+export const viewer = <E extends ConsoleEnv>(c: Context<E>) => ({
   email: c.get('principal').email,
   isAdmin: c.get('principal').isAdmin,
   csrf: c.get('csrf'),

@@ -3,8 +3,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Db } from '../db/client.ts';
+import { appNotFoundMessage, loadApp } from '../http/loadApp.ts';
 import type { ConsoleEnv } from './env.ts';
-import { isHtmx } from './env.ts';
+import { isHtmx, NotFound } from './env.ts';
 import { loadSession, sameToken, SESSION_COOKIE } from './sessions.ts';
 
 const SAFE = new Set(['GET', 'HEAD']);
@@ -42,3 +43,9 @@ export function requireSession(db: Db): MiddlewareHandler<ConsoleEnv> {
     await next();
   };
 }
+
+/** loadApp for console routes (after requireSession): a missing or someone else's app is the 404 page. */
+export const requireApp = (db: Db) =>
+  loadApp(db, (_c, name) => {
+    throw new NotFound(appNotFoundMessage(name));
+  });

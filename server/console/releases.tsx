@@ -1,16 +1,15 @@
 // Release pages: the log with filters (rendered so far), its download, and the live SSE continuation.
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { getApp } from '../db/apps.ts';
 import type { Db } from '../db/client.ts';
 import { readLogLines } from '../db/logs.ts';
 import { getReleaseByVersion, servicesOf, type Release } from '../db/releases.ts';
 import { followReleaseLog } from '../logs/releaseLog.ts';
 import { releaseJson } from '../ops/appView.ts';
 import { LogLines, ReleasePage, ReleaseStatus } from '../../views/ReleasePage.tsx';
-import { NotFound, viewer, type ConsoleDeps, type ConsoleEnv, type Ctx } from './env.ts';
+import { NotFound, viewer, type AppCtx, type ConsoleDeps, type ConsoleEnv } from './env.ts';
 import { filterFromQuery, filterQuery, LogClassifier, matches, type LogLine } from './logFilter.ts';
-import { requireSession } from './middleware.ts';
+import { requireApp, requireSession } from './middleware.ts';
 
 const TERMINAL = new Set(['live', 'failed', 'superseded']);
 const PAGE_LINE_CAP = 50_000;
@@ -25,19 +24,17 @@ export function releasesRouter(deps: ConsoleDeps) {
   const { db } = deps.database;
   const r = new Hono<ConsoleEnv>();
   const auth = requireSession(db);
+  const withApp = requireApp(db);
 
-  const load = async (c: Ctx) => {
-    const app = await getApp(db, c.get('principal'), c.req.param('name') ?? '');
+  const load = async (c: AppCtx) => {
+    const app = c.get('app');
     const v = Number(c.req.param('v'));
-    const release = app && Number.isInteger(v) && v > 0 ? await getReleaseByVersion(db, app.id, v) : null;
-    if (!app || !release)
-      throw new NotFound(
-        app ? `release v${c.req.param('v')} of ${app.name} not found` : `app "${c.req.param('name')}" not found`,
-      );
+    const release = Number.isInteger(v) && v > 0 ? await getReleaseByVersion(db, app.id, v) : null;
+    if (!release) throw new NotFound(`release v${c.req.param('v')} of ${app.name} not found`);
     return { app, release };
   };
 
-  r.get('/apps/:name/releases/:v', auth, async (c) => {
+  r.get('/apps/:name/releases/:v', auth, withApp, async (c) => {
     const { app, release } = await load(c);
     const services = await serviceNames(db, release);
     const classifier = new LogClassifier(new Set(services));
@@ -69,7 +66,7 @@ export function releasesRouter(deps: ConsoleDeps) {
     );
   });
 
-  r.get('/apps/:name/releases/:v/log.txt', auth, async (c) => {
+  r.get('/apps/:name/releases/:v/log.txt', auth, withApp, async (c) => {
     const { app, release } = await load(c);
     const out: string[] = [];
     for (let after = 0; ;) {
@@ -85,7 +82,7 @@ export function releasesRouter(deps: ConsoleDeps) {
   });
 
   // Live continuation: skips the lines the page already has (?after= or Last-Event-ID on reconnect).
-  r.get('/events/stream/apps/:name/releases/:v', auth, async (c) => {
+  r.get('/events/stream/apps/:name/releases/:v', auth, withApp, async (c) => {
     const { release } = await load(c);
     const skip = Math.max(Number(c.req.query('after')) || 0, Number(c.req.header('last-event-id')) || 0);
     const filter = filterFromQuery((k) => c.req.query(k));

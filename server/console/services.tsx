@@ -1,14 +1,13 @@
 // Service controls on the app page: scale, start, stop, restart — the same ops as the API (ops/formation.ts,
 // ops/releases.ts restart). The answer is the refreshed cards plus a flash message (out of band).
-import { Hono } from 'hono';
-import { getApp, type App } from '../db/apps.ts';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { appJson } from '../ops/appView.ts';
 import { OpError } from '../ops/deps.ts';
 import { scale, start, stop } from '../ops/formation.ts';
 import { restart } from '../ops/releases.ts';
 import { ServiceCards, type Controls } from '../../views/ServiceCard.tsx';
-import { clientIp, formString, isHtmx, NotFound, type ConsoleDeps, type ConsoleEnv, type Ctx } from './env.ts';
-import { requireSession } from './middleware.ts';
+import { clientIp, formString, isHtmx, NotFound, type AppCtx, type ConsoleDeps, type ConsoleEnv } from './env.ts';
+import { requireApp, requireSession } from './middleware.ts';
 import { latestServiceStats } from './queries.ts';
 
 /** Every service control is wired to an op (formation.ts scale/start/stop, releases.ts restart). */
@@ -17,12 +16,21 @@ export const controlsAvailable: Controls = { scale: true, lifecycle: true };
 const VERBS = ['scale', 'start', 'stop', 'restart'] as const;
 type Verb = (typeof VERBS)[number];
 
+/** An unknown verb is a 404 before the app is looked up. */
+const knownVerb: MiddlewareHandler = async (c, next) => {
+  const verb = c.req.param('verb') as Verb;
+  if (!VERBS.includes(verb)) throw new NotFound(`no such action: ${verb}`);
+  await next();
+};
+
 export function servicesRouter(deps: ConsoleDeps) {
   const { db } = deps.database;
   const r = new Hono<ConsoleEnv>();
   const auth = requireSession(db);
+  const withApp = requireApp(db);
 
-  const run = async (c: Ctx, app: App, verb: Verb, service: string): Promise<string> => {
+  const run = async (c: AppCtx, verb: Verb, service: string): Promise<string> => {
+    const app = c.get('app');
     const p = c.get('principal');
     const actor = { userId: p.userId, email: p.email };
     if (verb === 'scale') {
@@ -40,12 +48,9 @@ export function servicesRouter(deps: ConsoleDeps) {
     return `${verb === 'stop' ? 'Stopping' : 'Starting'} ${service}${release ? ` (v${release.version})` : ''}.`;
   };
 
-  r.post('/apps/:name/services/:service/:verb', auth, async (c) => {
-    const verb = c.req.param('verb') as Verb;
-    if (!VERBS.includes(verb)) throw new NotFound(`no such action: ${verb}`);
-    const app = await getApp(db, c.get('principal'), c.req.param('name'));
-    if (!app) throw new NotFound(`app "${c.req.param('name')}" not found`);
-    const message = await run(c, app, verb, c.req.param('service'));
+  r.post('/apps/:name/services/:service/:verb', auth, knownVerb, withApp, async (c) => {
+    const app = c.get('app');
+    const message = await run(c, c.req.param('verb') as Verb, c.req.param('service'));
     if (!isHtmx(c)) return c.redirect(`/apps/${app.name}`, 303);
     const [view, stats] = await Promise.all([
       appJson(db, deps.config, app, c.req.header('host')),

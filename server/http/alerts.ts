@@ -1,7 +1,7 @@
 // Alerts API: GET /api/alerts, GET and PATCH /api/apps/:name/alerts (thresholds + webhook per app).
 import { Hono } from 'hono';
 import type { Db } from '../db/client.ts';
-import { getApp, listApps } from '../db/apps.ts';
+import { listApps } from '../db/apps.ts';
 import { recordEvent } from '../db/events.ts';
 import { appSettingsOf, listAlerts, saveAlertSettings, type Alert } from '../alerts/store.ts';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../alerts/thresholds.ts';
 import type { HttpEnv } from './env.ts';
 import { asObject, readJson } from './json.ts';
+import { loadApp } from './loadApp.ts';
 
 export interface AlertsHttpDeps {
   db: Db;
@@ -37,6 +38,7 @@ export const alertJson = (a: Alert) => ({
 export function alertsRouter(deps: AlertsHttpDeps) {
   const { db } = deps;
   const r = new Hono<HttpEnv>();
+  const withApp = loadApp(db);
 
   // ?state=open|resolved|all (default open) &app= &limit= (≤ 1000). Non-admins see their apps' alerts only.
   r.get('/alerts', async (c) => {
@@ -53,9 +55,8 @@ export function alertsRouter(deps: AlertsHttpDeps) {
     return c.json(rows.map(alertJson));
   });
 
-  r.get('/apps/:name/alerts', async (c) => {
-    const app = await getApp(db, c.get('principal'), c.req.param('name'));
-    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+  r.get('/apps/:name/alerts', withApp, async (c) => {
+    const app = c.get('app');
     const s = await appSettingsOf(db, app.id);
     const open = await listAlerts(db, { apps: null, app: app.name, state: 'open' });
     return c.json({
@@ -68,10 +69,9 @@ export function alertsRouter(deps: AlertsHttpDeps) {
   });
 
   // Body: { thresholds?: { cpuPct?: number|null, ... }, webhookUrl?: string|null }. null removes an override.
-  r.patch('/apps/:name/alerts', async (c) => {
+  r.patch('/apps/:name/alerts', withApp, async (c) => {
     const p = c.get('principal');
-    const app = await getApp(db, p, c.req.param('name'));
-    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+    const app = c.get('app');
     const body = asObject(await readJson(c));
     const unknown = Object.keys(body).filter((k) => k !== 'thresholds' && k !== 'webhookUrl');
     if (unknown.length) return c.json({ error: `unknown field ${unknown[0]} (expected thresholds, webhookUrl)` }, 400);

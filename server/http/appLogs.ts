@@ -2,11 +2,11 @@
 // "<iso time> <service>#<replica> <line>"; follow keeps the response open and streams new lines.
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
-import { getApp } from '../db/apps.ts';
 import { readAppLogs, type AppLogRow } from '../db/appLogs.ts';
 import type { Database } from '../db/client.ts';
 import type { HttpEnv } from './env.ts';
 import { BadRequest } from './json.ts';
+import { loadApp } from './loadApp.ts';
 
 export const formatAppLogLine = (r: Pick<AppLogRow, 'at' | 'service' | 'replica' | 'line'>) =>
   `${new Date(r.at).toISOString()} ${r.service}#${r.replica} ${r.line}\n`;
@@ -15,10 +15,8 @@ export const formatAppLogLine = (r: Pick<AppLogRow, 'at' | 'service' | 'replica'
 export function appLogsRouter(deps: { database: Database }, opts: { followPollMs?: number } = {}) {
   const { db } = deps.database;
   const r = new Hono<HttpEnv>();
-  r.get('/', async (c) => {
-    const name = c.req.param('name') ?? '';
-    const app = await getApp(db, c.get('principal'), name);
-    if (!app) return c.json({ error: `app "${name}" not found` }, 404);
+  r.get('/', loadApp(db), async (c) => {
+    const app = c.get('app');
     const q = c.req.query();
     const service = q.service || undefined;
     if (service !== undefined && !/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(service))

@@ -1,6 +1,6 @@
 // /api/apps: create, list, show, delete, config, rollback.
 import { Hono } from 'hono';
-import { getApp, listApps } from '../db/apps.ts';
+import { listApps } from '../db/apps.ts';
 import { createAppOp, deleteAppOp } from '../ops/apps.ts';
 import { appJson } from '../ops/appView.ts';
 import type { OpsDeps } from '../ops/deps.ts';
@@ -8,6 +8,7 @@ import { changeConfig, restart, rollback } from '../ops/releases.ts';
 import { appUrl, gitUrl } from '../urls.ts';
 import type { HttpEnv } from './env.ts';
 import { asObject, field, readJson } from './json.ts';
+import { loadApp } from './loadApp.ts';
 import { releasesRouter } from './releases.ts';
 import { auditOf } from './events.ts';
 
@@ -15,8 +16,7 @@ export function appsRouter(deps: OpsDeps) {
   const { db } = deps.database;
   const r = new Hono<HttpEnv>();
 
-  const load = async (c: { get(k: 'principal'): HttpEnv['Variables']['principal'] }, name: string) =>
-    getApp(db, c.get('principal'), name);
+  const withApp = loadApp(db);
 
   r.post('/', async (c) => {
     const body = asObject(await readJson(c));
@@ -36,28 +36,17 @@ export function appsRouter(deps: OpsDeps) {
     return c.json(await Promise.all(apps.map((a) => appJson(db, deps.config, a, c.req.header('host')))));
   });
 
-  r.get('/:name', async (c) => {
-    const app = await load(c, c.req.param('name'));
-    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
-    return c.json(await appJson(db, deps.config, app, c.req.header('host')));
-  });
+  r.get('/:name', withApp, async (c) => c.json(await appJson(db, deps.config, c.get('app'), c.req.header('host'))));
 
-  r.delete('/:name', async (c) => {
-    const app = await load(c, c.req.param('name'));
-    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
-    await deleteAppOp(deps, app, auditOf(c));
+  r.delete('/:name', withApp, async (c) => {
+    await deleteAppOp(deps, c.get('app'), auditOf(c));
     return c.body(null, 204);
   });
 
-  r.get('/:name/config', async (c) => {
-    const app = await load(c, c.req.param('name'));
-    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
-    return c.json(app.config);
-  });
+  r.get('/:name/config', withApp, (c) => c.json(c.get('app').config));
 
-  r.patch('/:name/config', async (c) => {
-    const app = await load(c, c.req.param('name'));
-    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+  r.patch('/:name/config', withApp, async (c) => {
+    const app = c.get('app');
     const { config, release } = await changeConfig(
       deps,
       app,
@@ -68,17 +57,15 @@ export function appsRouter(deps: OpsDeps) {
     return c.json({ config, release: release ? { version: release.version, status: release.status } : null });
   });
 
-  r.post('/:name/rollback', async (c) => {
-    const app = await load(c, c.req.param('name'));
-    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+  r.post('/:name/rollback', withApp, async (c) => {
+    const app = c.get('app');
     const version = field<number>(asObject(await readJson(c)), 'version', 'integer', true);
     const release = await rollback(deps, app, version, c.get('principal').userId, auditOf(c));
     return c.json({ version: release.version, status: release.status, baseVersion: release.baseVersion }, 202);
   });
 
-  r.post('/:name/restart', async (c) => {
-    const app = await load(c, c.req.param('name'));
-    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
+  r.post('/:name/restart', withApp, async (c) => {
+    const app = c.get('app');
     const service = field<string>(asObject(await readJson(c)), 'service', 'string') ?? null;
     const release = await restart(deps, app, service, c.get('principal').userId, auditOf(c));
     return c.json({ version: release.version, status: release.status, baseVersion: release.baseVersion, service }, 202);

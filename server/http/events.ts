@@ -19,7 +19,7 @@ export function requestIp(c: Context): string | null {
   return peer;
 }
 
-export function auditOf(c: Context<HttpEnv>): AuditCtx {
+export function auditOf<E extends HttpEnv>(c: Context<E>): AuditCtx {
   const p = c.get('principal');
   return { actor: p ? { userId: p.userId, email: p.email } : null, ip: requestIp(c) };
 }

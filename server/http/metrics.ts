@@ -2,7 +2,6 @@
 // plus the request-counting middleware behind kyozo_http_requests_total.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Db } from '../db/client.ts';
-import { getApp } from '../db/apps.ts';
 import { authenticateToken } from '../db/users.ts';
 import type { MetricsConfig } from '../metrics/config.ts';
 import { ParamError, parseRangeQuery } from '../metrics/params.ts';
@@ -11,6 +10,7 @@ import { appSeries, systemSeries } from '../metrics/query.ts';
 import { dbFamilies } from '../metrics/scrape.ts';
 import { bearerToken } from './auth.ts';
 import type { HttpEnv } from './env.ts';
+import { loadApp } from './loadApp.ts';
 
 export interface MetricsHttpDeps {
   db: Db;
@@ -33,12 +33,9 @@ const paramError = (c: Context, e: unknown) => {
 /** Mount at /api (behind requireToken): GET /apps/:name/metrics?since=&until=&step=&service= */
 export function metricsRouter(deps: MetricsHttpDeps) {
   const r = new Hono<HttpEnv>();
-  r.get('/apps/:name/metrics', async (c) => {
-    const name = c.req.param('name');
-    const app = await getApp(deps.db, c.get('principal'), name);
-    if (!app) return c.json({ error: `app "${name}" not found` }, 404);
+  r.get('/apps/:name/metrics', loadApp(deps.db), async (c) => {
     try {
-      return c.json(await appSeries(deps.db, app.name, range(c, deps)));
+      return c.json(await appSeries(deps.db, c.get('app').name, range(c, deps)));
     } catch (e) {
       return paramError(c, e);
     }

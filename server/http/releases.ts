@@ -1,35 +1,32 @@
 // /api/apps/:name/releases: list, log (text, optionally followed live), analysis.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
-import { getApp } from '../db/apps.ts';
 import { readLogLines } from '../db/logs.ts';
 import { getReleaseByVersion, listReleases } from '../db/releases.ts';
 import { followReleaseLog } from '../logs/releaseLog.ts';
 import { releaseJson } from '../ops/appView.ts';
 import type { OpsDeps } from '../ops/deps.ts';
 import type { HttpEnv } from './env.ts';
+import { loadApp, type AppEnv } from './loadApp.ts';
 
 export function releasesRouter(deps: OpsDeps) {
   const { db } = deps.database;
   const r = new Hono<HttpEnv>();
 
-  const loadRelease = async (principal: HttpEnv['Variables']['principal'], name: string, v: string) => {
-    const app = await getApp(db, principal, name);
-    if (!app) return { error: `app "${name}" not found` } as const;
+  const withApp = loadApp(db);
+  const loadRelease = async (c: Context<AppEnv>) => {
+    const v = c.req.param('version') ?? '';
     const version = Number(v);
-    const release = Number.isInteger(version) && version > 0 ? await getReleaseByVersion(db, app.id, version) : null;
-    if (!release) return { error: `release v${v} of "${name}" not found` } as const;
-    return { app, release } as const;
+    const release =
+      Number.isInteger(version) && version > 0 ? await getReleaseByVersion(db, c.get('app').id, version) : null;
+    if (!release) return { error: `release v${v} of "${c.req.param('name')}" not found` } as const;
+    return { release } as const;
   };
 
-  r.get('/', async (c) => {
-    const app = await getApp(db, c.get('principal'), c.req.param('name')!);
-    if (!app) return c.json({ error: `app "${c.req.param('name')}" not found` }, 404);
-    return c.json((await listReleases(db, app.id)).map(releaseJson));
-  });
+  r.get('/', withApp, async (c) => c.json((await listReleases(db, c.get('app').id)).map(releaseJson)));
 
-  r.get('/:version/log', async (c) => {
-    const found = await loadRelease(c.get('principal'), c.req.param('name')!, c.req.param('version'));
+  r.get('/:version/log', withApp, async (c) => {
+    const found = await loadRelease(c);
     if ('error' in found) return c.json({ error: found.error }, 404);
     c.header('Content-Type', 'text/plain; charset=utf-8');
     if (c.req.query('follow') === '1') {
@@ -49,8 +46,8 @@ export function releasesRouter(deps: OpsDeps) {
     return c.body(lines.length ? lines.join('\n') + '\n' : '');
   });
 
-  r.get('/:version/analysis', async (c) => {
-    const found = await loadRelease(c.get('principal'), c.req.param('name')!, c.req.param('version'));
+  r.get('/:version/analysis', withApp, async (c) => {
+    const found = await loadRelease(c);
     if ('error' in found) return c.json({ error: found.error }, 404);
     if (!found.release.analysis)
       return c.json(
@@ -60,8 +57,8 @@ export function releasesRouter(deps: OpsDeps) {
     return c.json(found.release.analysis);
   });
 
-  r.get('/:version', async (c) => {
-    const found = await loadRelease(c.get('principal'), c.req.param('name')!, c.req.param('version'));
+  r.get('/:version', withApp, async (c) => {
+    const found = await loadRelease(c);
     if ('error' in found) return c.json({ error: found.error }, 404);
     return c.json(releaseJson(found.release));
   });
