@@ -11,7 +11,45 @@ export interface TestDockerd {
   destroy(): Promise<void>;
 }
 
+const TESTBED = join(import.meta.dirname, '../../scripts/testbed/lib.sh');
+
+/** Runs one function of scripts/testbed/lib.sh (engines in network namespaces with real bridge networking). */
+function testbed(script: string): void {
+  execFileSync('bash', ['-c', `. ${TESTBED} && ${script}`], { stdio: 'ignore', timeout: 120_000 });
+}
+
+/**
+ * Bridge mode (KYOZO_TEST_NETWORK=bridge): the engine runs in a testbed network namespace of its own, so its
+ * containers get real bridge addresses the host reaches through a route (never a host-local 172.x bridge).
+ */
+async function startBridgeDockerd(): Promise<TestDockerd> {
+  const name = `out${process.pid % 100000}`;
+  const subnet = '10.213.32.0/20';
+  const nodeIp = '10.213.1.30';
+  const host = `unix:///tmp/kz/${name}/docker.sock`;
+  const start = async () =>
+    testbed(
+      `kz_bridge && kz_node ${name} ${nodeIp} && kz_engine ${name} --default-address-pool base=${subnet},size=24 --live-restore && ip route replace ${subnet} via ${nodeIp} dev kz-br0`,
+    );
+  const stop = async () => {
+    execFileSync('bash', [
+      '-c',
+      `kill -TERM $(cat /tmp/kz/${name}/dockerd.pid) 2>/dev/null; for i in $(seq 1 40); do kill -0 $(cat /tmp/kz/${name}/dockerd.pid) 2>/dev/null || exit 0; sleep 0.5; done`,
+    ]);
+  };
+  await start();
+  return {
+    host,
+    start,
+    stop,
+    async destroy() {
+      testbed(`ip route del ${subnet} 2>/dev/null; kz_stop_engine ${name}; kz_del_node ${name}`);
+    },
+  };
+}
+
 export async function startTestDockerd(): Promise<TestDockerd> {
+  if (process.env.KYOZO_TEST_NETWORK === 'bridge') return startBridgeDockerd();
   // Short path: the engine's sockets live under it and unix socket paths are limited to ~107 bytes.
   const dir = mkdtempSync('/tmp/kzd-');
   const sock = join(dir, 'd.sock');
