@@ -9,6 +9,11 @@ import { asObject, BadRequest, field, readJson } from './json.ts';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
 
+/** Host networking shares the host's loopback and ports with every app: fine for one trusted user, never two. */
+export const SINGLE_TRUST =
+  'KYOZO_NETWORK=host runs every app on the host network, where tenants are not isolated from each other or ' +
+  'from Kyozo, so Kyozo has a single user in this mode. Set KYOZO_NETWORK=bridge (the default) to add users.';
+
 export function tokensRouter(deps: OpsDeps) {
   const { db } = deps.database;
   const r = new Hono<HttpEnv>();
@@ -35,6 +40,7 @@ export function usersRouter(deps: OpsDeps) {
   const r = new Hono<HttpEnv>();
   r.post('/', async (c) => {
     if (!c.get('principal').isAdmin) return c.json({ error: 'only admins can create users' }, 403);
+    if (deps.config.network === 'host') return c.json({ error: SINGLE_TRUST }, 409);
     const body = asObject(await readJson(c));
     const email = field<string>(body, 'email', 'string', true).trim().toLowerCase();
     if (!EMAIL.test(email)) throw new BadRequest('email must be an email address');
