@@ -1,5 +1,6 @@
 // PURE parsing for the client commands of `kyozo`: argv, git remote URL → app, KEY=VALUE, web=3,
 // web:memory=256,cpus=0.5, release versions, app log lines, tables. No I/O here; tested in test/cli.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A mistake in the command line: the dispatcher prints it with the command's usage and exits 2. */
 export class UsageError extends Error {}
@@ -13,37 +14,42 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-const SHORT: Record<string, string> = { a: 'app', h: 'help' };
+const SHORT: Record<string, string> = { app: 'a', help: 'h' };
 
-/** `--flag value`, `--flag=value`, `-a NAME`, boolean `--flag`, `--` ends the flags. Unknown flags throw. */
+/**
+ * `--flag value`, `--flag=value`, `-a NAME`, boolean `--flag`, `--` ends the flags (node:util parseArgs).
+ * Unknown flags, missing values and values on booleans throw a UsageError in Kyozo's words, from parseArgs's
+ * tokens (so the message names the flag as it was typed).
+ */
 export function parseArgv(argv: readonly string[], spec: FlagSpec): ParsedArgs {
-  const flags: Record<string, string | true> = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('-') || a === '-') {
-      positionals.push(a);
-      continue;
-    }
-    const long = a.startsWith('--');
-    const eq = long ? a.indexOf('=') : -1;
-    const name = long ? a.slice(2, eq < 0 ? undefined : eq) : SHORT[a.slice(1)];
-    const inline = eq < 0 ? undefined : a.slice(eq + 1);
-    if (name && spec.bools.includes(name)) {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
-      flags[name] = true;
-    } else if (name && spec.values.includes(name)) {
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('-') && v !== '-'))
-        throw new UsageError(`${a} needs a value`);
-      flags[name] = v;
-    } else throw new UsageError(`unknown option ${long && eq >= 0 ? a.slice(0, eq) : a}`);
+  const options: ParseArgsConfig['options'] = {};
+  for (const [names, type] of [
+    [spec.values, 'string'],
+    [spec.bools, 'boolean'],
+  ] as const)
+    for (const name of names) options[name] = { type, ...(SHORT[name] ? { short: SHORT[name] } : {}) };
+  const { values, positionals, tokens } = parseArgs({
+    args: [...argv],
+    options,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  // The flag as typed (up to an `=` for long ones): Kyozo takes no bundled short flags such as -ashop or -hj.
+  const typed = (i: number) => {
+    const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
+    return eq < 0 ? argv[i] : argv[i].slice(0, eq);
+  };
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const type = Object.hasOwn(options, t.name) ? options[t.name].type : undefined;
+    if (!type || typed(t.index) !== t.rawName) throw new UsageError(`unknown option ${typed(t.index)}`);
+    if (type === 'boolean' && t.value !== undefined) throw new UsageError(`--${t.name} takes no value`);
+    // parseArgs takes the next word as the value even when it looks like a flag; Kyozo never did.
+    if (type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value !== '-')))
+      throw new UsageError(`${t.rawName} needs a value`);
   }
-  return { flags, positionals };
+  return { flags: { ...values } as Record<string, string | true>, positionals };
 }
 
 /** `http(s)://[user:pass@]host/…/git/<app>.git` → `<app>`; anything else → null. */
