@@ -46,7 +46,7 @@ export async function startKyozo(
   for (const d of [config.dataDir, reposDir, buildsDir]) mkdirSync(d, { recursive: true });
   const instance = instanceId(config.dataDir);
 
-  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(join(config.dataDir, 'postgres'), () => {});
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(join(config.dataDir, 'postgres'), log);
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   const database = connect(databaseUrl);
   await runMigrations(database);

@@ -1,8 +1,7 @@
 // A fresh, migrated database per test file on the shared test Postgres server.
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { inject } from 'vitest';
-import { connect, runMigrations, type Database } from '../../server/db/client.ts';
+import { connect, postgresClient, runMigrations, type Database } from '../../server/db/client.ts';
 
 export interface TestDb extends Database {
   url: string;
@@ -12,10 +11,10 @@ export interface TestDb extends Database {
 export async function createTestDb(): Promise<TestDb> {
   const adminUrl = inject('pgAdminUrl');
   const name = `kyozo_test_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = postgresClient(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = new URL(adminUrl);
+  const url = new URL(adminUrl); // the embedded server's URL names its socket as a percent-encoded host: kept as is
   url.pathname = `/${name}`;
   const database = connect(url.toString(), 5);
   await runMigrations(database);
@@ -24,7 +23,7 @@ export async function createTestDb(): Promise<TestDb> {
     url: url.toString(),
     async drop() {
       await database.close();
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      const a = postgresClient(adminUrl, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
     },
