@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { getApp, type App } from '../db/apps.ts';
 import { listReleases } from '../db/releases.ts';
+import { NotFound } from '../http/errors.ts';
 import { createAppOp, deleteAppOp } from '../ops/apps.ts';
 import { appJson, releaseJson } from '../ops/appView.ts';
 import { OpError } from '../ops/deps.ts';
@@ -14,16 +15,7 @@ import { ConfigEditor, ConfigRow } from '../../views/ConfigEditor.tsx';
 import { ReleasesTable } from '../../views/ReleasesTable.tsx';
 import { ServiceCards } from '../../views/ServiceCard.tsx';
 import { controlsAvailable } from './services.tsx';
-import {
-  clientIp,
-  formString,
-  isHtmx,
-  NotFound,
-  viewer,
-  type AppCtx,
-  type ConsoleDeps,
-  type ConsoleEnv,
-} from './env.ts';
+import { clientIp, formString, isHtmx, viewer, type AppCtx, type ConsoleDeps, type ConsoleEnv } from './env.ts';
 import { html, liveFragments } from './live.ts';
 import { requireApp, requireSession } from './middleware.ts';
 import { appSummaries, latestServiceStats } from './queries.ts';

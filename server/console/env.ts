@@ -36,6 +36,3 @@ export function formString(body: Record<string, unknown>, name: string): string 
   const v = body[name];
   return typeof v === 'string' ? v.trim() : '';
 }
-
-/** Thrown by page handlers for a missing (or someone else's) app or release: rendered as a 404 page. */
-export class NotFound extends Error {}

@@ -1,9 +1,7 @@
 // The web console on KYOZO_PORT: server-rendered pages (views/), htmx fragments, SSE streams. Mounted at /
 // by server/http/app.ts; every route declares its own session guard, so /api, /git and /healthz are untouched.
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
-import { BadRequest } from '../http/json.ts';
-import { OpError } from '../ops/deps.ts';
+import { errorStatus } from '../http/errors.ts';
 import { ErrorPage, InlineError } from '../../views/ErrorPage.tsx';
 import { appsRouter } from './apps.tsx';
 import { assetsRouter } from './assets.ts';
@@ -11,7 +9,7 @@ import { authRouter } from './authRoutes.tsx';
 import { deployRouter } from './deploy.tsx';
 import { eventsRouter } from './events.tsx';
 import { metricsRouter } from './metrics.tsx';
-import { isHtmx, NotFound, type ConsoleDeps, type ConsoleEnv } from './env.ts';
+import { isHtmx, type ConsoleDeps, type ConsoleEnv } from './env.ts';
 import { overviewRouter } from './overview.tsx';
 import { releasesRouter } from './releases.tsx';
 import { servicesRouter } from './services.tsx';
@@ -30,16 +28,7 @@ export function consoleRouter(deps: ConsoleDeps, opts: { loginLimiter?: SlidingW
   r.route('/', metricsRouter(deps));
 
   r.onError((err, c) => {
-    const status =
-      err instanceof NotFound
-        ? 404
-        : err instanceof BadRequest
-          ? 400
-          : err instanceof OpError
-            ? err.status
-            : err instanceof HTTPException
-              ? err.status
-              : 500;
+    const status = errorStatus(err);
     if (status === 500) console.error(`[console] ${c.req.method} ${c.req.path}:`, err);
     const message = status === 500 ? 'Something went wrong; the error is in the server log.' : err.message;
     const principal = c.get('principal');

@@ -3,10 +3,11 @@
 // Accept falls through (Prometheus scrapes share the path).
 import { Hono } from 'hono';
 import { getApp } from '../db/apps.ts';
+import { NotFound } from '../http/errors.ts';
 import { appSeries, systemSeries } from '../metrics/query.ts';
 import { MetricsPage, type ChartSet } from '../../views/MetricsPage.tsx';
 import { appCharts, RANGE, systemCharts } from './charts.ts';
-import { NotFound, viewer, type ConsoleDeps, type ConsoleEnv } from './env.ts';
+import { viewer, type ConsoleDeps, type ConsoleEnv } from './env.ts';
 import { requireSession } from './middleware.ts';
 import { metricServices, visibleAppNames } from './queriesOverview.ts';
 

@@ -3,9 +3,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Db } from '../db/client.ts';
+import { NotFound } from '../http/errors.ts';
 import { appNotFoundMessage, loadApp } from '../http/loadApp.ts';
 import type { ConsoleEnv } from './env.ts';
-import { isHtmx, NotFound } from './env.ts';
+import { isHtmx } from './env.ts';
 import { loadSession, sameToken, SESSION_COOKIE } from './sessions.ts';
 
 const SAFE = new Set(['GET', 'HEAD']);

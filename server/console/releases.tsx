@@ -4,10 +4,11 @@ import { streamSSE } from 'hono/streaming';
 import type { Db } from '../db/client.ts';
 import { readLogLines } from '../db/logs.ts';
 import { getReleaseByVersion, servicesOf, type Release } from '../db/releases.ts';
+import { NotFound } from '../http/errors.ts';
 import { followReleaseLog } from '../logs/releaseLog.ts';
 import { releaseJson } from '../ops/appView.ts';
 import { LogLines, ReleasePage, ReleaseStatus } from '../../views/ReleasePage.tsx';
-import { NotFound, viewer, type AppCtx, type ConsoleDeps, type ConsoleEnv } from './env.ts';
+import { viewer, type AppCtx, type ConsoleDeps, type ConsoleEnv } from './env.ts';
 import { filterFromQuery, filterQuery, LogClassifier, matches, type LogLine } from './logFilter.ts';
 import { requireApp, requireSession } from './middleware.ts';
 

@@ -1,12 +1,13 @@
 // Service controls on the app page: scale, start, stop, restart — the same ops as the API (ops/formation.ts,
 // ops/releases.ts restart). The answer is the refreshed cards plus a flash message (out of band).
 import { Hono, type MiddlewareHandler } from 'hono';
+import { NotFound } from '../http/errors.ts';
 import { appJson } from '../ops/appView.ts';
 import { OpError } from '../ops/deps.ts';
 import { scale, start, stop } from '../ops/formation.ts';
 import { restart } from '../ops/releases.ts';
 import { ServiceCards, type Controls } from '../../views/ServiceCard.tsx';
-import { clientIp, formString, isHtmx, NotFound, type AppCtx, type ConsoleDeps, type ConsoleEnv } from './env.ts';
+import { clientIp, formString, isHtmx, type AppCtx, type ConsoleDeps, type ConsoleEnv } from './env.ts';
 import { requireApp, requireSession } from './middleware.ts';
 import { latestServiceStats } from './queries.ts';
 

@@ -3,13 +3,13 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { pingDb } from '../db/client.ts';
-import { OpError, type OpsDeps } from '../ops/deps.ts';
+import type { OpsDeps } from '../ops/deps.ts';
 import { appsRouter } from './apps.ts';
 import { formationRouter } from './formation.ts';
 import { requireToken } from './auth.ts';
 import type { HttpEnv } from './env.ts';
+import { errorStatus } from './errors.ts';
 import { hookRouter } from './hook.ts';
-import { BadRequest } from './json.ts';
 import { consoleRouter } from '../console/index.tsx';
 import { appLogsRouter } from './appLogs.ts';
 import { eventsRouter } from './events.ts';
@@ -61,9 +61,9 @@ export function createApp(deps: HttpDeps) {
   app.get('/metrics', prometheusHandler(mdeps));
 
   app.onError((err, c) => {
-    if (err instanceof BadRequest) return c.json({ error: err.message }, 400);
-    if (err instanceof OpError) return c.json({ error: err.message }, err.status);
     if (err instanceof HTTPException) return err.getResponse();
+    const status = errorStatus(err);
+    if (status !== 500) return c.json({ error: err.message }, status);
     console.error(`[http] ${c.req.method} ${c.req.path}:`, err);
     return c.json({ error: 'internal error' }, 500);
   });
