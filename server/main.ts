@@ -19,6 +19,7 @@ import { createDockerPort } from './runtime/docker.ts';
 import { reconcile } from './runtime/reconcile.ts';
 import { RouteSync } from './runtime/routeSync.ts';
 import { withCircuitBreaker } from './runtime/breaker.ts';
+import { ownContainerId } from './runtime/self.ts';
 import { startAppLogCollector } from './logs/appLogs.ts';
 import { cleanupOptionsFromEnv } from './jobs/cleanup.ts';
 import { instanceId } from './instance.ts';
@@ -57,7 +58,7 @@ export async function startKyozo(
   if (printToken) log(`\n  Admin API token (shown once, store it now): ${printToken}\n`);
 
   let jobsRef: { resumeWaitingDeploys(): Promise<void> } | null = null;
-  const docker = withCircuitBreaker(createDockerPort(new Dockerode()), {
+  const docker = withCircuitBreaker(createDockerPort(new Dockerode(), { selfContainer: ownContainerId(env) }), {
     onStateChange: (s) => {
       log(`docker: circuit ${s}`);
       if (s === 'closed') jobsRef?.resumeWaitingDeploys().catch(() => {});
@@ -70,7 +71,11 @@ export async function startKyozo(
   const routes = new RouteSync(db, proxy);
   const bus = new LogBus();
 
-  if (await docker.ping()) await reconcile(db, docker, instance, log);
+  if (await docker.ping()) {
+    await reconcile(db, docker, instance, log);
+    const joined = await docker.joinOwnNetworks();
+    if (joined) log(`docker: this container joined ${joined} app network(s) to reach their replicas`);
+  }
   else log('docker: engine unreachable; skipping reconcile (deploys wait until it is back)');
   await routes.syncAll();
 

@@ -12,7 +12,12 @@ export { dockerMessage, statusOf };
 export interface DockerPortOptions {
   /** Timeout for every non-build call. Default 30 s. */
   timeoutMs?: number;
+  /** The container Kyozo runs in (runtime/self.ts): it joins every app network so it reaches replicas. */
+  selfContainer?: string | null;
 }
+
+/** Labels every network Kyozo creates carries (so start-up can rejoin them). */
+export const MANAGED_NETWORK_LABEL = 'kyozo.managed';
 
 function wrap(op: string, e: unknown): Error {
   const out = new Error(`docker ${op}: ${dockerMessage(e)}`) as Error & { statusCode?: number };
@@ -23,6 +28,17 @@ function wrap(op: string, e: unknown): Error {
 
 export function createDockerPort(docker: Dockerode, options: DockerPortOptions = {}): DockerPort {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const self = options.selfContainer ?? null;
+
+  /** Connects Kyozo's own container to a network; already connected is fine. */
+  async function joinSelf(networkId: string) {
+    if (!self) return;
+    try {
+      await timed('connect network', () => docker.getNetwork(networkId).connect({ Container: self }));
+    } catch (e) {
+      if (!/already exists|already attached/i.test(dockerMessage(e))) throw e;
+    }
+  }
 
   /** Runs a call with an abort signal; rejects with a clear message when dockerd does not answer in time. */
   async function timed<T>(op: string, fn: (signal: AbortSignal) => Promise<T>, ms = timeoutMs): Promise<T> {
@@ -216,32 +232,48 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
         );
         return nets.find((n) => n.Name === name)?.Id;
       };
-      const existing = await find();
-      if (existing) return existing;
-      try {
-        const net = await timed('create network', () =>
-          docker.createNetwork({
-            Name: name,
-            Driver: 'bridge',
-            CheckDuplicate: true,
-            Labels: { 'kyozo.managed': 'true' },
-          }),
-        );
-        return net.id;
-      } catch (e) {
-        const raced = statusOf(e) === 409 ? await find() : undefined; // created concurrently
-        if (raced) return raced;
-        throw e;
-      }
+      const create = async () => {
+        try {
+          const net = await timed('create network', () =>
+            docker.createNetwork({
+              Name: name,
+              Driver: 'bridge',
+              CheckDuplicate: true,
+              Labels: { [MANAGED_NETWORK_LABEL]: 'true' },
+            }),
+          );
+          return net.id as string;
+        } catch (e) {
+          const raced = statusOf(e) === 409 ? await find() : undefined; // created concurrently
+          if (raced) return raced;
+          throw e;
+        }
+      };
+      const id = (await find()) ?? (await create());
+      await joinSelf(id);
+      return id;
+    },
+
+    async joinOwnNetworks() {
+      if (!self) return 0;
+      const nets = await timed('list networks', (abortSignal) =>
+        docker.listNetworks({ filters: { label: [`${MANAGED_NETWORK_LABEL}=true`] }, abortSignal }),
+      );
+      for (const n of nets) await joinSelf(n.Id);
+      return nets.length;
     },
 
     async removeNetwork(name) {
+      if (self)
+        await ignoring(
+          [404, 500],
+          timed('disconnect network', () => docker.getNetwork(name).disconnect({ Container: self, Force: true })),
+        ).catch(() => {});
       await ignoring(
         [404],
         timed('remove network', () => docker.getNetwork(name).remove()),
       );
     },
-
     async logs(id, opts = {}) {
       const buf = await timed('logs', (abortSignal) =>
         docker

@@ -182,6 +182,10 @@ export function createFakeDockerPort(): FakeDockerPort {
     async removeNetwork(name) {
       await gate('removeNetwork', [name]);
     },
+    async joinOwnNetworks() {
+      await gate('joinOwnNetworks', []);
+      return 0;
+    },
     async logs(id, opts = {}) {
       await gate('logs', [id, opts]);
       const lines = find(id)?.logs ?? [];

@@ -94,9 +94,12 @@ export interface DockerPort {
   pull(ref: string, onLine?: (line: string) => void): Promise<void>;
   /** Same label semantics as list(). */
   listImages(labels: Record<string, string>): Promise<ImageSummary[]>;
-  /** Creates a labelled bridge network unless it exists; returns its id. */
+  /** Creates a labelled bridge network unless it exists (Kyozo's own container joins it); returns its id. */
   ensureNetwork(name: string): Promise<string>;
+  /** Disconnects Kyozo's own container (when it runs in one) and removes the network; missing is fine. */
   removeNetwork(name: string): Promise<void>;
+  /** Kyozo in a container: joins every network Kyozo manages (at start, so replicas stay reachable). Returns how many. */
+  joinOwnNetworks(): Promise<number>;
   /** Last lines of stdout+stderr as text (demultiplexed). */
   logs(id: string, opts?: { tail?: number }): Promise<string>;
   /** Timestamped lines, oldest first, after `since` (unix seconds, fractional) and at most `tail`. [] when the container is gone. */
