@@ -1,5 +1,6 @@
-// Dead-letter queue: graphile-worker jobs that used up their attempts (attempts >= max_attempts).
-// Admin only. GET /api/jobs/failed, POST /api/jobs/failed/:id/retry, DELETE /api/jobs/failed/:id.
+// Dead-letter queue: graphile-worker jobs that used up their attempts (attempts >= max_attempts), read from its
+// public jobs view and changed with its administrative functions (reschedule_jobs, complete_jobs). Admin only.
+// GET /api/jobs/failed, POST /api/jobs/failed/:id/retry, DELETE /api/jobs/failed/:id.
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Database } from '../db/client.ts';
@@ -26,16 +27,16 @@ const missingSchema = (e: unknown): boolean => {
 
 export async function listFailedJobs(db: Database['db'], limit = 100): Promise<FailedJob[]> {
   try {
+    // graphile-worker's public jobs view has every column but the payload; that one comes from the job row.
     const rows = await db.execute<Record<string, unknown>>(sql`
-      select j.id, q.queue_name, t.identifier, j.payload, j.attempts, j.max_attempts, j.last_error, j.created_at, j.updated_at
-      from graphile_worker._private_jobs j
-      join graphile_worker._private_tasks t on t.id = j.task_id
-      left join graphile_worker._private_job_queues q on q.id = j.job_queue_id
+      select j.id, j.queue_name, j.task_identifier, j.attempts, j.max_attempts, j.last_error, j.created_at, j.updated_at,
+        (select p.payload from graphile_worker._private_jobs p where p.id = j.id) as payload
+      from graphile_worker.jobs j
       where j.attempts >= j.max_attempts order by j.id desc limit ${limit}`);
     return rows.map((x) => ({
       id: Number(x.id),
       queue: (x.queue_name as string) ?? null,
-      task: x.identifier as string,
+      task: x.task_identifier as string,
       payload: x.payload,
       attempts: Number(x.attempts),
       maxAttempts: Number(x.max_attempts),
@@ -50,9 +51,7 @@ export async function listFailedJobs(db: Database['db'], limit = 100): Promise<F
 }
 
 async function isFailed(db: Database['db'], id: number): Promise<boolean> {
-  const rows = await db.execute(
-    sql`select 1 from graphile_worker._private_jobs where id = ${id} and attempts >= max_attempts`,
-  );
+  const rows = await db.execute(sql`select 1 from graphile_worker.jobs where id = ${id} and attempts >= max_attempts`);
   return rows.length > 0;
 }
 

@@ -49,9 +49,10 @@ export async function startJobs(
       await runner.addJob('deploy', { releaseId, ...opts }, { queueName: `app:${app}`, maxAttempts: 25 });
     },
     async resumeWaitingDeploys() {
+      // graphile-worker's public jobs view and its reschedule_jobs administrative function (which skips locked jobs).
       await deps.db.execute(sql`select graphile_worker.reschedule_jobs(
-        array(select j.id from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-              where t.identifier = 'deploy' and j.attempts > 0 and j.attempts < j.max_attempts and j.run_at > now() and j.locked_at is null),
+        array(select id from graphile_worker.jobs
+              where task_identifier = 'deploy' and attempts > 0 and attempts < max_attempts and run_at > now() and locked_at is null),
         run_at := now())`);
     },
     stop: () => runner.stop(),

@@ -81,7 +81,7 @@ describe('dead-letter queue', () => {
     healthy = true;
     expect((await call('POST', `/api/jobs/failed/${one.id}/retry`)).body).toEqual({ id: one.id, retried: true });
     const end2 = Date.now() + 15_000;
-    while ((await t.sql`select 1 from graphile_worker._private_jobs where id = ${one.id}`).length > 0) {
+    while ((await t.sql`select 1 from graphile_worker.jobs where id = ${one.id}`).length > 0) {
       if (Date.now() > end2) throw new Error('retried job did not run');
       await new Promise((r) => setTimeout(r, 100));
     }
