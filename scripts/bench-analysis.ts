@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { analyze } from '../server/analysis/index.ts';
+import { analyzeAndPlan } from '../server/build/topology.ts';
 import { snapshotFromDir } from '../server/snapshot/fs.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -85,7 +85,7 @@ for (let i = 0; i < 7; i++) {
   const t0 = performance.now();
   const snap = snapshotFromDir(root);
   const t1 = performance.now();
-  const topo = analyze(snap);
+  const topo = analyzeAndPlan(snap).topology; // the analysis a push shows: with its generated Dockerfiles
   const t2 = performance.now();
   services = topo.services.length;
   if (snap.paths.length !== files) throw new Error(`walker listed ${snap.paths.length} files, expected ${files}`);

@@ -1,29 +1,8 @@
 // Every environment variable Kyozo reads, parsed in one pure function. README.md lists the same table.
 import { resolve } from 'node:path';
+import type { BaseImages } from './build/images.ts';
 
 export type NetworkMode = 'bridge' | 'host';
-
-export interface BaseImages {
-  node: string;
-  bun: string;
-  deno: string;
-  python: string;
-  go: string;
-  ruby: string;
-  php: string;
-  static: string;
-  /** Image generated multi-stage builds use to build static sites (needs node + npm). */
-  nodeBuild: string;
-  /** Optional: rust, java, elixir and .NET plans fall back to public images when unset. */
-  rust?: string;
-  rustRun?: string;
-  java?: string;
-  javaRun?: string;
-  elixir?: string;
-  elixirRun?: string;
-  dotnetSdk?: string;
-  dotnetRun?: string;
-}
 
 const EXTRA_IMAGE_VARS = {
   rust: 'KYOZO_IMAGE_RUST',

@@ -1,7 +1,5 @@
 // analyze(): a snapshot of a folder in, the topology out — services, how sure and why, dependencies, risks.
 // Pure: no fs, Docker or database; the same code reads a folder on disk, a git commit or an upload.
-import { generateDockerfile } from '../build/plan.ts';
-import type { BaseImages } from '../config.ts';
 import { Ctx } from './context.ts';
 import { composeServices } from './from-compose.ts';
 import { discover } from './discover.ts';
@@ -14,30 +12,18 @@ import type { Dependency, Snapshot, Topology } from './types.ts';
 
 export type { Snapshot, Topology, Service, Dependency, Recommendation, PlanFacts } from './types.ts';
 
-/** Defaults of server/config.ts (KYOZO_IMAGE_*), repeated so analysis stays free of config parsing. */
-export const DEFAULT_IMAGES: BaseImages = {
-  node: 'node:20-slim',
-  bun: 'oven/bun:1',
-  deno: 'denoland/deno:2.1.4',
-  python: 'python:3.12-slim',
-  go: 'golang:1.23',
-  ruby: 'ruby:3.3-slim',
-  php: 'php:8.3-apache',
-  static: 'busybox:1.36',
-  nodeBuild: 'node:20',
-};
-
 export interface AnalyzeOptions {
-  /** Base images for generated Dockerfiles (config.images); defaults to DEFAULT_IMAGES. */
-  images?: BaseImages;
   /** Name for a root service whose manifest declares none (e.g. the app or folder name). */
   name?: string;
 }
 
+/**
+ * Generated services come out with their plan facts only: the Dockerfile text is the build step's
+ * (server/build/topology.ts analyzeAndPlan shows it), so analysis imports nothing outside itself.
+ */
 export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Topology {
   const t0 = performance.now();
   const ctx = new Ctx(snapshot);
-  const images = options.images ?? DEFAULT_IMAGES;
   const deps: Dependency[] = [];
   scanSecrets(ctx);
   const fromCompose = composeServices(ctx, deps);
@@ -54,17 +40,7 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Topol
     d.from = rename.get(d.from) ?? d.from;
     d.to = rename.get(d.to) ?? d.to;
   }
-  for (const d of drafts) {
-    const s = d.service;
-    if (s.build.strategy === 'generated' && s.plan) {
-      try {
-        s.build.dockerfile = generateDockerfile(s.runtime, s.plan, images);
-      } catch (e) {
-        ctx.rec('medium', 'no-build-plan', s.path, `${s.name}: ${(e as Error).message}`);
-      }
-    }
-    if (!s.resources.memoryMb) s.resources = defaultResources(s.runtime, s.type);
-  }
+  for (const { service: s } of drafts) if (!s.resources.memoryMb) s.resources = defaultResources(s.runtime, s.type);
   inferLinks(ctx, drafts, deps);
   const services = drafts.map((d) => d.service);
   generalRecs(ctx, services, snapshot);

@@ -14,7 +14,7 @@ export type ServiceType = 'web' | 'worker' | 'static' | 'database' | 'cache' | '
 
 export interface BuildSpec {
   strategy: 'dockerfile' | 'generated' | 'image';
-  /** strategy=dockerfile: path of the Dockerfile relative to the snapshot root. strategy=generated: the generated Dockerfile text. */
+  /** strategy=dockerfile: path of the Dockerfile relative to the snapshot root. strategy=generated: the generated Dockerfile text, filled in by the build plan (server/build/topology.ts), not by analyze(). */
   dockerfile?: string;
   /** strategy=image: the image to run. */
   image?: string;
@@ -22,7 +22,7 @@ export interface BuildSpec {
   context?: string;
 }
 
-/** What a generated build plan needs to know, decided at analysis time from the manifests (see server/build/plan.ts). */
+/** What a generated build plan needs to know, decided at analysis time from the manifests (server/build/plan.ts turns it into a Dockerfile). */
 export interface PlanFacts {
   /** Build context relative to the snapshot root ("." for the root). */
   context: string;

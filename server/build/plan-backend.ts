@@ -1,7 +1,7 @@
 // Generated Dockerfiles for Go (static binary on the small static image), Ruby (Bundler) and PHP (Apache + Composer).
 import type { PlanFacts } from '../analysis/types.ts';
-import type { BaseImages } from '../config.ts';
-import { aptInstall, cmd, copyManifests, portLines } from './plan.ts';
+import type { BaseImages } from './images.ts';
+import { aptInstall, cmd, copyManifests, portLines } from './dockerfile.ts';
 import { nodeInstall } from './plan-node.ts';
 
 export function goPlan(f: PlanFacts, im: BaseImages): string[] {

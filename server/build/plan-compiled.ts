@@ -1,6 +1,7 @@
 // Generated Dockerfiles for compiled runtimes: Rust (cargo), Java (Maven/Gradle), Elixir (mix release), .NET (dotnet publish).
 import type { PlanFacts } from '../analysis/types.ts';
-import { aptInstall, cmd, type ExtraImages } from './plan.ts';
+import { aptInstall, cmd } from './dockerfile.ts';
+import type { ExtraImages } from './images.ts';
 
 export function rustPlan(f: PlanFacts, im: ExtraImages): string[] {
   const bin = f.entry ?? 'app';

@@ -1,8 +1,8 @@
 // Generated Dockerfiles for JavaScript runtimes: Node (npm, yarn, pnpm), Bun, Deno.
 import { nodeImageFor } from '../analysis/nodeEngine.ts';
 import type { PlanFacts } from '../analysis/types.ts';
-import type { BaseImages } from '../config.ts';
-import { cmd, copyManifests, portLines } from './plan.ts';
+import type { BaseImages } from './images.ts';
+import { cmd, copyManifests, portLines } from './dockerfile.ts';
 
 const LOCKS: Record<string, string[]> = {
   npm: ['package-lock.json', 'npm-shrinkwrap.json'],

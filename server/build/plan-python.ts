@@ -1,7 +1,7 @@
 // Generated Dockerfiles for Python: pip (requirements.txt), Poetry, Pipenv, uv, plain pyproject, setup.py.
 import type { PlanFacts } from '../analysis/types.ts';
-import type { BaseImages } from '../config.ts';
-import { aptInstall, cmd, copyManifests, portLines } from './plan.ts';
+import type { BaseImages } from './images.ts';
+import { aptInstall, cmd, copyManifests, portLines } from './dockerfile.ts';
 
 function install(f: PlanFacts): { pre: string[]; post: string[]; env: string[] } {
   const lock = (n: string) => f.files.includes(n);

@@ -1,8 +1,8 @@
 // Generated Dockerfiles for static sites: built in a toolchain image (npm, Hugo, Jekyll, MkDocs), served as files by busybox httpd.
 import { nodeImageFor } from '../analysis/nodeEngine.ts';
 import type { PlanFacts } from '../analysis/types.ts';
-import type { BaseImages } from '../config.ts';
-import { aptInstall, copyManifests } from './plan.ts';
+import type { BaseImages } from './images.ts';
+import { aptInstall, copyManifests } from './dockerfile.ts';
 import { nodeInstall, nodeInstallAndBuild } from './plan-node.ts';
 
 const HUGO_VERSION = '0.139.3';

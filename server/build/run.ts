@@ -1,11 +1,12 @@
-// Builds one service's image through the Docker port, streaming Docker's output into the release log.
+// Builds one service's image from its build plan (made once per push, server/build/plan.ts) through the
+// Docker port, streaming Docker's output into the release log.
 import { writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Service } from '../analysis/types.ts';
 import type { DockerPort } from '../runtime/port.ts';
 import { imageTag } from '../runtime/spec.ts';
-import { GENERATED_DOCKERFILE, planBuild } from './plan.ts';
+import { GENERATED_DOCKERFILE, type BuildPlan } from './plan.ts';
 
 export interface BuildDeps {
   docker: DockerPort;
@@ -13,13 +14,12 @@ export interface BuildDeps {
   log: (line: string) => void;
 }
 
-/** Builds `service` from the exported source tree at `srcDir`; returns the image tag and id. */
+/** Builds `service` by `plan` from the exported source tree at `srcDir`; returns the image tag and id. */
 export async function buildService(
   deps: BuildDeps,
-  input: { app: string; release: number; service: Service; srcDir: string },
+  input: { app: string; release: number; service: Service; plan: BuildPlan; srcDir: string },
 ): Promise<{ image: string; imageId: string }> {
-  const { app, release, service, srcDir } = input;
-  const plan = planBuild(service, deps.config.images);
+  const { app, release, service, plan, srcDir } = input;
   const contextDir = resolve(srcDir, plan.context);
   if (contextDir !== srcDir && !contextDir.startsWith(srcDir + sep))
     throw new Error(`service ${service.name}: build context ${plan.context} is outside the repository`);

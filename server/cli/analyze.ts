@@ -1,6 +1,7 @@
 // `kyozo analyze [DIR] [--json]`: the topology of a folder, as a readable summary or the JSON contract.
 import { basename, resolve } from 'node:path';
-import { analyze, toContractJson } from '../analysis/index.ts';
+import { toContractJson } from '../analysis/index.ts';
+import { analyzeAndPlan } from '../build/topology.ts';
 import type { Topology } from '../analysis/types.ts';
 import { parseConfig } from '../config.ts';
 import { snapshotFromDir } from '../snapshot/fs.ts';
@@ -25,7 +26,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   let topology: Topology;
   try {
     const images = parseConfig(process.env).images;
-    topology = analyze(snapshotFromDir(dir), { images, name: basename(resolve(dir)) });
+    topology = analyzeAndPlan(snapshotFromDir(dir), { images, name: basename(resolve(dir)) }).topology;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     process.stderr.write(

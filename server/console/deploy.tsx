@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { analyze } from '../analysis/index.ts';
+import { analyzeAndPlan } from '../build/topology.ts';
 import { commitFolder } from '../git/commitFolder.ts';
 import { repoPath } from '../git/repos.ts';
 import { NotFound } from '../http/errors.ts';
@@ -67,7 +67,10 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
         limits,
         archive,
       );
-      const topology = analyze(snapshotFromDir(store.tree(id)), { images: deps.config.images, name: app.name });
+      const { topology } = analyzeAndPlan(snapshotFromDir(store.tree(id)), {
+        images: deps.config.images,
+        name: app.name,
+      });
       const view = (
         <AnalysisView
           app={app.name}

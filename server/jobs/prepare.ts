@@ -1,13 +1,15 @@
-// Source → service specs for a push release: export the commit, apply kyozo.json, analyze, then build
-// every service whose source changed (in parallel) and reuse the images of those that did not.
+// Source → service specs for a push release: export the commit, apply kyozo.json, analyze and plan the
+// builds (once: the source hash, the build and the saved analysis use the same plan), then build every
+// service whose source changed (in parallel) and reuse the images of those that did not.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyze, toContractJson } from '../analysis/index.ts';
+import { toContractJson } from '../analysis/index.ts';
 import type { Service, Topology } from '../analysis/types.ts';
-import { planBuild } from '../build/plan.ts';
+import type { BuildPlan, BuildPlans } from '../build/plan.ts';
 import { buildService } from '../build/run.ts';
+import { analyzeAndPlan } from '../build/topology.ts';
 import { setReleaseAnalysis } from '../db/releases.ts';
 import type { AppSettings } from '../db/schema.ts';
 import { exportCommit } from '../git/export.ts';
@@ -44,7 +46,7 @@ export async function preparePush(
     const kyozoJson = parseKyozoJson(readOptional(join(srcDir, 'kyozo.json')));
     const snapshot = snapshotFromDir(srcDir);
     snapshot.paths = excludePaths(snapshot.paths, kyozoJson?.exclude);
-    const topology = analyze(snapshot, { images: deps.config.images });
+    const { topology, plans } = analyzeAndPlan(snapshot, { images: deps.config.images });
     await setReleaseAnalysis(deps.db, input.releaseId, toContractJson(topology));
     describeTopology(topology, log);
     if (topology.services.length === 0) {
@@ -74,15 +76,7 @@ export async function preparePush(
               imageId: null,
               sourceHash: hash(['image', s.build.image, s.processes, s.env, s.volumes]),
             }
-          : await buildOrReuse(
-              deps,
-              input,
-              s,
-              hash(['build', trees[s.path!] ?? input.commit, JSON.stringify(planBuild(s, deps.config.images))]),
-              prevByName.get(s.name),
-              srcDir,
-              log,
-            );
+          : await buildOrReuse(deps, input, s, planOf(plans, s), trees, prevByName.get(s.name), srcDir, log);
       return specFromAnalysis(
         s,
         kyozoJson?.services?.[s.name],
@@ -98,22 +92,32 @@ export async function preparePush(
   }
 }
 
+/** The service's plan from the one planning pass; a service without one fails here, at its build. */
+function planOf(plans: BuildPlans, s: Service): BuildPlan {
+  const plan = plans.get(s.name);
+  if (!plan) throw new Error(`service ${s.name} has no build plan`);
+  if (plan.kind === 'none') throw new Error(plan.reason);
+  return plan;
+}
+
 async function buildOrReuse(
   deps: JobDeps,
   input: PushInput,
   s: Service,
-  sourceHash: string,
+  plan: BuildPlan,
+  trees: Record<string, string | null>,
   prev: ServiceSpec | undefined,
   srcDir: string,
   log: (l: string) => void,
 ) {
+  const sourceHash = hash(['build', trees[s.path!] ?? input.commit, JSON.stringify(plan)]);
   if (prev && prev.sourceHash === sourceHash && (await deps.docker.imageExists(prev.image))) {
     log(`-----> ${s.name}: source unchanged, reusing ${prev.image}`);
     return { image: prev.image, imageId: prev.imageId, sourceHash };
   }
   const { image, imageId } = await buildService(
     { docker: deps.docker, config: deps.config, log },
-    { app: input.app, release: input.version, service: s, srcDir },
+    { app: input.app, release: input.version, service: s, plan, srcDir },
   ).catch((e: Error) => {
     throw new Error(`service ${s.name} failed to build: ${e.message}`);
   });

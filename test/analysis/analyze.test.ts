@@ -1,6 +1,7 @@
 // analyze() on in-memory snapshots: the module is pure, so a git commit or an upload works the same as a folder.
 import { describe, expect, it } from 'vitest';
 import { analyze, toContractJson } from '../../server/analysis/index.ts';
+import { analyzeAndPlan } from '../../server/build/topology.ts';
 import { envHosts } from '../../server/analysis/compose.ts';
 import { dnsLabel, uniqueNames } from '../../server/analysis/names.ts';
 import type { Snapshot } from '../../server/analysis/types.ts';
@@ -131,7 +132,7 @@ describe('analyze (in-memory snapshots)', () => {
   });
 
   it('generated services carry the Dockerfile text built from the given images, and the contract JSON drops plan facts', () => {
-    const t = analyze(
+    const { topology: t } = analyzeAndPlan(
       mem({
         'package.json': pkg({ name: 'x', scripts: { start: 'node s.js' } }),
         's.js': 'require("http").createServer().listen(process.env.PORT || 5000)',
@@ -218,7 +219,7 @@ describe('real-world shapes', () => {
   });
 
   it('Flask application factory: gunicorn calls create_app()', () => {
-    const t = analyze(
+    const { topology: t } = analyzeAndPlan(
       mem({
         'requirements.txt': 'flask\ngunicorn\n',
         'app/__init__.py': 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n',

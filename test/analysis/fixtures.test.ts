@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../server/analysis/index.ts';
+import { analyzeAndPlan } from '../../server/build/topology.ts';
 import { snapshotFromDir } from '../../server/snapshot/fs.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -263,7 +263,7 @@ describe('fixtures', () => {
 
   for (const [fx, exp] of Object.entries(TABLE)) {
     it(fx, () => {
-      const t = analyze(snapshotFromDir(join(FIXTURES, fx)), { name: fx });
+      const { topology: t } = analyzeAndPlan(snapshotFromDir(join(FIXTURES, fx)), { name: fx });
       const got = t.services.map((s) => {
         const e = exp.services.find((x) => x.name === s.name);
         return {

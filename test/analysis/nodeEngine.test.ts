@@ -49,12 +49,13 @@ describe('engines.node', () => {
   });
 });
 
-import { analyze, DEFAULT_IMAGES } from '../../server/analysis/index.ts';
+import { DEFAULT_IMAGES } from '../../server/build/images.ts';
+import { analyzeAndPlan } from '../../server/build/topology.ts';
 import { snapshotFromDir } from '../../server/snapshot/fs.ts';
 
 describe('generated Node builds follow engines.node', () => {
   it('builds a turborepo app whose root requires Node ^22 on node:22 (the configured image is node:20)', () => {
-    const t = analyze(snapshotFromDir('test/fixtures/real-t3-turbo'), {
+    const { topology: t } = analyzeAndPlan(snapshotFromDir('test/fixtures/real-t3-turbo'), {
       images: { ...DEFAULT_IMAGES, node: 'node:20-slim', nodeBuild: 'node:20' },
     });
     const next = t.services.find((s) => s.name === 'nextjs')!;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanFacts, Service } from '../../server/analysis/types.ts';
-import { DEFAULT_IMAGES } from '../../server/analysis/index.ts';
-import { cmd, generateDockerfile, planBuild, relative } from '../../server/build/plan.ts';
+import { cmd } from '../../server/build/dockerfile.ts';
+import { DEFAULT_IMAGES } from '../../server/build/images.ts';
+import { generateDockerfile, planBuild, relative } from '../../server/build/plan.ts';
 import { parseConfig } from '../../server/config.ts';
 
 const images = {
