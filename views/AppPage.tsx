@@ -1,7 +1,7 @@
 // One app: URLs, services as cards, releases with rollback, config editor — kept live over SSE.
-import type { ServiceStats } from '../server/console/queries.ts';
 import { ConfigEditor } from './ConfigEditor.tsx';
 import { Badge, Csrf, Layout, type Viewer } from './Layout.tsx';
+import type { ServiceStats } from './props.ts';
 import { ReleasesTable, type ReleaseView } from './ReleasesTable.tsx';
 import { ServiceCards, type Controls, type ServiceView } from './ServiceCard.tsx';
 import { tone } from './format.ts';

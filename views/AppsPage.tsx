@@ -1,6 +1,6 @@
 // Apps: the list with status, the create form, and the git commands to copy after creating one.
-import type { AppSummary } from '../server/console/queries.ts';
 import { Badge, Csrf, Layout, type Viewer } from './Layout.tsx';
+import type { AppSummary } from './props.ts';
 import { ago, tone } from './format.ts';
 
 export function GitInstructions(props: { name: string; gitUrl: string; url: string }) {

@@ -1,6 +1,6 @@
 // The audit log with filters (app, type, level, time window) and an "older" cursor.
-import type { Event } from '../server/db/events.ts';
 import { Badge, Layout, type Viewer } from './Layout.tsx';
+import type { EventView } from './props.ts';
 import { shortTime, tone } from './format.ts';
 
 export interface EventsQuery {
@@ -10,7 +10,7 @@ export interface EventsQuery {
   since?: string;
 }
 
-export function EventRows(props: { events: Event[] }) {
+export function EventRows(props: { events: EventView[] }) {
   if (props.events.length === 0) return <p class="empty">No events match.</p>;
   return (
     <table class="table" id="event-table">
@@ -52,7 +52,7 @@ export function EventRows(props: { events: Event[] }) {
 
 export function EventsPage(props: {
   viewer: Viewer;
-  events: Event[];
+  events: EventView[];
   apps: string[];
   query: EventsQuery;
   nextBefore: number | null;

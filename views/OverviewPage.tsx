@@ -1,8 +1,8 @@
 // Orchestration overview: totals, host gauges, apps, recent releases and open alerts — each a fragment
 // the page's SSE stream re-sends when it changes.
-import type { Overview } from '../server/console/queriesOverview.ts';
 import { AppList } from './AppsPage.tsx';
 import { Badge, Layout, type Viewer } from './Layout.tsx';
+import type { Overview } from './props.ts';
 import { describeRelease } from './ReleasesTable.tsx';
 import { ago, bytes, pct, tone } from './format.ts';
 

@@ -1,6 +1,6 @@
 // A release: status, duration, filters, and the build/deploy log — streamed live over SSE while it runs.
-import type { LogFilter, LogLine } from '../server/console/logFilter.ts';
 import { Badge, Layout, type Viewer } from './Layout.tsx';
+import type { LogFilter, LogLine } from './props.ts';
 import { describeRelease, type ReleaseView } from './ReleasesTable.tsx';
 import { duration, shortTime, tone } from './format.ts';
 

@@ -1,6 +1,6 @@
 // One service of an app as a card: status, replicas, CPU/memory bars, lifecycle and scale controls.
-import type { ServiceStats } from '../server/console/queries.ts';
 import { Badge, Csrf } from './Layout.tsx';
+import type { ServiceStats } from './props.ts';
 import { bytes, pct, tone } from './format.ts';
 
 export interface ServiceView {

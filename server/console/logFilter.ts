@@ -1,22 +1,6 @@
 // Classifies release log lines for the console's filters: which service, which phase (event type) and level.
 // Stateful: build output lines belong to the service whose "-----> NAME: building" header came last.
-
-export type LogType = 'release' | 'analysis' | 'build' | 'deploy';
-export type LogLevel = 'info' | 'warning' | 'error';
-
-export interface LogLine {
-  n: number;
-  text: string;
-  service: string | null;
-  type: LogType;
-  level: LogLevel;
-}
-
-export interface LogFilter {
-  service?: string;
-  type?: string;
-  level?: string;
-}
+import type { LogFilter, LogLevel, LogLine, LogType } from '../../views/props.ts';
 
 const HEADER = /^----->\s+(.*)$/;
 const SERVICE_PREFIX = /^\s*(?:----->\s*)?([a-z][a-z0-9-]{0,62})(?:#\d+)?[: ]/;

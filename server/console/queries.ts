@@ -5,21 +5,7 @@ import type { Db } from '../db/client.ts';
 import type { Release } from '../db/releases.ts';
 import type { Principal } from '../db/users.ts';
 import { appStatus } from '../ops/appView.ts';
-
-export interface AppSummary {
-  name: string;
-  status: string;
-  state: string;
-  createdAt: Date;
-  liveVersion: number | null;
-  latestVersion: number | null;
-  latestStatus: string | null;
-  latestAt: Date | null;
-  services: number;
-  replicas: number;
-  running: number;
-  crashed: number;
-}
+import type { AppSummary, ServiceStats } from '../../views/props.ts';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -57,13 +43,6 @@ export async function appSummaries(db: Db, p: Principal): Promise<AppSummary[]> 
       crashed: Number(r.crashed),
     };
   });
-}
-
-export interface ServiceStats {
-  cpuPct: number | null;
-  memBytes: number | null;
-  memLimitBytes: number | null;
-  at: Date | null;
 }
 
 /** Latest raw container stats per service of an app (summed over replicas), from the last 2 minutes. */

@@ -4,11 +4,10 @@ import { listAlerts } from '../alerts/store.ts';
 import type { Db } from '../db/client.ts';
 import { apps, releases, systemMetrics } from '../db/schema.ts';
 import type { Principal } from '../db/users.ts';
+import type { Overview } from '../../views/props.ts';
 import { appSummaries } from './queries.ts';
 
-export type Overview = Awaited<ReturnType<typeof overviewData>>;
-
-export async function overviewData(db: Db, p: Principal) {
+export async function overviewData(db: Db, p: Principal): Promise<Overview> {
   const summaries = await appSummaries(db, p);
   const names = summaries.map((a) => a.name);
   const visible = p.isAdmin ? undefined : eq(apps.ownerId, p.userId);

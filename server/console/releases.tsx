@@ -9,7 +9,8 @@ import { followReleaseLog } from '../logs/releaseLog.ts';
 import { releaseJson } from '../ops/appView.ts';
 import { LogLines, ReleasePage, ReleaseStatus } from '../../views/ReleasePage.tsx';
 import { viewer, type AppCtx, type ConsoleDeps, type ConsoleEnv } from './env.ts';
-import { filterFromQuery, filterQuery, LogClassifier, matches, type LogLine } from './logFilter.ts';
+import type { LogLine } from '../../views/props.ts';
+import { filterFromQuery, filterQuery, LogClassifier, matches } from './logFilter.ts';
 import { requireApp, requireSession } from './middleware.ts';
 
 const TERMINAL = new Set(['live', 'failed', 'superseded']);

@@ -1,0 +1,86 @@
+// Data the console hands the views: the shapes its read models (server/console/queries*.ts, the release log
+// classifier, the events table) fill in. Views depend on these, never on the server modules that produce them.
+import type { ReleaseView } from './ReleasesTable.tsx';
+
+/** One row of the app list: status and replica counts of the live release. */
+export interface AppSummary {
+  name: string;
+  status: string;
+  state: string;
+  createdAt: Date;
+  liveVersion: number | null;
+  latestVersion: number | null;
+  latestStatus: string | null;
+  latestAt: Date | null;
+  services: number;
+  replicas: number;
+  running: number;
+  crashed: number;
+}
+
+/** Latest container stats of one service, summed over its replicas. */
+export interface ServiceStats {
+  cpuPct: number | null;
+  memBytes: number | null;
+  memLimitBytes: number | null;
+  at: Date | null;
+}
+
+/** The newest host gauges (admins only). */
+export interface HostGauges {
+  cpuPct: number | null;
+  memUsedBytes: number | null;
+  memTotalBytes: number | null;
+  diskUsedBytes: number | null;
+  diskTotalBytes: number | null;
+}
+
+export interface OpenAlert {
+  app: string | null;
+  service: string | null;
+  severity: string;
+  message: string;
+  openedAt: Date;
+}
+
+/** The overview page: app summaries, totals, host gauges, recent releases and open alerts. */
+export interface Overview {
+  apps: AppSummary[];
+  totals: { apps: number; live: number; services: number; running: number; crashed: number; deploying: number };
+  host: HostGauges | null;
+  showHost: boolean;
+  recent: (ReleaseView & { app: string })[];
+  alerts: OpenAlert[];
+}
+
+/** One audit log event (a row of the events table). */
+export interface EventView {
+  at: Date;
+  app: string | null;
+  service: string | null;
+  type: string;
+  level: string;
+  actorId: number | null;
+  actorEmail: string | null;
+  ip: string | null;
+  message: string;
+}
+
+export type LogType = 'release' | 'analysis' | 'build' | 'deploy';
+export type LogLevel = 'info' | 'warning' | 'error';
+
+/** A classified release log line. */
+export interface LogLine {
+  n: number;
+  text: string;
+  service: string | null;
+  type: LogType;
+  level: LogLevel;
+}
+
+/** The release page's log filters (from the query string). */
+export interface LogFilter {
+  service?: string;
+  type?: string;
+  level?: string;
+}
