@@ -1,5 +1,6 @@
 // kyozo apps | apps:create NAME [--remote] | apps:info | apps:destroy --confirm NAME
-import { CliError, git, type Commands, type Ctx } from '../client.ts';
+import { git, type Commands, type Ctx } from '../command.ts';
+import { CliError } from '../http.ts';
 import { remoteUrlWithToken, shortTime, table, UsageError } from '../parse.ts';
 import { appPath } from './releases.ts';
 

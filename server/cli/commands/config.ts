@@ -1,5 +1,5 @@
 // kyozo config [--reveal] | config:set KEY=VALUE… | config:unset KEY…
-import type { Commands, Ctx } from '../client.ts';
+import type { Commands, Ctx } from '../command.ts';
 import { maskConfig, parseConfigPairs, UsageError } from '../parse.ts';
 import { appPath, reportRelease } from './releases.ts';
 

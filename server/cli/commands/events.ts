@@ -1,5 +1,5 @@
 // kyozo events [-a APP] [--type T] [--since 1h] [--limit N]: the audit log, newest first.
-import type { Commands } from '../client.ts';
+import type { Commands } from '../command.ts';
 import { shortTime, table } from '../parse.ts';
 
 interface EventJson {

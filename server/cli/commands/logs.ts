@@ -1,5 +1,5 @@
 // kyozo logs [--service S] [--tail N] [--follow]: app container logs; --follow streams until interrupted.
-import type { Commands } from '../client.ts';
+import type { Commands } from '../command.ts';
 import { parseLogLine } from '../parse.ts';
 import { appPath } from './releases.ts';
 

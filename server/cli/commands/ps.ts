@@ -1,5 +1,5 @@
 // kyozo ps | scale web=3 worker=1 | restart [SERVICE] | stop [SERVICE] | start [SERVICE] | resources web:memory=256,cpus=0.5
-import type { Commands, Ctx } from '../client.ts';
+import type { Commands, Ctx } from '../command.ts';
 import { parseResources, parseScale, table } from '../parse.ts';
 import type { AppJson } from './apps.ts';
 import { appPath, reportRelease } from './releases.ts';

@@ -1,6 +1,7 @@
 // kyozo releases | releases:log VERSION [--follow] | rollback VERSION; and how every command that starts
 // a release reports it (its version; with --wait, the live log and the outcome).
-import { CliError, type Commands, type Ctx } from '../client.ts';
+import type { Commands, Ctx } from '../command.ts';
+import { CliError } from '../http.ts';
 import { parseVersion, shortTime, table } from '../parse.ts';
 
 export const appPath = (app: string, rest = '') => `/api/apps/${encodeURIComponent(app)}${rest}`;

@@ -1,5 +1,6 @@
 // kyozo tokens | tokens:create NAME | tokens:revoke ID: your own API tokens.
-import { CliError, type Commands } from '../client.ts';
+import type { Commands } from '../command.ts';
+import { CliError } from '../http.ts';
 import { shortTime, table } from '../parse.ts';
 
 interface TokenJson {
