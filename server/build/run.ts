@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Service } from '../analysis/types.ts';
+import * as say from '../release/messages.ts';
 import type { DockerPort } from '../runtime/port.ts';
 import { imageTag } from '../runtime/spec.ts';
 import { GENERATED_DOCKERFILE, type BuildPlan } from './plan.ts';
@@ -22,17 +23,15 @@ export async function buildService(
   const { app, release, service, plan, srcDir } = input;
   const contextDir = resolve(srcDir, plan.context);
   if (contextDir !== srcDir && !contextDir.startsWith(srcDir + sep))
-    throw new Error(`service ${service.name}: build context ${plan.context} is outside the repository`);
+    throw new Error(say.contextOutside(service.name, plan.context));
   let dockerfile: string;
   if (plan.kind === 'generated') {
     dockerfile = GENERATED_DOCKERFILE;
     await writeFile(join(contextDir, dockerfile), plan.dockerfileText);
-    deps.log(
-      `-----> ${service.name}: building with a generated Dockerfile (${service.runtime}${service.framework ? `/${service.framework}` : ''})`,
-    );
+    deps.log(say.buildingGenerated(service.name, service.runtime, service.framework));
   } else {
     dockerfile = plan.dockerfilePath;
-    deps.log(`-----> ${service.name}: building with ${plan.context === '.' ? '' : plan.context + '/'}${dockerfile}`);
+    deps.log(say.buildingDockerfile(service.name, plan.context, dockerfile));
   }
   const image = imageTag(app, service.name, release);
   const { imageId } = await deps.docker.build({
@@ -43,8 +42,8 @@ export async function buildService(
     labels: { 'kyozo.app': app, 'kyozo.service': service.name },
     memoryMb: deps.config.buildMemoryMb,
     networkMode: deps.config.network === 'host' ? 'host' : undefined,
-    onLine: (line) => deps.log(`       ${line}`),
+    onLine: (line) => deps.log(say.dockerOutput(line)),
   });
-  deps.log(`       ${service.name}: image ${image} (${imageId.replace(/^sha256:/, '').slice(0, 12)})`);
+  deps.log(say.builtImage(service.name, image, imageId));
   return { image, imageId };
 }

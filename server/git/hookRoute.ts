@@ -1,6 +1,7 @@
 // Pure logic behind `POST /internal/git/post-receive` (contract: top of server/git/hook.mjs).
 // The lead's hono route calls planPostReceive() and then streams lines for a 'deploy' plan.
 import { timingSafeEqual } from 'node:crypto';
+import { refDeleted, refStored } from '../release/messages.ts';
 import { branchOf, isDeployBranch, isSha, isValidAppName, ZERO_SHA } from './parse.ts';
 
 export interface HookPush {
@@ -51,20 +52,7 @@ export function planPostReceive(
   const branch = branchOf(ref);
   const name = branch ?? ref.replace(/^refs\/tags\//, '');
   const what = branch ? 'Branch' : ref.startsWith('refs/tags/') ? 'Tag' : 'Ref';
-  if (newSha === ZERO_SHA) {
-    const note = isDeployBranch(branch) ? '; the running release is unchanged' : '';
-    return { kind: 'reply', line: `${what} ${name} deleted${note}.` };
-  }
-  if (!isDeployBranch(branch)) return { kind: 'reply', line: `${what} ${name} stored; only main/master deploy.` };
+  if (newSha === ZERO_SHA) return { kind: 'reply', line: refDeleted(what, name, isDeployBranch(branch)) };
+  if (!isDeployBranch(branch)) return { kind: 'reply', line: refStored(what, name) };
   return { kind: 'deploy', push: { app, ref, branch, oldSha, newSha, pusher: pusher || null } };
-}
-
-/** Final line of a successful release stream. */
-export function releaseLiveLine(version: number, url: string): string {
-  return `Release v${version} is live at ${url}`;
-}
-
-/** Final line of a failed release stream; newlines in the reason are flattened. */
-export function releaseFailedLine(version: number, reason: string): string {
-  return `! Release v${version} failed: ${reason.replace(/\s*\n\s*/g, ' ').trim()}`;
 }

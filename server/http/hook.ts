@@ -9,6 +9,7 @@ import { planPostReceive } from '../git/hookRoute.ts';
 import { followReleaseLog } from '../logs/releaseLog.ts';
 import type { OpsDeps } from '../ops/deps.ts';
 import { releasePush } from '../ops/releases.ts';
+import { appGone, pushQueued } from '../release/messages.ts';
 import { recordEvent } from '../db/events.ts';
 import { principalById } from '../db/users.ts';
 
@@ -26,7 +27,7 @@ export function hookRouter(deps: OpsDeps, secret: string) {
     c.header('Content-Type', 'text/plain; charset=utf-8');
     if (plan.kind === 'reply') return c.text(plan.line + '\n');
     const app = await getAppByName(deps.database.db, plan.push.app);
-    if (!app) return c.text(`! app ${plan.push.app} no longer exists\n`);
+    if (!app) return c.text(appGone(plan.push.app) + '\n');
     // hook.mjs sends no pusher (git inherits the server's env): the git front's push ticket names
     // the authenticated user. Unknown (null) still deploys.
     const pusher = plan.push.pusher ?? takePusher(plan.push.app, plan.push.newSha);
@@ -43,7 +44,7 @@ export function hookRouter(deps: OpsDeps, secret: string) {
     });
     const release = await releasePush(deps, app, plan.push.newSha, pusherId, audit);
     return stream(c, async (s) => {
-      await s.write(`Kyozo: ${app.name} v${release.version} queued for ${plan.push.newSha.slice(0, 12)}\n`);
+      await s.write(pushQueued(app.name, release.version, plan.push.newSha) + '\n');
       const ac = new AbortController();
       s.onAbort(() => ac.abort());
       await followReleaseLog(deps.database.db, deps.bus, release.id, (line) => void s.write(line + '\n'), ac.signal);

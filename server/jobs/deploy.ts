@@ -18,9 +18,9 @@ import {
   type Release,
 } from '../db/releases.ts';
 import { getSettings } from '../db/settings.ts';
-import { releaseFailedLine, releaseLiveLine } from '../git/hookRoute.ts';
 import { releaseLogger, type ReleaseLogger } from '../logs/releaseLog.ts';
 import { maskSecrets, secretValues } from '../logs/mask.ts';
+import * as say from '../release/messages.ts';
 import { startLayers } from '../release/order.ts';
 import { applyFormation, type ServiceSpec } from '../release/spec.ts';
 import { isDockerUnavailable } from '../runtime/breaker.ts';
@@ -41,8 +41,7 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
   if (!release || release.status === 'live' || release.status === 'failed' || release.status === 'superseded') return;
   const app = await getAppById(deps.db, release.appId);
   if (!app) return;
-  if (!(await deps.docker.ping()))
-    throw new InfrastructureError('Docker engine is unreachable; the deploy will be retried');
+  if (!(await deps.docker.ping())) throw new InfrastructureError(say.DOCKER_UNREACHABLE);
   const log = releaseLogger(deps.db, deps.bus, release.id, secretValues(release.config));
   const previous = await liveRelease(deps.db, app.id);
   const prevReplicas = previous ? await replicasOf(deps.db, previous.id) : [];
@@ -52,7 +51,7 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
   const startedAt = Date.now();
   try {
     await setReleaseStatus(deps.db, release.id, 'building');
-    log(`-----> Release v${release.version} of ${app.name} (${describeKind(release)})`);
+    log(say.releaseStarted(release.version, app.name, say.releaseKind(release)));
     const prevSpecs = previous ? specsOfRows(await servicesOf(deps.db, previous.id)) : [];
     const { specs, topology } = await servicesFor(deps, app, release, prevSpecs, log);
     const layers = startLayers(
@@ -66,7 +65,7 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
     );
     await saveReleaseServices(deps.db, release.id, specs);
     await setReleaseStatus(deps.db, release.id, 'deploying');
-    if (layers.length > 1) log(`-----> Start order: ${layers.map((l) => l.join(', ')).join(' → ')}`);
+    if (layers.length > 1) log(say.startOrder(layers));
     await rolloutRelease(deps, {
       app,
       release,
@@ -81,9 +80,9 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
       started,
       stoppedBacking,
     });
-    log(`-----> Switching routes to v${release.version}`);
+    log(say.switchingRoutes(release.version));
     await deps.routes.syncApp(app.name, release.id);
-    log(releaseLiveLine(release.version, appUrl(deps.config, app.name)));
+    log(say.releaseLiveLine(release.version, appUrl(deps.config, app.name)));
     await log.flush();
     await promoteRelease(deps.db, app.id, release.id);
     deps.bus.notify(release.id);
@@ -102,8 +101,8 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
     // Backing services stopped for this release serve the previous one again.
     for (const id of stoppedBacking) {
       await deps.docker.start(id).then(
-        () => log(`-----> put back backing container ${id.slice(0, 12)} of the previous release`),
-        (e: Error) => log(`-----> could not restart backing container ${id.slice(0, 12)}: ${e.message}`),
+        () => log(say.backingPutBack(id)),
+        (e: Error) => log(say.backingNotPutBack(id, e.message)),
       );
     }
     // Docker unreachable (breaker open, socket gone) mid-deploy: the release waits and the job is retried.
@@ -113,14 +112,11 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
       !(await deps.docker.ping().catch(() => false))
     ) {
       await setReleaseStatus(deps.db, release.id, 'queued');
-      log(`-----> ${message}`);
+      log(say.waitingForDocker(message));
       await log.flush();
-      throw err instanceof InfrastructureError
-        ? err
-        : new InfrastructureError(`Docker engine unavailable, the deploy will be retried: ${message}`);
+      throw err instanceof InfrastructureError ? err : new InfrastructureError(say.dockerUnavailable(message));
     }
-    const still = previous ? ` — v${previous.version} is still live` : '';
-    log(releaseFailedLine(release.version, `${message}${still}`));
+    log(say.releaseFailedLine(release.version, message, previous?.version ?? null));
     await log.flush();
     await setReleaseStatus(deps.db, release.id, 'failed', { error: message });
     deps.bus.notify(release.id);
@@ -135,13 +131,6 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
   }
 }
 
-function describeKind(r: Release): string {
-  if (r.kind === 'push') return `push of ${r.commit?.slice(0, 12)}`;
-  if (r.kind === 'rollback') return `rollback to v${r.baseVersion}`;
-  if (r.kind === 'config') return `config change on v${r.baseVersion}`;
-  return `restart of v${r.baseVersion}`;
-}
-
 async function servicesFor(
   deps: JobDeps,
   app: App,
@@ -150,7 +139,7 @@ async function servicesFor(
   log: ReleaseLogger,
 ): Promise<{ specs: ServiceSpec[]; topology: Topology | null }> {
   if (release.kind === 'push') {
-    if (!release.commit) throw new Error('push release without a commit');
+    if (!release.commit) throw new Error(say.PUSH_WITHOUT_COMMIT);
     const settings = await getSettings(deps.db, app.id);
     return preparePush(
       deps,
@@ -160,14 +149,13 @@ async function servicesFor(
     );
   }
   const base = release.baseVersion ? await getReleaseByVersion(deps.db, release.appId, release.baseVersion) : null;
-  if (!base) throw new Error(`release v${release.baseVersion} does not exist`);
+  if (!base) throw new Error(say.noSuchRelease(release.baseVersion));
   const formation = (await getSettings(deps.db, app.id)).formation ?? {};
   const specs = specsOfRows(await servicesOf(deps.db, base.id)).map((s) => applyFormation(s, formation[s.name]));
-  if (specs.length === 0) throw new Error(`release v${base.version} has no services to reuse`);
+  if (specs.length === 0) throw new Error(say.nothingToReuse(base.version));
   for (const s of specs) {
-    if (!(await deps.docker.imageExists(s.image)))
-      throw new Error(`image ${s.image} of v${base.version} (service ${s.name}) is no longer on this machine`);
-    log(`       ${s.name}: ${s.image}`);
+    if (!(await deps.docker.imageExists(s.image))) throw new Error(say.imageGone(s.image, base.version, s.name));
+    log(say.reusedImage(s.name, s.image));
   }
   await setReleaseAnalysis(deps.db, release.id, base.analysis);
   return { specs, topology: (base.analysis as Topology | null) ?? null };
@@ -193,7 +181,7 @@ async function retire(
     rolloutDeps(deps, log),
     old.map((r) => r.containerId),
   );
-  log(`-----> Stopped ${old.length} replica${old.length === 1 ? '' : 's'} of v${previous.version} (${app})`);
+  log(say.stoppedOld(old.length, previous.version, app));
 }
 
 /** A retried job starts over: drop what the last attempt left, except containers the live release uses. */

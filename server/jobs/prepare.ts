@@ -16,11 +16,11 @@ import { exportCommit } from '../git/export.ts';
 import { repoPath } from '../git/repos.ts';
 import { treeIds } from '../git/tree.ts';
 import { checkOverrideNames, excludePaths, parseKyozoJson } from '../release/kyozoJson.ts';
+import * as say from '../release/messages.ts';
 import { specFromAnalysis, type ServiceSpec } from '../release/spec.ts';
 import { choosePrimary } from '../runtime/routing.ts';
 import { snapshotFromDir } from '../snapshot/fs.ts';
 import type { JobDeps } from './deps.ts';
-import { describeTopology } from './describe.ts';
 
 export interface PushInput {
   app: string;
@@ -40,7 +40,7 @@ export async function preparePush(
   await rm(srcDir, { recursive: true, force: true });
   await mkdir(srcDir, { recursive: true });
   try {
-    log(`-----> Exporting commit ${input.commit.slice(0, 12)}`);
+    log(say.exportingCommit(input.commit));
     const repo = repoPath(deps.reposDir, input.app);
     await exportCommit(repo, input.commit, srcDir);
     const kyozoJson = parseKyozoJson(readOptional(join(srcDir, 'kyozo.json')));
@@ -48,14 +48,8 @@ export async function preparePush(
     snapshot.paths = excludePaths(snapshot.paths, kyozoJson?.exclude);
     const { topology, plans } = analyzeAndPlan(snapshot, { images: deps.config.images });
     await setReleaseAnalysis(deps.db, input.releaseId, toContractJson(topology));
-    describeTopology(topology, log);
-    if (topology.services.length === 0) {
-      const why =
-        topology.recommendations.find((r) => r.severity === 'high')?.message ??
-        topology.recommendations[0]?.message ??
-        'Kyozo looked for a Dockerfile, docker-compose.yml, package.json, requirements.txt/pyproject.toml, go.mod, Gemfile, composer.json, Cargo.toml, a Procfile and index.html';
-      throw new Error(`nothing deployable found. ${why}`);
-    }
+    for (const line of say.topologyLines(topology)) log(line);
+    if (topology.services.length === 0) throw new Error(say.nothingDeployable(topology));
     if (kyozoJson)
       checkOverrideNames(
         kyozoJson,
@@ -112,14 +106,14 @@ async function buildOrReuse(
 ) {
   const sourceHash = hash(['build', trees[s.path!] ?? input.commit, JSON.stringify(plan)]);
   if (prev && prev.sourceHash === sourceHash && (await deps.docker.imageExists(prev.image))) {
-    log(`-----> ${s.name}: source unchanged, reusing ${prev.image}`);
+    log(say.sourceUnchanged(s.name, prev.image));
     return { image: prev.image, imageId: prev.imageId, sourceHash };
   }
   const { image, imageId } = await buildService(
     { docker: deps.docker, config: deps.config, log },
     { app: input.app, release: input.version, service: s, plan, srcDir },
   ).catch((e: Error) => {
-    throw new Error(`service ${s.name} failed to build: ${e.message}`);
+    throw new Error(say.failedToBuild(s.name, e.message));
   });
   return { image, imageId, sourceHash };
 }

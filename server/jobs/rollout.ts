@@ -5,6 +5,7 @@ import type { App } from '../db/apps.ts';
 import { addReplica, allReplicas, setReleaseReplicasState, type Replica } from '../db/replicas.ts';
 import type { Release, ReleaseService } from '../db/releases.ts';
 import { discoveryEnv } from '../release/discovery.ts';
+import * as say from '../release/messages.ts';
 import { ensureServicePorts } from '../release/servicePorts.ts';
 import { effectiveEnv, isBackingType, runFingerprint, type ServiceSpec } from '../release/spec.ts';
 import { BRIDGE_PORT, checkReplica, networkName, startReplica, type StartedReplica } from '../runtime/rollout.ts';
@@ -19,18 +20,14 @@ export async function ensureImage(
 ): Promise<void> {
   if (await deps.docker.imageExists(image)) return;
   if (!deps.config.pullImages) {
-    throw new Error(
-      `service ${service}: image ${image} is not on this machine and pulling is off (KYOZO_PULL_IMAGES=false); run "docker pull ${image}" on the host (or use a local image) and push again`,
-    );
+    throw new Error(say.imageNotHereNoPull(service, image));
   }
-  log(`-----> ${service}: pulling ${image}`);
+  log(say.pulling(service, image));
   await deps.docker
-    .pull(image, (l) => log(`       ${l}`))
+    .pull(image, (l) => log(say.dockerOutput(l)))
     .catch((e: Error & { statusCode?: number }) => {
       if (typeof e.statusCode !== 'number') throw e; // Docker unreachable: the deploy waits and retries
-      throw new Error(
-        `service ${service}: image ${image} is not on this machine and could not be pulled (${e.message.replace(/^docker pull \S+: /, '')}); check the name, or run "docker pull ${image}" on the host and push again`,
-      );
+      throw new Error(say.imageNotPulled(service, image, e.message));
     });
 }
 
@@ -130,15 +127,14 @@ export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<vo
           state: 'running',
         });
       }
-      if (keep.length)
-        i.log(`-----> ${name}: unchanged, keeping ${keep.length} running replica${keep.length === 1 ? '' : 's'}`);
+      if (keep.length) i.log(say.keeping(name, keep.length));
       if (keep.length >= spec.replicas) continue;
       if (isBackingType(spec.type)) {
         await ensureImage(deps, name, spec.image, i.log);
         // One container owns the data volume and the port: the old one stops (kept, so a failed release
         // can start it again) before the new one starts.
         if (running.length) {
-          i.log(`-----> ${name}: definition changed, replacing the backing service (brief interruption)`);
+          i.log(say.replacingBacking(name));
           for (const r of running) {
             await deps.docker.stop(r.containerId, 10);
             i.stoppedBacking.push(r.containerId);
@@ -168,11 +164,11 @@ export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<vo
           port: r.port,
           state: 'starting',
         });
-        i.log(`-----> Started ${name}#${n} (${r.containerId.slice(0, 12)}) on ${r.host}:${r.port}`);
+        i.log(say.startedReplica(name, n, r.containerId, r.host, r.port));
         fresh.push({ spec, r });
       }
     }
-    if (fresh.length) i.log(`-----> Health checks: ${[...new Set(fresh.map((f) => f.spec.name))].join(', ')}`);
+    if (fresh.length) i.log(say.healthChecks([...new Set(fresh.map((f) => f.spec.name))]));
     await Promise.all(fresh.map((f) => checkReplica(rd, f.spec, f.r, deps.config.healthTimeoutMs)));
   }
   await setReleaseReplicasState(deps.db, i.release.id, 'running');

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { hostModeCommand, hostModeEnv, volumeName } from '../release/backing.ts';
+import * as say from '../release/messages.ts';
 import { isBackingType, type ServiceSpec } from '../release/spec.ts';
 import type { DockerPort } from './port.ts';
 import { containerSpec } from './spec.ts';
@@ -91,19 +92,18 @@ export async function checkReplica(
   };
   const dead = async (what: string) => {
     const s = await check();
-    return new Error(
-      `service ${spec.name} ${what}: ${s.running ? 'no answer before the deadline' : await exitReason(deps, r.containerId, s.exitCode)}`,
-    );
+    const why = s.running ? say.NO_ANSWER : await exitReason(deps, r.containerId, s.exitCode);
+    return new Error(say.replicaFailed(spec.name, what, why));
   };
   if (spec.type === 'worker') {
     await new Promise((res) => setTimeout(res, Math.min(2000, deadlineMs)));
-    if (!(await check()).running) throw await dead('stopped right after starting');
+    if (!(await check()).running) throw await dead(say.STOPPED_AFTER_START);
     return;
   }
   if (isBackingType(spec.type)) {
     const ok = await waitTcp(r.host, r.port, deadlineMs, check);
-    if (!ok) throw await dead(`did not accept connections on ${r.host}:${r.port}`);
-    deps.log(`       ${spec.name}#${r.index} accepting connections on ${r.host}:${r.port}`);
+    if (!ok) throw await dead(say.notAccepting(r.host, r.port));
+    deps.log(say.acceptingConnections(spec.name, r.index, r.host, r.port));
     return;
   }
   const path = spec.healthPath && spec.healthPath.startsWith('/') ? spec.healthPath : '/';
@@ -112,9 +112,9 @@ export async function checkReplica(
   if (!result.ok) {
     const s = await check();
     const why = s.running ? result.reason : await exitReason(deps, r.containerId, s.exitCode);
-    throw new Error(`service ${spec.name} failed its health check (${url}): ${why}`);
+    throw new Error(say.healthCheckFailed(spec.name, url, why));
   }
-  deps.log(`       ${spec.name}#${r.index} healthy: GET ${path} → ${result.status} after ${result.ms} ms`);
+  deps.log(say.healthy(spec.name, r.index, path, result.status, result.ms));
 }
 
 async function waitTcp(
@@ -133,15 +133,7 @@ async function waitTcp(
 }
 
 async function exitReason(deps: RolloutDeps, id: string, code: number | null): Promise<string> {
-  const tail = await deps.docker.logs(id, { tail: 15 }).catch(() => '');
-  const lines = tail.trim()
-    ? `; last output:\n${tail
-        .trim()
-        .split('\n')
-        .map((l) => `         ${l}`)
-        .join('\n')}`
-    : '';
-  return `container exited with code ${code ?? 'unknown'}${lines}`;
+  return say.containerExited(code, await deps.docker.logs(id, { tail: 15 }).catch(() => ''));
 }
 
 export async function removeReplicas(deps: RolloutDeps, ids: string[], timeoutSec = 10): Promise<void> {

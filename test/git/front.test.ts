@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitFront, takePusher } from '../../server/git/front.ts';
 import { hookUrl, HOOK_SECRET_HEADER } from '../../server/git/hookEnv.ts';
-import { planPostReceive, releaseFailedLine, releaseLiveLine } from '../../server/git/hookRoute.ts';
+import { planPostReceive } from '../../server/git/hookRoute.ts';
+import { releaseFailedLine, releaseLiveLine } from '../../server/release/messages.ts';
 import { createRepo, resolveRef } from '../../server/git/repos.ts';
 import { basic, cleanupTempDirs, gitClient, mustGit, serve, tempDir, type Served } from './helpers.ts';
 

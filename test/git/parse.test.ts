@@ -8,7 +8,8 @@ import {
   parsePostReceiveInput,
 } from '../../server/git/parse.ts';
 import { hookUrl } from '../../server/git/hookEnv.ts';
-import { planPostReceive, releaseFailedLine, releaseLiveLine, secretMatches } from '../../server/git/hookRoute.ts';
+import { planPostReceive, secretMatches } from '../../server/git/hookRoute.ts';
+import { releaseFailedLine, releaseLiveLine } from '../../server/release/messages.ts';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
