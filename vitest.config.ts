@@ -15,6 +15,7 @@ export const integrationTests = [
   'test/jobs/{cleanup,deploy}.test.ts',
   'test/logs/appLogs.test.ts',
   'test/metrics/{collect,http}.test.ts',
+  'test/ops/postReceive.test.ts',
   'test/runtime/{breaker,breakerDeploy,docker}.test.ts',
 ];
 

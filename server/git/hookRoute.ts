@@ -1,5 +1,5 @@
 // Pure logic behind `POST /internal/git/post-receive` (contract: top of server/git/hook.mjs).
-// The lead's hono route calls planPostReceive() and then streams lines for a 'deploy' plan.
+// ops/postReceive.ts calls planPostReceive() and queues a release for a 'deploy' plan.
 import { timingSafeEqual } from 'node:crypto';
 import { refDeleted, refStored } from '../release/messages.ts';
 import { branchOf, isDeployBranch, isSha, isValidAppName, ZERO_SHA } from './parse.ts';
@@ -13,7 +13,7 @@ export interface HookPush {
   newSha: string;
   /**
    * User id of the pusher as sent by the hook, or null when the hook sent "" (the normal case:
-   * the route then asks the git front via takePusher(app, newSha); still null = unknown pusher).
+   * ops/postReceive.ts then asks the git front via takePusher(app, newSha); still null = unknown pusher).
    */
   pusher: string | null;
 }
