@@ -6,10 +6,10 @@ import { addReplica, allReplicas, setReleaseReplicasState, type Replica } from '
 import type { Release, ReleaseService } from '../db/releases.ts';
 import { discoveryEnv } from '../release/discovery.ts';
 import * as say from '../release/messages.ts';
-import { ensureServicePorts } from '../release/servicePorts.ts';
 import { effectiveEnv, isBackingType, runFingerprint, type ServiceSpec } from '../release/spec.ts';
 import { BRIDGE_PORT, checkReplica, networkName, startReplica, type StartedReplica } from '../runtime/rollout.ts';
 import { rolloutDeps, type JobDeps } from './deps.ts';
+import { ensureServicePorts } from './servicePorts.ts';
 
 /** Backing images are pulled when missing (KYOZO_PULL_IMAGES); a failure names the image and what to do. */
 export async function ensureImage(

@@ -1,6 +1,6 @@
 // Host network mode: every service of an app gets a stable 127.0.0.1 port, kept across releases.
 // Web services are reached there through the proxy daemon (so discovery URLs never change when replicas
-// do); backing services listen on it themselves.
+// do); backing services listen on it themselves. Kept in the app's settings; free ports are found by a bind check.
 import type { Db } from '../db/client.ts';
 import { allReplicas } from '../db/replicas.ts';
 import { allServicePorts, getSettings, updateSettings } from '../db/settings.ts';
