@@ -31,7 +31,8 @@ export interface KyozoProcess {
 }
 
 export async function startKyozoProcess(opts: {
-  databaseUrl: string;
+  /** Omitted: Kyozo starts its own embedded Postgres in the data dir, as a fresh install does. */
+  databaseUrl?: string;
   env?: Record<string, string>;
 }): Promise<KyozoProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kyozo-e2e-'));
@@ -45,7 +46,7 @@ export async function startKyozoProcess(opts: {
     KYOZO_PROXY_PORT: String(proxyPort),
     KYOZO_HOST: '127.0.0.1',
     KYOZO_DATA_DIR: dataDir,
-    DATABASE_URL: opts.databaseUrl,
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     KYOZO_DOMAIN: 'localhost',
     KYOZO_ADMIN_TOKEN: token,
     // KYOZO_TEST_NETWORK=bridge runs the suite in bridge mode (on the testbed engine, see .ci/run).
@@ -56,6 +57,7 @@ export async function startKyozoProcess(opts: {
     KYOZO_PULL_IMAGES: 'false',
     ...opts.env,
   };
+  if (!opts.databaseUrl) delete (env as Record<string, string | undefined>).DATABASE_URL;
   let child: ChildProcess | null = null;
   let out = '';
   const url = `http://127.0.0.1:${port}`;
