@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { getApp, type App } from '../db/apps.ts';
 import { listReleases } from '../db/releases.ts';
+import type { Principal } from '../db/users.ts';
 import { NotFound } from '../http/errors.ts';
 import { createAppOp, deleteAppOp } from '../ops/apps.ts';
 import { appJson, releaseJson } from '../ops/appView.ts';
@@ -25,10 +26,10 @@ export function appsRouter(deps: ConsoleDeps) {
   const r = new Hono<ConsoleEnv>();
   const auth = requireSession(db);
   const withApp = requireApp(db);
-  const audit = <E extends ConsoleEnv>(c: Context<E>) => ({
-    actor: { userId: c.get('principal').userId, email: c.get('principal').email },
-    ip: clientIp(c),
-  });
+  const audit = <E extends ConsoleEnv>(c: Context<E>) => {
+    const p: Principal = c.get('principal');
+    return { actor: { userId: p.userId, email: p.email }, ip: clientIp(c) };
+  };
   const releasesOf = async (app: App) => (await listReleases(db, app.id, 30)).map(releaseJson);
 
   r.get('/apps', auth, async (c) =>

@@ -25,7 +25,7 @@ export const isHttps = (c: Context) =>
   new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 
 /** The layout's view of the signed-in user: name in the header, CSRF token for forms and htmx. */
-export const viewer = <E extends ConsoleEnv>(c: Context<E>) => ({
+export const viewer = (c: Pick<Ctx, 'get'>) => ({
   email: c.get('principal').email,
   isAdmin: c.get('principal').isAdmin,
   csrf: c.get('csrf'),

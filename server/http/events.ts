@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { listApps } from '../db/apps.ts';
 import type { Database } from '../db/client.ts';
 import { listEvents, type AuditCtx, type EventFilter } from '../db/events.ts';
+import type { Principal } from '../db/users.ts';
 import type { HttpEnv } from './env.ts';
 import { BadRequest } from './json.ts';
 
@@ -20,7 +21,7 @@ export function requestIp(c: Context): string | null {
 }
 
 export function auditOf<E extends HttpEnv>(c: Context<E>): AuditCtx {
-  const p = c.get('principal');
+  const p: Principal | undefined = c.get('principal');
   return { actor: p ? { userId: p.userId, email: p.email } : null, ip: requestIp(c) };
 }
 
