@@ -1,8 +1,8 @@
 // One app: URLs, services as cards, releases with rollback, config editor — kept live over SSE.
 import { ConfigEditor } from './ConfigEditor.tsx';
 import { Badge, Csrf, Layout, type Viewer } from './Layout.tsx';
-import type { ServiceStats } from './props.ts';
-import { ReleasesTable, type ReleaseView } from './ReleasesTable.tsx';
+import type { AssetUrls, ReleaseView, ServiceStats } from './props.ts';
+import { ReleasesTable } from './ReleasesTable.tsx';
 import { ServiceCards, type Controls, type ServiceView } from './ServiceCard.tsx';
 import { tone } from './format.ts';
 
@@ -17,6 +17,7 @@ export interface AppView {
 
 export interface AppPageProps {
   viewer: Viewer;
+  assets: AssetUrls;
   app: AppView;
   releases: ReleaseView[];
   config: Record<string, string>;
@@ -39,7 +40,7 @@ export function AppPage(props: AppPageProps) {
   const a = props.app;
   const csrf = props.viewer.csrf;
   return (
-    <Layout title={a.name} viewer={props.viewer} active="apps">
+    <Layout assets={props.assets} title={a.name} viewer={props.viewer} active="apps">
       <div hx-ext="sse" sse-connect={`/events/stream/apps/${a.name}`}>
         <div class="row spread">
           <div class="row">

@@ -1,6 +1,6 @@
 // Apps: the list with status, the create form, and the git commands to copy after creating one.
 import { Badge, Csrf, Layout, type Viewer } from './Layout.tsx';
-import type { AppSummary } from './props.ts';
+import type { AppSummary, AssetUrls } from './props.ts';
 import { ago, tone } from './format.ts';
 
 export function GitInstructions(props: { name: string; gitUrl: string; url: string }) {
@@ -111,13 +111,14 @@ export function CreateAppForm(props: {
 
 export function AppsPage(props: {
   viewer: Viewer;
+  assets: AssetUrls;
   apps: AppSummary[];
   error?: string | null;
   value?: string;
   created?: { name: string; gitUrl: string; url: string } | null;
 }) {
   return (
-    <Layout title="Apps" viewer={props.viewer} active="apps">
+    <Layout assets={props.assets} title="Apps" viewer={props.viewer} active="apps">
       <h1>Apps</h1>
       <section class="card">
         <CreateAppForm csrf={props.viewer.csrf} error={props.error} value={props.value} created={props.created} />

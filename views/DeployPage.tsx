@@ -2,9 +2,11 @@
 // Chromium accepts a dropped folder on a webkitdirectory input, so the drop zone needs no script of its own.
 import type { Child } from 'hono/jsx';
 import { Csrf, Layout, type Viewer } from './Layout.tsx';
+import type { AssetUrls } from './props.ts';
 
 export function DeployPage(props: {
   viewer: Viewer;
+  assets: AssetUrls;
   app: string;
   maxMb: number;
   error?: string | null;
@@ -12,7 +14,7 @@ export function DeployPage(props: {
 }) {
   const action = `/apps/${props.app}/deploy`;
   return (
-    <Layout title={`Deploy ${props.app}`} viewer={props.viewer} active="apps">
+    <Layout assets={props.assets} title={`Deploy ${props.app}`} viewer={props.viewer} active="apps">
       <p class="crumbs">
         <a href="/apps">Apps</a> / <a href={`/apps/${props.app}`}>{props.app}</a> / deploy
       </p>

@@ -1,9 +1,10 @@
 // Error page (404, 4xx from an operation, 500) and the inline error used in htmx fragments.
 import { Layout, type Viewer } from './Layout.tsx';
+import type { AssetUrls } from './props.ts';
 
-export function ErrorPage(props: { status: number; message: string; viewer?: Viewer | null }) {
+export function ErrorPage(props: { status: number; message: string; assets: AssetUrls; viewer?: Viewer | null }) {
   return (
-    <Layout title={props.status === 404 ? 'Not found' : 'Error'} viewer={props.viewer}>
+    <Layout assets={props.assets} title={props.status === 404 ? 'Not found' : 'Error'} viewer={props.viewer}>
       <section class="card narrow">
         <h1>{props.status === 404 ? 'Not found' : `Error ${props.status}`}</h1>
         <p class="alert bad" role="alert">

@@ -1,6 +1,6 @@
 // The audit log with filters (app, type, level, time window) and an "older" cursor.
 import { Badge, Layout, type Viewer } from './Layout.tsx';
-import type { EventView } from './props.ts';
+import type { AssetUrls, EventView } from './props.ts';
 import { shortTime, tone } from './format.ts';
 
 export interface EventsQuery {
@@ -52,6 +52,7 @@ export function EventRows(props: { events: EventView[] }) {
 
 export function EventsPage(props: {
   viewer: Viewer;
+  assets: AssetUrls;
   events: EventView[];
   apps: string[];
   query: EventsQuery;
@@ -66,7 +67,7 @@ export function EventsPage(props: {
   const filters = new URLSearchParams(Object.entries(q).filter(([, v]) => v) as [string, string][]);
   const rows = <EventRows events={props.events} />;
   return (
-    <Layout title="Events" viewer={props.viewer} active="events">
+    <Layout assets={props.assets} title="Events" viewer={props.viewer} active="events">
       <h1>Events</h1>
       <form method="get" action="/events" class="inline filters card">
         <label class="inline-label">

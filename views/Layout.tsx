@@ -1,7 +1,8 @@
-// The page shell: head with the versioned assets, top navigation, CSRF token for htmx on <body>.
+// The page shell: head with the versioned assets (URLs from the console), top navigation, CSRF token for htmx
+// on <body>.
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { ASSETS } from '../server/console/assets.ts';
+import type { AssetUrls } from './props.ts';
 
 export interface Viewer {
   email: string;
@@ -26,8 +27,15 @@ const NAV = [
   ['tokens', '/tokens', 'Account'],
 ] as const;
 
-export function Layout(props: { title: string; viewer?: Viewer | null; active?: string; children?: Child }) {
+export function Layout(props: {
+  title: string;
+  assets: AssetUrls;
+  viewer?: Viewer | null;
+  active?: string;
+  children?: Child;
+}) {
   const v = props.viewer;
+  const a = props.assets;
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -37,10 +45,10 @@ export function Layout(props: { title: string; viewer?: Viewer | null; active?: 
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{props.title} · Kyozo</title>
           <meta name="htmx-config" content={HTMX_CONFIG} />
-          <link rel="stylesheet" href={ASSETS.css} />
-          <script src={ASSETS.htmx} defer></script>
-          <script src={ASSETS.sse} defer></script>
-          <script src={ASSETS.js} defer></script>
+          <link rel="stylesheet" href={a.css} />
+          <script src={a.htmx} defer></script>
+          <script src={a.sse} defer></script>
+          <script src={a.js} defer></script>
         </head>
         <body hx-headers={v ? JSON.stringify({ 'X-CSRF-Token': v.csrf }) : undefined}>
           <header class="top">

@@ -1,9 +1,16 @@
 // Sign-in form (email + password; an API token works as the password too).
 import { Layout } from './Layout.tsx';
+import type { AssetUrls } from './props.ts';
 
-export function LoginPage(props: { csrf: string; next: string; email?: string; error?: string | null }) {
+export function LoginPage(props: {
+  assets: AssetUrls;
+  csrf: string;
+  next: string;
+  email?: string;
+  error?: string | null;
+}) {
   return (
-    <Layout title="Sign in">
+    <Layout assets={props.assets} title="Sign in">
       <section class="card narrow">
         <h1>Sign in</h1>
         {props.error && (

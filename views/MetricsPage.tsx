@@ -1,6 +1,7 @@
 // Metrics: per app (one line per service) or system-wide, over 1 h / 24 h / 7 d, as SVG charts.
 import { Chart, type Series } from './Chart.tsx';
 import { Layout, type Viewer } from './Layout.tsx';
+import type { AssetUrls } from './props.ts';
 import { bytes } from './format.ts';
 
 export interface ChartSet {
@@ -21,6 +22,7 @@ export const RANGES = ['1h', '24h', '7d'] as const;
 
 export function MetricsPage(props: {
   viewer: Viewer;
+  assets: AssetUrls;
   apps: string[];
   app: string | null;
   services: string[];
@@ -38,7 +40,7 @@ export function MetricsPage(props: {
     return `/metrics?${q}`;
   };
   return (
-    <Layout title="Metrics" viewer={props.viewer} active="metrics">
+    <Layout assets={props.assets} title="Metrics" viewer={props.viewer} active="metrics">
       <h1>
         Metrics{props.app ? ` · ${props.app}` : ' · system'}
         {props.service ? ` / ${props.service}` : ''}

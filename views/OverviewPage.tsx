@@ -2,7 +2,7 @@
 // the page's SSE stream re-sends when it changes.
 import { AppList } from './AppsPage.tsx';
 import { Badge, Layout, type Viewer } from './Layout.tsx';
-import type { Overview } from './props.ts';
+import type { AssetUrls, Overview } from './props.ts';
 import { describeRelease } from './ReleasesTable.tsx';
 import { ago, bytes, pct, tone } from './format.ts';
 
@@ -83,9 +83,9 @@ export function OpenAlerts(props: { data: Overview }) {
   );
 }
 
-export function OverviewPage(props: { viewer: Viewer; data: Overview }) {
+export function OverviewPage(props: { viewer: Viewer; assets: AssetUrls; data: Overview }) {
   return (
-    <Layout title="Overview" viewer={props.viewer} active="overview">
+    <Layout assets={props.assets} title="Overview" viewer={props.viewer} active="overview">
       <div hx-ext="sse" sse-connect="/events/stream/overview">
         <h1>Overview</h1>
         <div sse-swap="stats">

@@ -1,7 +1,7 @@
 // A release: status, duration, filters, and the build/deploy log — streamed live over SSE while it runs.
 import { Badge, Layout, type Viewer } from './Layout.tsx';
-import type { LogFilter, LogLine } from './props.ts';
-import { describeRelease, type ReleaseView } from './ReleasesTable.tsx';
+import type { AssetUrls, LogFilter, LogLine, ReleaseView } from './props.ts';
+import { describeRelease } from './ReleasesTable.tsx';
 import { duration, shortTime, tone } from './format.ts';
 
 export function LogLineView(props: { line: LogLine }) {
@@ -57,6 +57,7 @@ function Select(props: { name: string; value?: string; options: string[]; label:
 
 export interface ReleasePageProps {
   viewer: Viewer;
+  assets: AssetUrls;
   app: string;
   release: ReleaseView;
   lines: LogLine[];
@@ -73,7 +74,7 @@ export function ReleasePage(props: ReleasePageProps) {
   const base = `/apps/${props.app}/releases/${r.version}`;
   const stream = `/events/stream/apps/${props.app}/releases/${r.version}?after=${props.after}${props.filterQuery}`;
   return (
-    <Layout title={`${props.app} v${r.version}`} viewer={props.viewer} active="apps">
+    <Layout assets={props.assets} title={`${props.app} v${r.version}`} viewer={props.viewer} active="apps">
       <p class="crumbs">
         <a href="/apps">Apps</a> / <a href={`/apps/${props.app}`}>{props.app}</a> / v{r.version}
       </p>

@@ -1,18 +1,7 @@
 // Releases of an app, newest first: status, kind, duration, log link and a rollback button.
 import { Badge, Csrf } from './Layout.tsx';
 import { ago, duration, tone } from './format.ts';
-
-export interface ReleaseView {
-  version: number;
-  status: string;
-  kind: string;
-  commit: string | null;
-  baseVersion: number | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  error: string | null;
-}
+import type { ReleaseView } from './props.ts';
 
 export function describeRelease(r: ReleaseView): string {
   if (r.kind === 'push') return r.commit ? `push ${r.commit.slice(0, 7)}` : 'push';

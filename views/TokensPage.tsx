@@ -1,6 +1,7 @@
 // Account: API tokens (create — shown once —, list, revoke) and the console password.
 import { Csrf, Layout, type Viewer } from './Layout.tsx';
 import { shortTime } from './format.ts';
+import type { AssetUrls } from './props.ts';
 
 export interface TokenRow {
   id: number;
@@ -71,6 +72,7 @@ export function TokenList(props: {
 
 export function TokensPage(props: {
   viewer: Viewer;
+  assets: AssetUrls;
   tokens: TokenRow[];
   created?: { name: string; token: string } | null;
   message?: string | null;
@@ -78,7 +80,7 @@ export function TokensPage(props: {
 }) {
   const { csrf } = props.viewer;
   return (
-    <Layout title="Account" viewer={props.viewer} active="tokens">
+    <Layout assets={props.assets} title="Account" viewer={props.viewer} active="tokens">
       <h1>Account</h1>
       {props.message && (
         <p class="alert good" role="status">

@@ -1,6 +1,6 @@
 // Data the console hands the views: the shapes its read models (server/console/queries*.ts, the release log
-// classifier, the events table) fill in. Views depend on these, never on the server modules that produce them.
-import type { ReleaseView } from './ReleasesTable.tsx';
+// classifier, the events table, the asset loader) fill in. Views depend on these, never on the server modules
+// that produce them.
 
 /** One row of the app list: status and replica counts of the live release. */
 export interface AppSummary {
@@ -24,6 +24,19 @@ export interface ServiceStats {
   memBytes: number | null;
   memLimitBytes: number | null;
   at: Date | null;
+}
+
+/** One release as the views show it (ops/appView.ts releaseJson). */
+export interface ReleaseView {
+  version: number;
+  status: string;
+  kind: string;
+  commit: string | null;
+  baseVersion: number | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  error: string | null;
 }
 
 /** The newest host gauges (admins only). */
@@ -64,6 +77,14 @@ export interface EventView {
   actorEmail: string | null;
   ip: string | null;
   message: string;
+}
+
+/** Versioned URLs of the console's static files (server/console/assets.ts), for the layout's <head>. */
+export interface AssetUrls {
+  htmx: string;
+  sse: string;
+  css: string;
+  js: string;
 }
 
 export type LogType = 'release' | 'analysis' | 'build' | 'deploy';

@@ -33,7 +33,7 @@ export function appsRouter(deps: ConsoleDeps) {
   const releasesOf = async (app: App) => (await listReleases(db, app.id, 30)).map(releaseJson);
 
   r.get('/apps', auth, async (c) =>
-    c.html(<AppsPage viewer={viewer(c)} apps={await appSummaries(db, c.get('principal'))} />),
+    c.html(<AppsPage viewer={viewer(c)} assets={deps.assets} apps={await appSummaries(db, c.get('principal'))} />),
   );
 
   r.post('/apps', auth, async (c) => {
@@ -61,7 +61,10 @@ export function appsRouter(deps: ConsoleDeps) {
         </>,
         status,
       );
-    return c.html(<AppsPage viewer={viewer(c)} apps={apps} error={error} value={name} created={created} />, status);
+    return c.html(
+      <AppsPage viewer={viewer(c)} assets={deps.assets} apps={apps} error={error} value={name} created={created} />,
+      status,
+    );
   });
 
   const services = async (c: AppCtx, app: App) => {
@@ -78,6 +81,7 @@ export function appsRouter(deps: ConsoleDeps) {
     return c.html(
       <AppPage
         viewer={viewer(c)}
+        assets={deps.assets}
         app={view}
         releases={releases}
         config={app.config}

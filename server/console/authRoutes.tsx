@@ -48,6 +48,7 @@ export function authRouter(deps: ConsoleDeps, limiter = new SlidingWindowLimiter
     c.header('Cache-Control', 'no-store');
     return c.html(
       <LoginPage
+        assets={deps.assets}
         csrf={token}
         next={safeNext(extra.next ?? c.req.query('next') ?? '/')}
         email={extra.email}
@@ -112,7 +113,9 @@ export function authRouter(deps: ConsoleDeps, limiter = new SlidingWindowLimiter
   const tokensOf = (c: { get(k: 'principal'): ConsoleEnv['Variables']['principal'] }) =>
     listTokens(db, c.get('principal').userId);
 
-  r.get('/tokens', auth, async (c) => c.html(<TokensPage viewer={viewer(c)} tokens={await tokensOf(c)} />));
+  r.get('/tokens', auth, async (c) =>
+    c.html(<TokensPage viewer={viewer(c)} assets={deps.assets} tokens={await tokensOf(c)} />),
+  );
 
   r.post('/tokens', auth, async (c) => {
     const name = formString(await c.req.parseBody(), 'name').slice(0, 100) || 'console';
@@ -121,7 +124,7 @@ export function authRouter(deps: ConsoleDeps, limiter = new SlidingWindowLimiter
     await recordEvent(db, { type: 'token.create', message: `token "${name}" created`, actor: p, ip: clientIp(c) });
     const tokens = await tokensOf(c);
     if (isHtmx(c)) return c.html(<TokenList tokens={tokens} csrf={c.get('csrf')} created={created} />);
-    return c.html(<TokensPage viewer={viewer(c)} tokens={tokens} created={created} />);
+    return c.html(<TokensPage viewer={viewer(c)} assets={deps.assets} tokens={tokens} created={created} />);
   });
 
   r.post('/tokens/:id/revoke', auth, async (c) => {
@@ -139,6 +142,7 @@ export function authRouter(deps: ConsoleDeps, limiter = new SlidingWindowLimiter
     return c.html(
       <TokensPage
         viewer={viewer(c)}
+        assets={deps.assets}
         tokens={tokens}
         message={ok ? 'Token revoked.' : null}
         error={ok ? null : 'No such token.'}
@@ -163,7 +167,13 @@ export function authRouter(deps: ConsoleDeps, limiter = new SlidingWindowLimiter
       });
     }
     return c.html(
-      <TokensPage viewer={viewer(c)} tokens={await tokensOf(c)} message={err ? null : 'Password saved.'} error={err} />,
+      <TokensPage
+        viewer={viewer(c)}
+        assets={deps.assets}
+        tokens={await tokensOf(c)}
+        message={err ? null : 'Password saved.'}
+        error={err}
+      />,
       err ? 400 : 200,
     );
   });

@@ -31,7 +31,7 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
   });
 
   r.get('/apps/:name/deploy', auth, withApp, async (c) =>
-    c.html(<DeployPage viewer={viewer(c)} app={c.get('app').name} maxMb={maxMb} />),
+    c.html(<DeployPage viewer={viewer(c)} assets={deps.assets} app={c.get('app').name} maxMb={maxMb} />),
   );
 
   r.post('/apps/:name/deploy', tooLarge, auth, withApp, async (c) => {
@@ -39,7 +39,10 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
     const fail = (message: string) =>
       isHtmx(c)
         ? c.html(<InlineError message={message} />, 400)
-        : c.html(<DeployPage viewer={viewer(c)} app={app.name} maxMb={maxMb} error={message} />, 400);
+        : c.html(
+            <DeployPage viewer={viewer(c)} assets={deps.assets} app={app.name} maxMb={maxMb} error={message} />,
+            400,
+          );
     try {
       const body = await c.req.parseBody({ all: true });
       const asFiles = (v: unknown) =>
@@ -84,7 +87,7 @@ export function deployRouter(deps: ConsoleDeps, limits = uploadLimits()) {
       return isHtmx(c)
         ? c.html(view)
         : c.html(
-            <DeployPage viewer={viewer(c)} app={app.name} maxMb={maxMb}>
+            <DeployPage viewer={viewer(c)} assets={deps.assets} app={app.name} maxMb={maxMb}>
               {view}
             </DeployPage>,
           );

@@ -4,9 +4,11 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Principal } from '../db/users.ts';
 import type { AppEnv } from '../http/loadApp.ts';
 import type { OpsDeps } from '../ops/deps.ts';
+import type { AssetUrls } from '../../views/props.ts';
 
 export type ConsoleEnv = { Variables: { principal: Principal; csrf: string; sessionHash: string } };
-export type ConsoleDeps = OpsDeps;
+/** The console routers' dependencies: the ops ones plus the layout's asset URLs (read once by consoleRouter). */
+export type ConsoleDeps = OpsDeps & { assets: AssetUrls };
 export type Ctx = Context<ConsoleEnv>;
 /** The context of a route behind requireApp: c.get('app') is the `:name` app. */
 export type AppCtx = Context<ConsoleEnv & AppEnv>;

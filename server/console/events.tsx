@@ -42,6 +42,7 @@ export function eventsRouter(deps: ConsoleDeps) {
     return c.html(
       <EventsPage
         viewer={viewer(c)}
+        assets={deps.assets}
         events={events}
         apps={apps}
         query={query}

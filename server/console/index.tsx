@@ -2,9 +2,10 @@
 // by server/http/app.ts; every route declares its own session guard, so /api, /git and /healthz are untouched.
 import { Hono } from 'hono';
 import { errorStatus } from '../http/errors.ts';
+import type { OpsDeps } from '../ops/deps.ts';
 import { ErrorPage, InlineError } from '../../views/ErrorPage.tsx';
 import { appsRouter } from './apps.tsx';
-import { assetsRouter } from './assets.ts';
+import { assetsRouter, loadAssets } from './assets.ts';
 import { authRouter } from './authRoutes.tsx';
 import { deployRouter } from './deploy.tsx';
 import { eventsRouter } from './events.tsx';
@@ -15,9 +16,12 @@ import { releasesRouter } from './releases.tsx';
 import { servicesRouter } from './services.tsx';
 import type { SlidingWindowLimiter } from './rateLimit.ts';
 
-export function consoleRouter(deps: ConsoleDeps, opts: { loginLimiter?: SlidingWindowLimiter } = {}) {
+export function consoleRouter(ops: OpsDeps, opts: { loginLimiter?: SlidingWindowLimiter } = {}) {
+  // The static files are read here, once per console (not at import time); pages get their URLs as props.
+  const assets = loadAssets();
+  const deps: ConsoleDeps = { ...ops, assets: assets.urls };
   const r = new Hono<ConsoleEnv>();
-  r.route('/', assetsRouter());
+  r.route('/', assetsRouter(assets));
   r.route('/', authRouter(deps, opts.loginLimiter));
   r.route('/', overviewRouter(deps));
   r.route('/', appsRouter(deps));
@@ -38,7 +42,7 @@ export function consoleRouter(deps: ConsoleDeps, opts: { loginLimiter?: SlidingW
       c.header('HX-Reswap', 'innerHTML');
       return c.html(<InlineError message={message} />, status as 400);
     }
-    return c.html(<ErrorPage status={status} message={message} viewer={viewer} />, status as 400);
+    return c.html(<ErrorPage status={status} message={message} viewer={viewer} assets={assets.urls} />, status as 400);
   });
   return r;
 }

@@ -45,6 +45,7 @@ export function metricsRouter(deps: ConsoleDeps) {
       c.res = await c.html(
         <MetricsPage
           viewer={viewer(c)}
+          assets={deps.assets}
           apps={apps}
           app={appName}
           services={services}

@@ -13,7 +13,7 @@ export function overviewRouter(deps: ConsoleDeps) {
   const auth = requireSession(db);
 
   r.get('/', auth, async (c) =>
-    c.html(<OverviewPage viewer={viewer(c)} data={await overviewData(db, c.get('principal'))} />),
+    c.html(<OverviewPage viewer={viewer(c)} assets={deps.assets} data={await overviewData(db, c.get('principal'))} />),
   );
 
   r.get('/events/stream/overview', auth, (c) =>

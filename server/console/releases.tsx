@@ -56,6 +56,7 @@ export function releasesRouter(deps: ConsoleDeps) {
     return c.html(
       <ReleasePage
         viewer={viewer(c)}
+        assets={deps.assets}
         app={app.name}
         release={releaseJson(release)}
         lines={lines}

@@ -1,9 +1,11 @@
 // Console sign-in, sessions, CSRF, rate limit, tokens page, assets — through app.request().
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdminPassword } from '../../server/auth/accounts.ts';
-import { ASSETS } from '../../server/console/assets.ts';
+import { loadAssets } from '../../server/console/assets.ts';
 import { createUser } from '../../server/db/users.ts';
 import { ADMIN_TOKEN, consoleHarness, type ConsoleHarness } from './harness.ts';
+
+const ASSETS = loadAssets().urls;
 
 describe('console auth', () => {
   let h: ConsoleHarness;
