@@ -1,11 +1,9 @@
 // A Kyozo installation's identity: a random id kept in the data dir. Every container carries it as the
-// `kyozo.instance` label, so reconcile and cleanup never touch another installation's containers on a
-// shared Docker engine.
+// `kyozo.instance` label (runtime/names.ts), so reconcile and cleanup never touch another installation's
+// containers on a shared Docker engine.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-export const INSTANCE_LABEL = 'kyozo.instance';
 
 export function instanceId(dataDir: string): string {
   const file = join(dataDir, 'instance-id');

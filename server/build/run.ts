@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import type { Service } from '../analysis/types.ts';
 import * as say from '../release/messages.ts';
 import type { DockerPort } from '../runtime/port.ts';
-import { imageTag } from '../runtime/spec.ts';
+import { buildLabels, imageTag } from '../runtime/names.ts';
 import { GENERATED_DOCKERFILE, type BuildPlan } from './plan.ts';
 
 export interface BuildDeps {
@@ -33,13 +33,13 @@ export async function buildService(
     dockerfile = plan.dockerfilePath;
     deps.log(say.buildingDockerfile(service.name, plan.context, dockerfile));
   }
-  const image = imageTag(app, service.name, release);
+  const image = imageTag({ app, service: service.name, release });
   const { imageId } = await deps.docker.build({
     contextDir,
     dockerfile,
     tag: image,
     // No per-release label: a label that changes every build would defeat the layer cache's last steps.
-    labels: { 'kyozo.app': app, 'kyozo.service': service.name },
+    labels: buildLabels({ app, service: service.name }),
     memoryMb: deps.config.buildMemoryMb,
     networkMode: deps.config.network === 'host' ? 'host' : undefined,
     onLine: (line) => deps.log(say.dockerOutput(line)),

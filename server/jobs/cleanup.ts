@@ -10,9 +10,9 @@ import { appsWithLogs, purgeLogsOfDeletedApps, trimAppLogs } from '../db/appLogs
 import { purgeEvents } from '../db/events.ts';
 import { allReplicas } from '../db/replicas.ts';
 import { apps, releases, releaseServices } from '../db/schema.ts';
-import { INSTANCE_LABEL } from '../instance.ts';
 import { DEFAULT_APP_LOG_LINES } from '../logs/appLogs.ts';
 import { enforceRetention, type RetentionPolicy } from '../metrics/rollup.ts';
+import { anyAppContainers, instanceContainers, LABEL } from '../runtime/names.ts';
 import type { DockerPort } from '../runtime/port.ts';
 
 export const CLEANUP_CRONTAB = '0 * * * * cleanup ?max=1&jobKey=kyozo-cleanup&jobKeyMode=preserve_run_at';
@@ -84,8 +84,8 @@ export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): 
 
   await part('containers', async () => {
     const referenced = new Set((await allReplicas(db)).map((x) => x.containerId));
-    for (const c of await docker.list({ [INSTANCE_LABEL]: deps.instance })) {
-      if (referenced.has(c.id) || busy.has(`${c.labels['kyozo.app']}/${c.labels['kyozo.release']}`)) continue;
+    for (const c of await docker.list(instanceContainers({ instance: deps.instance }))) {
+      if (referenced.has(c.id) || busy.has(`${c.labels[LABEL.app]}/${c.labels[LABEL.release]}`)) continue;
       if (c.state === 'running' && now - c.created * 1000 < (opts.orphanGraceMs ?? 600_000)) continue;
       await docker.stopAndRemove(c.id, 5);
       r.containers.push(c.id);
@@ -116,7 +116,7 @@ export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): 
           )
       : [];
     const kept = new Set(svcs.filter((s) => keep.has(s.releaseId)).map((s) => s.image));
-    const running = await docker.list({ 'kyozo.app': '' });
+    const running = await docker.list(anyAppContainers());
     for (const c of running) kept.add(c.image);
     for (const image of new Set(svcs.filter((s) => !keep.has(s.releaseId) && !kept.has(s.image)).map((s) => s.image))) {
       if (!(await docker.imageExists(image))) continue; // removed by an earlier run

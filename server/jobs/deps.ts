@@ -5,7 +5,7 @@ import type { LogBus } from '../logs/releaseLog.ts';
 import type { DockerPort } from '../runtime/port.ts';
 import type { RouteSync } from '../runtime/routeSync.ts';
 import type { RolloutDeps } from '../runtime/rollout.ts';
-import { INSTANCE_LABEL } from '../instance.ts';
+import { instanceLabels } from '../runtime/names.ts';
 
 export interface JobDeps {
   db: Db;
@@ -26,5 +26,5 @@ export const rolloutDeps = (deps: JobDeps, log: (l: string) => void): RolloutDep
   docker: deps.docker,
   config: deps.config,
   log,
-  labels: { [INSTANCE_LABEL]: deps.instance },
+  labels: instanceLabels({ instance: deps.instance }),
 });

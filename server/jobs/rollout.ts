@@ -7,7 +7,8 @@ import type { Release, ReleaseService } from '../db/releases.ts';
 import { discoveryEnv } from '../release/discovery.ts';
 import * as say from '../release/messages.ts';
 import { effectiveEnv, isBackingType, runFingerprint, type ServiceSpec } from '../release/spec.ts';
-import { BRIDGE_PORT, checkReplica, networkName, startReplica, type StartedReplica } from '../runtime/rollout.ts';
+import { networkName } from '../runtime/names.ts';
+import { BRIDGE_PORT, checkReplica, startReplica, type StartedReplica } from '../runtime/rollout.ts';
 import { rolloutDeps, type JobDeps } from './deps.ts';
 import { ensureServicePorts } from './servicePorts.ts';
 
@@ -103,7 +104,7 @@ export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<vo
   const envNew = envResolver(host, ports, i.specs, i.dependencies, i.release.config);
   const envPrev = envResolver(host, ports, i.prevSpecs, i.dependencies, i.previous?.config ?? {});
   const inUse = new Set([...(await allReplicas(deps.db)).map((r) => r.port), ...Object.values(ports)]);
-  if (!host) await deps.docker.ensureNetwork(networkName(i.app.name));
+  if (!host) await deps.docker.ensureNetwork(networkName({ app: i.app.name }));
 
   for (const layer of i.layers) {
     const fresh: { spec: ServiceSpec; r: StartedReplica }[] = [];

@@ -4,6 +4,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { apps, metrics, releases, releaseServices, replicas, systemMetrics } from '../db/schema.ts';
 import type { ServiceMetrics } from '../proxy/metrics.ts';
+import { LABEL, managedContainers } from '../runtime/names.ts';
 import type { DockerPort } from '../runtime/port.ts';
 import { round, serviceRows, type ServiceRow } from './math.ts';
 import type { ContainerSampler } from './sampler.ts';
@@ -50,7 +51,7 @@ export async function collectOnce(
 ): Promise<Observation> {
   const at = alignTo(opts.now ?? Date.now(), opts.intervalMs);
   const [containers, windows, hostSample] = await Promise.all([
-    deps.docker.list({ 'kyozo.app': '', 'kyozo.instance': deps.instance }),
+    deps.docker.list(managedContainers({ instance: deps.instance })),
     deps.proxy.drainMetrics().catch((e) => {
       console.error(`[metrics] proxy drain failed: ${(e as Error).message}`);
       return [] as ServiceMetrics[];
@@ -90,9 +91,9 @@ export async function collectOnce(
     const r = known.get(s.containerId);
     const cpus = r?.cpus ? Number(r.cpus) : NaN;
     return {
-      app: c.labels['kyozo.app'],
-      service: c.labels['kyozo.service'] ?? '',
-      replica: `v${c.labels['kyozo.release'] ?? '?'}-${c.labels['kyozo.replica'] ?? '0'}`,
+      app: c.labels[LABEL.app],
+      service: c.labels[LABEL.service] ?? '',
+      replica: `v${c.labels[LABEL.release] ?? '?'}-${c.labels[LABEL.replica] ?? '0'}`,
       containerId: s.containerId,
       cpuPct: s.cpuPct,
       cpus: Number.isFinite(cpus) && cpus > 0 ? cpus : null,

@@ -18,7 +18,7 @@ import {
   type ReplicaHealth,
 } from './policy.ts';
 import { replaceReplica } from './replace.ts';
-import { INSTANCE_LABEL } from '../instance.ts';
+import { managedContainers } from '../runtime/names.ts';
 
 export interface MonitorDeps {
   db: Db;
@@ -106,7 +106,7 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
   async function tick() {
     const rows = [...(await monitoredReplicas(deps.db))].filter((r) => r.state !== 'crashed');
     // One list call for the state of every container (not one inspect per replica): dockerd stays idle.
-    const running = await deps.docker.list({ 'kyozo.app': '', [INSTANCE_LABEL]: deps.instance }).then(
+    const running = await deps.docker.list(managedContainers({ instance: deps.instance })).then(
       (cs) => new Map(cs.map((c) => [c.id, c.state === 'running'])),
       () => null,
     );

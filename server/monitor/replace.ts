@@ -6,9 +6,9 @@ import { getAppById } from '../db/apps.ts';
 import { allReplicas, getReplica, swapReplicaContainer } from '../db/replicas.ts';
 import { getRelease, servicesOf } from '../db/releases.ts';
 import { getSettings } from '../db/settings.ts';
-import { INSTANCE_LABEL } from '../instance.ts';
 import { specsOfRows, envResolver } from '../jobs/rollout.ts';
 import { isBackingType } from '../release/spec.ts';
+import { instanceLabels } from '../runtime/names.ts';
 import { checkReplica, startReplica, type RolloutDeps } from '../runtime/rollout.ts';
 import type { MonitorDeps } from './monitor.ts';
 
@@ -41,7 +41,7 @@ export async function replaceReplica(deps: MonitorDeps, r: ReplicaRef): Promise<
     docker: deps.docker,
     config: deps.config,
     log: (l) => lines.push(l),
-    labels: { [INSTANCE_LABEL]: deps.instance },
+    labels: instanceLabels({ instance: deps.instance }),
   };
   const backing = isBackingType(spec.type);
   // A backing service owns its port and volume: the dead container must be gone first.

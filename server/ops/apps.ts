@@ -3,9 +3,8 @@ import { createApp, deleteApp, type App } from '../db/apps.ts';
 import { listReleases, servicesOf } from '../db/releases.ts';
 import { createRepo, deleteRepo } from '../git/repos.ts';
 import { appNameError } from '../names.ts';
-import { networkName } from '../runtime/rollout.ts';
+import { appContainers, appImages, networkName } from '../runtime/names.ts';
 import { OpError, type OpsDeps } from './deps.ts';
-import { INSTANCE_LABEL } from '../instance.ts';
 import { auditOr, recordEvent, type AuditCtx } from '../db/events.ts';
 
 export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown, audit?: AuditCtx): Promise<App> {
@@ -33,14 +32,14 @@ export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown,
 export async function deleteAppOp(deps: OpsDeps, app: App, audit?: AuditCtx): Promise<void> {
   const { db } = deps.database;
   await deps.routes.removeApp(app.name);
-  const containers = await deps.docker.list({ 'kyozo.app': app.name, [INSTANCE_LABEL]: deps.instance });
+  const containers = await deps.docker.list(appContainers({ app: app.name, instance: deps.instance }));
   await Promise.all(containers.map((c) => deps.docker.stopAndRemove(c.id, 2)));
   const images = new Set<string>();
   for (const r of await listReleases(db, app.id, 10_000))
     for (const s of await servicesOf(db, r.id)) images.add(s.image);
-  for (const img of await deps.docker.listImages({ 'kyozo.app': app.name })) images.add(img.id);
+  for (const img of await deps.docker.listImages(appImages({ app: app.name }))) images.add(img.id);
   for (const img of images) await deps.docker.removeImage(img).catch(() => false);
-  if (deps.config.network === 'bridge') await deps.docker.removeNetwork(networkName(app.name)).catch(() => {});
+  if (deps.config.network === 'bridge') await deps.docker.removeNetwork(networkName({ app: app.name })).catch(() => {});
   await deleteRepo(deps.reposDir, app.name);
   await deleteApp(db, app.id);
   await recordEvent(db, {

@@ -30,13 +30,3 @@ export function hostModeEnv(runtime: string, port: number): Record<string, strin
   if (runtime === 'rabbitmq') return { RABBITMQ_NODE_PORT: String(port) };
   return {};
 }
-
-/** Named volume for one data path of a backing service: survives releases, removed with the app. */
-export function volumeName(app: string, service: string, path: string): string {
-  const slug =
-    path
-      .replace(/[^a-zA-Z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .toLowerCase() || 'data';
-  return `kyozo-${app}-${service}-${slug}`.slice(0, 200);
-}

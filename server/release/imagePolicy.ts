@@ -2,6 +2,7 @@
 // an image that only exists on this engine (built or imported here: no registry digest) runs only when an
 // admin allowed it with KYOZO_ALLOWED_IMAGES; an image Kyozo built for an app never runs as another
 // service's `image:` (it would run that app's code, and it carries no registry digest anyway).
+import { LABEL } from '../runtime/names.ts';
 
 export interface ImageFacts {
   /** Labels of the local image (kyozo.app marks an image Kyozo built for an app). */
@@ -27,7 +28,7 @@ export const imageAllowed = (ref: string, patterns: string[]) => patterns.some((
 export function imageRefusal(service: string, ref: string, facts: ImageFacts | null, allowed: string[]): string | null {
   if (!facts) return null; // not on this engine: a registry reference, pulled (or refused by the registry)
   // Checked before the allow-list: no pattern makes another app's build runnable.
-  if (facts.labels['kyozo.app'] !== undefined)
+  if (facts.labels[LABEL.app] !== undefined)
     return `service ${service}: image ${ref} was built by Kyozo for an app; a compose image: may name a registry image or one an admin allowed in KYOZO_ALLOWED_IMAGES, never another app's build`;
   if (facts.repoDigests.length === 0 && !imageAllowed(ref, allowed))
     return `service ${service}: image ${ref} exists only on this machine (built or imported here, not from a registry); an admin can allow it with KYOZO_ALLOWED_IMAGES (e.g. KYOZO_ALLOWED_IMAGES="${ref.replace(/:[^/:]*$/, '')}:*")`;

@@ -3,7 +3,7 @@ import type Dockerode from 'dockerode';
 import { buildImage, toStats } from './docker-build.ts';
 import { dockerMessage, statusOf } from './errors.ts';
 import type { ContainerState, DockerPort } from './port.ts';
-import { labelFilters } from './spec.ts';
+import { labelFilters, managedNetworks, networkLabels } from './names.ts';
 import { demuxDockerStream } from './streams.ts';
 import { parseTimestampedLogs } from './logLines.ts';
 
@@ -15,9 +15,6 @@ export interface DockerPortOptions {
   /** The container Kyozo runs in (runtime/self.ts): it joins every app network so it reaches replicas. */
   selfContainer?: string | null;
 }
-
-/** Labels every network Kyozo creates carries (so start-up can rejoin them). */
-export const MANAGED_NETWORK_LABEL = 'kyozo.managed';
 
 function wrap(op: string, e: unknown): Error {
   const out = new Error(`docker ${op}: ${dockerMessage(e)}`) as Error & { statusCode?: number };
@@ -239,7 +236,7 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
               Name: name,
               Driver: 'bridge',
               CheckDuplicate: true,
-              Labels: { [MANAGED_NETWORK_LABEL]: 'true' },
+              Labels: networkLabels(),
             }),
           );
           return net.id as string;
@@ -257,7 +254,7 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
     async joinOwnNetworks() {
       if (!self) return 0;
       const nets = await timed('list networks', (abortSignal) =>
-        docker.listNetworks({ filters: { label: [`${MANAGED_NETWORK_LABEL}=true`] }, abortSignal }),
+        docker.listNetworks({ filters: { label: labelFilters(managedNetworks()) }, abortSignal }),
       );
       for (const n of nets) await joinSelf(n.Id);
       return nets.length;

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { allLiveReleases, releasesWithStatus, setReleaseStatus } from '../db/releases.ts';
 import { deleteReplicasOf, replicasOfReleases, setReplicaState } from '../db/replicas.ts';
 import type { DockerPort } from './port.ts';
-import { INSTANCE_LABEL } from '../instance.ts';
+import { managedContainers } from './names.ts';
 
 export interface ReconcileReport {
   adopted: number;
@@ -34,7 +34,7 @@ export async function reconcile(
       )
     ).map((r) => [r.containerId, r]),
   );
-  const containers = await docker.list({ 'kyozo.app': '', [INSTANCE_LABEL]: instance });
+  const containers = await docker.list(managedContainers({ instance }));
   let adopted = 0;
   let removed = 0;
   const seen = new Set<string>();

@@ -1,9 +1,10 @@
 // Starting, checking and stopping replicas of a release (effects through the Docker port).
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { hostModeCommand, hostModeEnv, volumeName } from '../release/backing.ts';
+import { hostModeCommand, hostModeEnv } from '../release/backing.ts';
 import * as say from '../release/messages.ts';
 import { isBackingType, type ServiceSpec } from '../release/spec.ts';
+import { networkName, volumeName } from './names.ts';
 import type { DockerPort } from './port.ts';
 import { containerSpec } from './spec.ts';
 import { tcpOpen, waitHealthy } from './health.ts';
@@ -26,8 +27,6 @@ export interface RolloutDeps {
   /** Labels every container gets (the installation's kyozo.instance). */
   labels?: Record<string, string>;
 }
-
-export const networkName = (app: string) => `kyozo-${app}`;
 
 export interface ReplicaInput {
   app: string;
@@ -58,7 +57,7 @@ export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<
     image: spec.image,
     env,
     port,
-    network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName(i.app) },
+    network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName({ app: i.app }) },
     limits: { memoryMb: spec.memoryMb, cpus: spec.cpus },
     ...(cmd ? { cmd } : {}),
     suffix: randomBytes(3).toString('hex'),
@@ -69,7 +68,7 @@ export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<
     delete create.HostConfig!.CapDrop;
     create.HostConfig!.Mounts = spec.volumes.map((p) => ({
       Type: 'volume' as const,
-      Source: volumeName(i.app, spec.name, p),
+      Source: volumeName({ app: i.app, service: spec.name, path: p }),
       Target: p,
     }));
   }

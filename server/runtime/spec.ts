@@ -1,4 +1,6 @@
-// Pure container/image specs (Kamal style): data in, Docker API objects out. No I/O, no randomness.
+// Pure container specs (Kamal style): data in, Docker API objects out. No I/O, no randomness. Names and
+// labels come from names.ts.
+import { containerLabels, containerName, networkAliases } from './names.ts';
 import type { ContainerCreateOptions } from './port.ts';
 
 export type NetworkSpec = { mode: 'host' } | { mode: 'bridge'; name: string };
@@ -24,35 +26,6 @@ export interface ContainerSpecInput {
 export const DEFAULT_PIDS_LIMIT = 256;
 export const LOG_MAX_SIZE = '10m';
 export const LOG_MAX_FILE = '3';
-
-/** Lowercase, [a-z0-9-] only, no leading/trailing dashes: safe in container names, tags, DNS aliases. */
-export function slug(s: string): string {
-  return (
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9-]+/g, '-')
-      .replace(/-+/g, '-')
-      .replace(/^-|-$/g, '') || 'x'
-  );
-}
-
-export function containerName(
-  i: Pick<ContainerSpecInput, 'app' | 'service' | 'release' | 'replica' | 'suffix'>,
-): string {
-  return `kyozo-${slug(i.app)}-${slug(i.service)}-v${i.release}-${i.replica}-${slug(i.suffix)}`;
-}
-
-export function containerLabels(
-  i: Pick<ContainerSpecInput, 'app' | 'service' | 'release' | 'replica' | 'port'>,
-): Record<string, string> {
-  return {
-    'kyozo.app': i.app,
-    'kyozo.service': i.service,
-    'kyozo.release': String(i.release),
-    'kyozo.replica': String(i.replica),
-    'kyozo.port': String(i.port),
-  };
-}
 
 /**
  * RestartPolicy is 'no' on purpose: Kyozo's monitor owns restarts (with backoff, crash-loop detection and
@@ -92,43 +65,10 @@ export function containerSpec(i: ContainerSpecInput): ContainerCreateOptions {
     spec.ExposedPorts = { [`${i.port}/tcp`]: {} };
     spec.NetworkingConfig = {
       // The bare service name is what discovery URLs use on the per-app network (e.g. http://api:5000).
-      EndpointsConfig: { [i.network.name]: { Aliases: [slug(i.service), `${slug(i.service)}.${slug(i.app)}`] } },
+      EndpointsConfig: { [i.network.name]: { Aliases: networkAliases(i) } },
     };
   }
   return spec;
-}
-
-/** Image reference for a service build: kyozo/<app>-<service>:v<release> or :<hash>. */
-export function imageTag(app: string, service: string, releaseOrHash: number | string): string {
-  const tag =
-    typeof releaseOrHash === 'number'
-      ? `v${releaseOrHash}`
-      : releaseOrHash.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 128);
-  return `kyozo/${slug(app)}-${slug(service)}:${tag}`;
-}
-
-export function buildLabels(i: {
-  app: string;
-  service: string;
-  release?: number;
-  commit?: string;
-}): Record<string, string> {
-  return {
-    'kyozo.app': i.app,
-    'kyozo.service': i.service,
-    ...(i.release !== undefined ? { 'kyozo.release': String(i.release) } : {}),
-    ...(i.commit ? { 'kyozo.commit': i.commit } : {}),
-  };
-}
-
-/**
- * Docker label filter values, sorted for determinism: { a: '1' } → ['a=1']. An empty value means "has the
- * label, any value": { a: '' } → ['a'] (Kyozo never sets empty label values).
- */
-export function labelFilters(labels: Record<string, string>): string[] {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => (labels[k] === '' ? k : `${k}=${labels[k]}`));
 }
 
 export { createJsonLineSplitter, createBuildLog, demuxDockerStream } from './streams.ts';

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildLabels,
-  containerName,
-  containerSpec,
-  imageTag,
-  labelFilters,
-  slug,
-  type ContainerSpecInput,
-} from '../../server/runtime/spec.ts';
+import { buildLabels, containerName, imageTag, labelFilters, slug } from '../../server/runtime/names.ts';
+import { containerSpec, type ContainerSpecInput } from '../../server/runtime/spec.ts';
 
 const base: ContainerSpecInput = {
   app: 'shop',
@@ -93,8 +86,8 @@ describe('names, tags and labels', () => {
   });
 
   it('tags images by release or hash', () => {
-    expect(imageTag('shop', 'web', 3)).toBe('kyozo/shop-web:v3');
-    expect(imageTag('Shop', 'web', 'abc123/def')).toBe('kyozo/shop-web:abc123-def');
+    expect(imageTag({ app: 'shop', service: 'web', release: 3 })).toBe('kyozo/shop-web:v3');
+    expect(imageTag({ app: 'Shop', service: 'web', release: 'abc123/def' })).toBe('kyozo/shop-web:abc123-def');
   });
 
   it('labels builds and renders label filters sorted', () => {
