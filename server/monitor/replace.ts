@@ -5,12 +5,24 @@ import { recordEvent } from '../db/events.ts';
 import { getAppById } from '../db/apps.ts';
 import { allReplicas, getReplica, swapReplicaContainer } from '../db/replicas.ts';
 import { getRelease, servicesOf } from '../db/releases.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
 import { getSettings } from '../db/settings.ts';
 import { specsOfRows, envResolver } from '../jobs/rollout.ts';
 import { isBackingType } from '../release/spec.ts';
 import { instanceLabels } from '../runtime/names.ts';
+import type { DockerPort } from '../runtime/port.ts';
 import { checkReplica, startReplica, type RolloutDeps } from '../runtime/rollout.ts';
-import type { MonitorDeps } from './monitor.ts';
+import type { RouteSync } from '../runtime/routeSync.ts';
+
+/** What a replacement needs; the health monitor passes its own deps (monitor.ts MonitorDeps). */
+export interface ReplaceDeps {
+  db: Db;
+  docker: DockerPort;
+  config: Config;
+  routes: RouteSync;
+  instance: string;
+}
 
 export interface ReplicaRef {
   id: number;
@@ -23,7 +35,7 @@ export interface ReplicaRef {
   restarts: number;
 }
 
-export async function replaceReplica(deps: MonitorDeps, r: ReplicaRef): Promise<void> {
+export async function replaceReplica(deps: ReplaceDeps, r: ReplicaRef): Promise<void> {
   const release = await getRelease(deps.db, r.release_id);
   const app = await getAppById(deps.db, r.app_id);
   const row = await getReplica(deps.db, r.id);
