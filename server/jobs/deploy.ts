@@ -1,6 +1,7 @@
 // The deploy task: a release goes queued → building → deploying → live, or failed with the previous
-// release still serving every service. Pushes build what changed; config, rollback and restart
-// releases reuse images. Services whose image and env did not change keep their running containers.
+// release still serving every service. Pushes build what changed (prepare.ts); config, rollback and
+// restart releases reuse images. The rollout (rollout.ts, planned by release/rollout.ts) keeps services
+// whose image and env did not change, switches every route at once and retires the rest.
 import type { Topology } from '../analysis/types.ts';
 import { getAppById, type App } from '../db/apps.ts';
 import { recordEvent } from '../db/events.ts';
@@ -79,20 +80,19 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
       log,
       started,
       stoppedBacking,
+      afterSwitch: async () => {
+        log(say.releaseLiveLine(release.version, appUrl(deps.config, app.name)));
+        await log.flush();
+        await promoteRelease(deps.db, app.id, release.id);
+        deps.bus.notify(release.id);
+        await recordEvent(deps.db, {
+          type: 'release.live',
+          app: app.name,
+          message: `v${release.version} is live`,
+          data: { version: release.version, kind: release.kind, durationMs: Date.now() - startedAt },
+        });
+      },
     });
-    log(say.switchingRoutes(release.version));
-    await deps.routes.syncApp(app.name, release.id);
-    log(say.releaseLiveLine(release.version, appUrl(deps.config, app.name)));
-    await log.flush();
-    await promoteRelease(deps.db, app.id, release.id);
-    deps.bus.notify(release.id);
-    await recordEvent(deps.db, {
-      type: 'release.live',
-      app: app.name,
-      message: `v${release.version} is live`,
-      data: { version: release.version, kind: release.kind, durationMs: Date.now() - startedAt },
-    });
-    if (previous) await retire(deps, app.name, previous, await replicasOf(deps.db, release.id), log);
     await log.flush();
   } catch (err) {
     const message = (err as Error).message || String(err);
@@ -159,29 +159,6 @@ async function servicesFor(
   }
   await setReleaseAnalysis(deps.db, release.id, base.analysis);
   return { specs, topology: (base.analysis as Topology | null) ?? null };
-}
-
-/** After the switch: let in-flight requests finish, then stop the replicas the new release did not keep. */
-async function retire(
-  deps: JobDeps,
-  app: string,
-  previous: Release,
-  kept: { containerId: string }[],
-  log: ReleaseLogger,
-) {
-  const keep = new Set(kept.map((r) => r.containerId));
-  const old = (await replicasOf(deps.db, previous.id)).filter((r) => !keep.has(r.containerId));
-  await deleteReplicasOf(deps.db, previous.id);
-  if (old.length === 0) return;
-  await deps.routes.waitIdle(
-    old.map((r) => r.containerId),
-    deps.config.drainMs,
-  );
-  await removeReplicas(
-    rolloutDeps(deps, log),
-    old.map((r) => r.containerId),
-  );
-  log(say.stoppedOld(old.length, previous.version, app));
 }
 
 /** A retried job starts over: drop what the last attempt left, except containers the live release uses. */

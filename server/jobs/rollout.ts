@@ -1,14 +1,23 @@
-// Rolls a release's services out layer by layer (dependencies first): keep what did not change, start
-// new replicas for the rest, health-check every new one. Nothing switches here; the caller does.
+// Runs a release's rollout: prepares what the plan needs (host ports, env, fingerprints, the app network),
+// asks release/rollout.ts planRollout for the steps and executes them through the Docker port, the database
+// and the route table: keep, pull, stop, start, health-check, switch, drain, stop the old replicas.
 import type { Dependency } from '../analysis/types.ts';
 import type { App } from '../db/apps.ts';
-import { addReplica, allReplicas, setReleaseReplicasState, type Replica } from '../db/replicas.ts';
+import {
+  addReplica,
+  allReplicas,
+  deleteReplicasOf,
+  replicasOf,
+  setReleaseReplicasState,
+  type Replica,
+} from '../db/replicas.ts';
 import type { Release, ReleaseService } from '../db/releases.ts';
 import { discoveryEnv } from '../release/discovery.ts';
 import * as say from '../release/messages.ts';
+import { planRollout, type RolloutStep } from '../release/rollout.ts';
 import { effectiveEnv, isBackingType, runFingerprint, type ServiceSpec } from '../release/spec.ts';
 import { networkName } from '../runtime/names.ts';
-import { BRIDGE_PORT, checkReplica, startReplica, type StartedReplica } from '../runtime/rollout.ts';
+import { BRIDGE_PORT, checkReplica, removeReplicas, startReplica, type StartedReplica } from '../runtime/rollout.ts';
 import { rolloutDeps, type JobDeps } from './deps.ts';
 import { ensureServicePorts } from './servicePorts.ts';
 
@@ -69,6 +78,8 @@ export interface RolloutInput {
   started: string[];
   /** Filled with backing-service containers of the previous release that were stopped to make way (put back on failure). */
   stoppedBacking: string[];
+  /** Runs once the routes point at the new release, before the old replicas drain (the caller promotes it). */
+  afterSwitch: () => Promise<void>;
 }
 
 /** The full env of each service of a release: repo env, discovery URLs, then config vars. */
@@ -91,9 +102,9 @@ export function envResolver(
   return (s: ServiceSpec) => effectiveEnv(s.env, disc.get(s.name) ?? {}, config);
 }
 
+/** Decides the rollout (release/rollout.ts planRollout) and runs its steps; switches and retires too. */
 export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<void> {
   const host = deps.config.network === 'host';
-  const rd = rolloutDeps(deps, i.log);
   const ports = host
     ? await ensureServicePorts(
         deps.db,
@@ -105,72 +116,107 @@ export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<vo
   const envPrev = envResolver(host, ports, i.prevSpecs, i.dependencies, i.previous?.config ?? {});
   const inUse = new Set([...(await allReplicas(deps.db)).map((r) => r.port), ...Object.values(ports)]);
   if (!host) await deps.docker.ensureNetwork(networkName({ app: i.app.name }));
+  const fingerprints = (specs: ServiceSpec[], env: (s: ServiceSpec) => Record<string, string>) =>
+    Object.fromEntries(specs.map((s) => [s.name, runFingerprint(s, env(s))]));
+  const plan = planRollout({
+    layers: i.layers,
+    services: i.specs,
+    fingerprints: { next: fingerprints(i.specs, envNew), live: fingerprints(i.prevSpecs, envPrev) },
+    replicas: i.prevReplicas,
+    restart: i.restart,
+    live: i.previous?.version ?? null,
+  });
+  await runRollout(deps, plan, { ...i, host, ports, env: envNew, portsInUse: inUse });
+}
 
-  for (const layer of i.layers) {
-    const fresh: { spec: ServiceSpec; r: StartedReplica }[] = [];
-    for (const name of layer) {
-      const spec = i.specs.find((s) => s.name === name)!;
-      const env = envNew(spec);
-      const prev = i.prevSpecs.find((s) => s.name === name);
-      const running = i.prevReplicas.filter((r) => r.service === name && r.state === 'running');
-      const forced = i.restart === 'all' || (Array.isArray(i.restart) && i.restart.includes(name));
-      const same =
-        !!prev && !forced && runFingerprint(prev, envPrev(prev)) === runFingerprint(spec, env) && running.length > 0;
-      const keep = same ? running.slice(0, spec.replicas) : [];
-      for (const r of keep) {
-        await addReplica(deps.db, {
-          releaseId: i.release.id,
-          service: name,
-          index: r.index,
-          containerId: r.containerId,
-          host: r.host,
-          port: r.port,
-          state: 'running',
-        });
-      }
-      if (keep.length) i.log(say.keeping(name, keep.length));
-      if (keep.length >= spec.replicas) continue;
-      if (isBackingType(spec.type)) {
-        await ensureImage(deps, name, spec.image, i.log);
-        // One container owns the data volume and the port: the old one stops (kept, so a failed release
-        // can start it again) before the new one starts.
-        if (running.length) {
-          i.log(say.replacingBacking(name));
-          for (const r of running) {
-            await deps.docker.stop(r.containerId, 10);
-            i.stoppedBacking.push(r.containerId);
-          }
+interface RunContext extends RolloutInput {
+  host: boolean;
+  ports: Record<string, number>;
+  env: (s: ServiceSpec) => Record<string, string>;
+  portsInUse: Set<number>;
+}
+
+/** The executor: each step through the Docker port, the database and the route table, in plan order. */
+async function runRollout(deps: JobDeps, plan: RolloutStep[], c: RunContext): Promise<void> {
+  const rd = rolloutDeps(deps, c.log);
+  const spec = (name: string) => c.specs.find((s) => s.name === name)!;
+  let fresh: { spec: ServiceSpec; r: StartedReplica }[] = [];
+  let old: Replica[] = [];
+  for (const step of plan) {
+    switch (step.kind) {
+      case 'keep':
+        for (const r of step.replicas)
+          await addReplica(deps.db, { releaseId: c.release.id, service: step.service, ...r, state: 'running' });
+        c.log(say.keeping(step.service, step.replicas.length));
+        break;
+      case 'ensureImage':
+        await ensureImage(deps, step.service, step.image, c.log);
+        break;
+      case 'stop':
+        c.log(say.replacingBacking(step.service));
+        for (const id of step.containerIds) {
+          await deps.docker.stop(id, 10);
+          c.stoppedBacking.push(id);
         }
+        break;
+      case 'start': {
+        const s = spec(step.service);
+        for (const n of step.indexes) {
+          const r = await startReplica(rd, {
+            app: c.app.name,
+            release: c.release.version,
+            spec: s,
+            index: n,
+            env: c.env(s),
+            portsInUse: c.portsInUse,
+            fixedPort: c.host && isBackingType(s.type) ? c.ports[s.name] : undefined,
+          });
+          c.started.push(r.containerId);
+          const { containerId, host, port } = r;
+          await addReplica(deps.db, {
+            releaseId: c.release.id,
+            service: s.name,
+            index: n,
+            containerId,
+            host,
+            port,
+            state: 'starting',
+          });
+          c.log(say.startedReplica(s.name, n, containerId, host, port));
+          fresh.push({ spec: s, r });
+        }
+        break;
       }
-      const used = new Set(keep.map((r) => r.index));
-      for (let n = 1; used.size < spec.replicas; n++) {
-        if (used.has(n)) continue;
-        used.add(n);
-        const r = await startReplica(rd, {
-          app: i.app.name,
-          release: i.release.version,
-          spec,
-          index: n,
-          env,
-          portsInUse: inUse,
-          fixedPort: host && isBackingType(spec.type) ? ports[name] : undefined,
-        });
-        i.started.push(r.containerId);
-        await addReplica(deps.db, {
-          releaseId: i.release.id,
-          service: name,
-          index: n,
-          containerId: r.containerId,
-          host: r.host,
-          port: r.port,
-          state: 'starting',
-        });
-        i.log(say.startedReplica(name, n, r.containerId, r.host, r.port));
-        fresh.push({ spec, r });
+      case 'healthCheck':
+        c.log(say.healthChecks(step.services));
+        await Promise.all(fresh.map((f) => checkReplica(rd, f.spec, f.r, deps.config.healthTimeoutMs)));
+        fresh = [];
+        break;
+      case 'switchRoutes':
+        await setReleaseReplicasState(deps.db, c.release.id, 'running');
+        c.log(say.switchingRoutes(c.release.version));
+        await deps.routes.syncApp(c.app.name, c.release.id);
+        await c.afterSwitch();
+        break;
+      case 'drain': {
+        const keep = new Set(step.keep);
+        old = (await replicasOf(deps.db, c.previous!.id)).filter((r) => !keep.has(r.containerId));
+        await deleteReplicasOf(deps.db, c.previous!.id);
+        if (old.length)
+          await deps.routes.waitIdle(
+            old.map((r) => r.containerId),
+            deps.config.drainMs,
+          );
+        break;
       }
+      case 'stopOld':
+        if (!old.length) break;
+        await removeReplicas(
+          rd,
+          old.map((r) => r.containerId),
+        );
+        c.log(say.stoppedOld(old.length, step.release, c.app.name));
+        break;
     }
-    if (fresh.length) i.log(say.healthChecks([...new Set(fresh.map((f) => f.spec.name))]));
-    await Promise.all(fresh.map((f) => checkReplica(rd, f.spec, f.r, deps.config.healthTimeoutMs)));
   }
-  await setReleaseReplicasState(deps.db, i.release.id, 'running');
 }

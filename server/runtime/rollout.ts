@@ -62,16 +62,14 @@ export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<
     ...(cmd ? { cmd } : {}),
     suffix: randomBytes(3).toString('hex'),
     labels: deps.labels,
+    // A backing service owns a data volume; databases switch users in their entrypoints.
+    ...(backing
+      ? {
+          capabilities: 'docker-default' as const,
+          volumes: spec.volumes.map((path) => ({ name: volumeName({ app: i.app, service: spec.name, path }), path })),
+        }
+      : {}),
   });
-  if (backing) {
-    // Databases switch users in their entrypoints: keep Docker's default capabilities, keep no-new-privileges.
-    delete create.HostConfig!.CapDrop;
-    create.HostConfig!.Mounts = spec.volumes.map((p) => ({
-      Type: 'volume' as const,
-      Source: volumeName({ app: i.app, service: spec.name, path: p }),
-      Target: p,
-    }));
-  }
   const containerId = await deps.docker.run(create);
   if (host) return { service: spec.name, index: i.index, containerId, host: '127.0.0.1', port };
   const state = await deps.docker.inspect(containerId);

@@ -21,6 +21,13 @@ export interface ContainerSpecInput {
   suffix: string;
   /** Extra labels (e.g. a test run id); kyozo.* labels below win on conflict. */
   labels?: Record<string, string>;
+  /**
+   * 'none' (default): every capability dropped. 'docker-default': Docker's default set, for backing services
+   * whose entrypoints switch users (postgres, redis...). no-new-privileges holds either way.
+   */
+  capabilities?: 'none' | 'docker-default';
+  /** Named volumes mounted at container paths (a backing service's data). */
+  volumes?: { name: string; path: string }[];
 }
 
 export const DEFAULT_PIDS_LIMIT = 256;
@@ -54,11 +61,14 @@ export function containerSpec(i: ContainerSpecInput): ContainerCreateOptions {
       NanoCpus: Math.round(i.limits.cpus * 1e9),
       PidsLimit: i.limits.pids ?? DEFAULT_PIDS_LIMIT,
       SecurityOpt: ['no-new-privileges'],
-      CapDrop: ['ALL'],
+      ...(i.capabilities === 'docker-default' ? {} : { CapDrop: ['ALL'] }),
       Init: true, // tini as PID 1: signals forwarded, zombies reaped, fast stop
       RestartPolicy: { Name: 'no' },
       NetworkMode: i.network.mode === 'host' ? 'host' : i.network.name,
       LogConfig: { Type: 'json-file', Config: { 'max-size': LOG_MAX_SIZE, 'max-file': LOG_MAX_FILE } },
+      ...(i.volumes
+        ? { Mounts: i.volumes.map((v) => ({ Type: 'volume' as const, Source: v.name, Target: v.path })) }
+        : {}),
     },
   };
   if (i.network.mode === 'bridge') {

@@ -68,6 +68,26 @@ describe('containerSpec', () => {
     });
   });
 
+  it("keeps Docker's default capabilities and mounts named volumes when asked (backing services)", () => {
+    const spec = containerSpec({
+      ...base,
+      capabilities: 'docker-default',
+      volumes: [{ name: 'kyozo-shop-db-data', path: '/data' }],
+    });
+    expect(spec.HostConfig).toEqual({
+      Memory: 268435456,
+      MemorySwap: 268435456,
+      NanoCpus: 500000000,
+      PidsLimit: 256,
+      SecurityOpt: ['no-new-privileges'],
+      Init: true,
+      RestartPolicy: { Name: 'no' },
+      NetworkMode: 'host',
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+      Mounts: [{ Type: 'volume', Source: 'kyozo-shop-db-data', Target: '/data' }],
+    });
+  });
+
   it('is deterministic regardless of env key order', () => {
     const a = containerSpec({ ...base, env: { B: '2', A: '1' } });
     const b = containerSpec({ ...base, env: { A: '1', B: '2' } });
