@@ -31,7 +31,12 @@ export default tseslint.config(
     ),
   },
   {
-    files: ['server/release/**/*.ts', 'server/build/plan*.ts', 'server/runtime/spec.ts', 'server/runtime/names.ts'],
+    files: [
+      'server/release/**/*.ts',
+      'server/build/{plan*,dockerfile,images,topology}.ts',
+      'server/runtime/spec.ts',
+      'server/runtime/names.ts',
+    ],
     rules: restrict(
       root,
       rule('release math, build plans, names and container specs are pure: data in, data out, no effects.', [
