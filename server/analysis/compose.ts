@@ -1,6 +1,7 @@
 // docker-compose.yml / compose.yaml → services (build contexts, images), ports, dependencies, env, volumes, limits.
 import { isObj, type Ctx } from './context.ts';
 import { join, normalize } from './tree.ts';
+import type { IgnoredOption } from './types.ts';
 
 export interface ComposeService {
   key: string;
@@ -22,6 +23,20 @@ export interface ComposeService {
   volumes: string[];
   memoryMb: number | null;
   cpus: number | null;
+  /** Every `volumes:` entry, classified: whether Kyozo honours it depends on the service (composeOptions). */
+  mounts: ComposeMount[];
+  /** Options Kyozo does not honour, but for `volumes:` (see composeOptions). */
+  unhonoured: IgnoredOption[];
+}
+/** One entry of a service's `volumes:`. */
+export interface ComposeMount {
+  /** As written (the long syntax as source:target). */
+  entry: string;
+  target: string | null;
+  /** named: a named or anonymous volume; host: a host path (./x, /etc, ~/x, ${VAR}, type: bind); socket: the Docker socket (or its folder). */
+  kind: 'named' | 'host' | 'socket';
+  /** A host path inside the repository (./x, ../x). */
+  repo: boolean;
 }
 export interface ComposeFile {
   file: string;
@@ -124,9 +139,160 @@ export function readCompose(ctx: Ctx, file: string): ComposeFile | null {
           : raw.cpus !== undefined
             ? Number(raw.cpus) || null
             : null,
+      mounts: (Array.isArray(raw.volumes) ? raw.volumes : [])
+        .map(composeMount)
+        .filter((m: ComposeMount | null): m is ComposeMount => !!m),
+      unhonoured: unhonoured(raw),
     });
   }
   return { file, services };
+}
+
+// Options Kyozo does not honour. The release deploys without them (README "Compose options Kyozo does not honour"):
+// refusing a release for a `privileged: true` left over from development would refuse many real compose files.
+const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** The Docker (or Podman, containerd) socket, or the /run folder that holds it. */
+const SOCKET = /(docker|podman|containerd)\.sock\b|^\/(var\/)?run\/?$|docker_engine/;
+const REASONS = {
+  privileged: 'Kyozo never runs privileged containers',
+  socket: 'Kyozo never gives a container the Docker socket, which controls every container on the host',
+  host: 'Kyozo never mounts host paths into containers',
+  repo: 'Kyozo mounts no repository files into containers: build them into an image',
+  named: 'only databases, caches and queues keep volumes; what this service writes there is lost at the next release',
+  network: "the network is Kyozo's choice, set by KYOZO_NETWORK, not the compose file's",
+  cap_add: 'Kyozo never adds Linux capabilities to a container',
+  devices: 'Kyozo never passes host devices into a container',
+  security_opt: 'Kyozo sets no-new-privileges and never relaxes seccomp, AppArmor or SELinux',
+  cgroup_parent: 'Kyozo keeps every container under its own memory and CPU limits',
+  volumes_from: "Kyozo never shares one service's volumes with another",
+  ports:
+    "Kyozo publishes no host ports: web services are reached through its router, the others by name from the app's services",
+  extra_hosts: 'Kyozo adds no /etc/hosts entries; services reach each other by name',
+  sysctls: 'Kyozo sets no kernel parameters for a container',
+  shm_size: "Kyozo keeps Docker's default /dev/shm of 64 MB",
+};
+const NAMESPACES: [string, string][] = [
+  ['pid', 'PID'],
+  ['ipc', 'IPC'],
+  ['uts', 'UTS'],
+  ['userns_mode', 'user'],
+  ['cgroup', 'cgroup'],
+];
+const sharesNamespace = (v: string) => v === 'host' || /^(container|service):/.test(v);
+
+/** `SOURCE:TARGET[:MODE]` split on the colons outside `${...}` (a default may hold a path). */
+function splitVolume(s: string): string[] {
+  const parts = [''];
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '$' && s[i + 1] === '{') depth++;
+    else if (s[i] === '}' && depth > 0) depth--;
+    if (s[i] === ':' && depth === 0) parts.push('');
+    else parts[parts.length - 1] += s[i];
+  }
+  return parts;
+}
+
+function composeMount(v: unknown): ComposeMount | null {
+  let source: string | null;
+  let target: string | null;
+  let bind: boolean;
+  let entry: string;
+  if (isObj(v)) {
+    const type = str(v.type);
+    if (type === 'tmpfs') return null;
+    source = str(v.source);
+    target = str(v.target);
+    bind = type === 'bind' || type === 'npipe' || (!!source && type === null && !VOLUME_NAME.test(source));
+    entry = source ? `${source}:${target ?? ''}` : (target ?? '');
+  } else {
+    entry = str(v) ?? '';
+    const parts = splitVolume(entry);
+    [source, target] = parts.length > 1 ? [parts[0], parts[1]] : [null, parts[0]];
+    bind = !!source && !VOLUME_NAME.test(source);
+  }
+  if (!entry) return null;
+  const kind = source && SOCKET.test(source) ? 'socket' : bind ? 'host' : 'named';
+  return { entry, target, kind, repo: kind === 'host' && /^\.{1,2}(\/|$)/.test(source ?? '') };
+}
+
+const entries = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.map((x) => (isObj(x) ? (str(x.source) ?? JSON.stringify(x)) : String(x)))
+    : isObj(v)
+      ? Object.entries(v).map(([k, x]) => `${k}=${str(x) ?? ''}`)
+      : str(v)
+        ? [str(v)!]
+        : [];
+
+/** The options of one service Kyozo does not honour, but for its volumes (composeOptions adds those). */
+function unhonoured(raw: Record<string, any>): IgnoredOption[] {
+  const out: IgnoredOption[] = [];
+  const add = (option: string, value: string, action: IgnoredOption['action'], reason: string) =>
+    out.push({ option, value, action, reason });
+  if (str(raw.privileged)?.toLowerCase() === 'true') add('privileged', 'true', 'dropped', REASONS.privileged);
+  const network = str(raw.network_mode);
+  if (network && network !== 'bridge' && network !== 'default')
+    add('network_mode', network, sharesNamespace(network) ? 'dropped' : 'ignored', REASONS.network);
+  for (const [key, label] of NAMESPACES) {
+    const v = str(raw[key]);
+    if (v && sharesNamespace(v))
+      add(
+        key,
+        v,
+        'dropped',
+        `Kyozo gives each container its own ${label} namespace, never the host's or another container's`,
+      );
+  }
+  const dropList = (key: string, reason: string, keep: (e: string) => boolean = () => true) => {
+    const list = entries(raw[key]).filter(keep);
+    if (list.length) add(key, list.join(', '), 'dropped', reason);
+  };
+  dropList('cap_add', REASONS.cap_add);
+  dropList('devices', REASONS.devices);
+  dropList('device_cgroup_rules', REASONS.devices);
+  dropList('gpus', REASONS.devices);
+  dropList('security_opt', REASONS.security_opt, (e) => !/^no-new-privileges([:=]true)?$/i.test(e.trim()));
+  dropList('cgroup_parent', REASONS.cgroup_parent);
+  const ignoreList = (key: 'volumes_from' | 'extra_hosts' | 'sysctls' | 'shm_size') => {
+    const list = entries(raw[key]);
+    if (list.length) add(key, list.join(', '), 'ignored', REASONS[key]);
+  };
+  ignoreList('volumes_from');
+  for (const p of Array.isArray(raw.ports) ? raw.ports : []) {
+    const hostSide = isObj(p)
+      ? str(p.published) || str(p.host_ip)
+        ? `${str(p.host_ip) ? `${str(p.host_ip)}:` : ''}${str(p.published) ?? ''}:${str(p.target) ?? ''}`
+        : null
+      : String(p).includes(':')
+        ? String(p)
+        : null;
+    if (hostSide) add('ports', hostSide, 'ignored', REASONS.ports);
+  }
+  ignoreList('extra_hosts');
+  ignoreList('sysctls');
+  ignoreList('shm_size');
+  return out;
+}
+
+/**
+ * Every option of a compose service Kyozo does not honour, the dropped ones first. `kept` is what Kyozo mounts:
+ * the service's `volumes` for databases, caches and queues (a Kyozo volume at each path), nothing for the others.
+ */
+export function composeOptions(cs: ComposeService, kept: string[], backing: boolean): IgnoredOption[] {
+  const volumes: IgnoredOption[] = [];
+  const add = (m: ComposeMount, action: IgnoredOption['action'], reason: string) =>
+    volumes.push({ option: 'volumes', value: m.entry, action, reason });
+  for (const m of cs.mounts) {
+    const mounted = m.target !== null && kept.includes(m.target);
+    const instead = mounted ? `; ${m.target} gets a Kyozo volume instead` : '';
+    if (m.kind === 'socket') add(m, 'dropped', REASONS.socket + instead);
+    else if (m.kind === 'host') add(m, 'dropped', (m.repo ? REASONS.repo : REASONS.host) + instead);
+    else if (!mounted)
+      add(m, 'ignored', backing ? `Kyozo keeps named volumes only: write it as NAME:${m.target}` : REASONS.named);
+  }
+  const all = [...cs.unhonoured, ...volumes];
+  return [...all.filter((o) => o.action === 'dropped'), ...all.filter((o) => o.action === 'ignored')];
 }
 
 function containerPorts(ports: unknown): number[] {

@@ -1,13 +1,13 @@
 // Compose services → drafts: build contexts become built services (enriched by inference), images become
 // backing services or image-only services; depends_on and URLs in environment become dependencies.
 import type { Ctx } from './context.ts';
-import { envHosts, findCompose, readCompose, type ComposeService } from './compose.ts';
+import { composeOptions, envHosts, findCompose, readCompose, type ComposeService } from './compose.ts';
 import { detectDir, inferDir } from './detect.ts';
 import { toService } from './discover.ts';
 import { parseDockerfile, dockerfileRecs } from './dockerfile.ts';
 import { backingService, defaultResources, imageRepo, isReverseProxy, webImagePort } from './images.ts';
 import type { Draft } from './links.ts';
-import type { Dependency, Service } from './types.ts';
+import type { Dependency, IgnoredOption, Service } from './types.ts';
 import { basename, display } from './tree.ts';
 
 type NamedDraft = Draft & { hint: string; key: string };
@@ -60,6 +60,7 @@ export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDr
     }
     const d = cs.build ? built(ctx, cs, fname, jobs.has(cs.key)) : cs.image ? image(cs, fname) : null;
     if (d) drafts.push(d);
+    if (d) unhonoured(ctx, file, fname, cs, d.service);
     if (d && cs.build) buildable++;
   }
   for (const d of drafts) {
@@ -87,6 +88,33 @@ export function composeServices(ctx: Ctx, deps: Dependency[]): { drafts: NamedDr
   }
   // A compose file that only starts databases for local development does not describe the app itself.
   return { drafts, authoritative: buildable > 0 };
+}
+
+const BACKING = new Set(['database', 'cache', 'queue']);
+
+/** Options of the service Kyozo does not honour: on the service, and one recommendation that names them. */
+function unhonoured(ctx: Ctx, file: string, fname: string, cs: ComposeService, service: Service): void {
+  const backing = BACKING.has(service.type);
+  // The runtime mounts a Kyozo volume at each of a backing service's `volumes`, and none for other services.
+  const options = composeOptions(cs, backing ? (service.volumes ?? []) : [], backing);
+  if (!options.length) return;
+  service.ignoredOptions = options;
+  // One clause per option and reason: `ignored ports: 5432:5432, 127.0.0.1:6379:6379 (Kyozo publishes no host ports...)`.
+  const clauses = new Map<string, { head: string; reason: string; values: string[] }>();
+  for (const o of options) {
+    const key = JSON.stringify([o.action, o.option, o.reason]);
+    const c = clauses.get(key) ?? { head: `${o.action} ${o.option}`, reason: o.reason, values: [] };
+    c.values.push(o.value);
+    clauses.set(key, c);
+  }
+  const said = [...clauses.values()].map((c) => `${c.head}: ${c.values.join(', ')} (${c.reason})`);
+  // Pushed as is: Ctx.rec keeps one recommendation per code and file, and this one is per service.
+  ctx.recs.push({
+    severity: options.some((o) => o.action === 'dropped') ? 'high' : 'low',
+    code: 'compose-option-ignored',
+    path: file,
+    message: `Service "${cs.key}" in ${fname} deploys without these options: ${said.join('; ')}.`,
+  });
 }
 
 function built(ctx: Ctx, cs: ComposeService, fname: string, job = false): NamedDraft | null {

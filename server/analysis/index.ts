@@ -10,7 +10,7 @@ import { generalRecs } from './recommend.ts';
 import { scanSecrets } from './secrets.ts';
 import type { Dependency, Snapshot, Topology } from './types.ts';
 
-export type { Snapshot, Topology, Service, Dependency, Recommendation, PlanFacts } from './types.ts';
+export type { Snapshot, Topology, Service, Dependency, Recommendation, PlanFacts, IgnoredOption } from './types.ts';
 
 export interface AnalyzeOptions {
   /** Name for a root service whose manifest declares none (e.g. the app or folder name). */

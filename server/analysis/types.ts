@@ -73,8 +73,27 @@ export interface Service {
   env?: Record<string, string>;
   /** Compose volumes for backing services: container paths that must persist. */
   volumes?: string[];
+  /** Compose options of this service Kyozo does not honour, each said in the push output (absent when none). */
+  ignoredOptions?: IgnoredOption[];
   /** Inputs of the generated build plan (strategy=generated); internal, dropped from the JSON contract output. */
   plan?: PlanFacts;
+}
+
+/**
+ * A compose option Kyozo does not honour. The release deploys without it; nothing is refused.
+ * - `dropped`: it would give the container power over the host or another container (privileged, the Docker
+ *   socket, host paths, host or shared namespaces, capabilities, devices, security_opt, cgroup_parent).
+ * - `ignored`: Kyozo has no equivalent and does something else instead (host ports, /etc/hosts entries,
+ *   sysctls, shm_size, volumes_from, volumes of services that keep none).
+ */
+export interface IgnoredOption {
+  /** The compose key: privileged, volumes, ports, network_mode, cap_add... */
+  option: string;
+  /** As written: one volume or port entry, a list's entries joined with ", ", a map's as key=value. */
+  value: string;
+  action: 'dropped' | 'ignored';
+  /** Why, and what Kyozo does instead (the push output prints it). */
+  reason: string;
 }
 
 export interface Dependency {

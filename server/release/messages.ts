@@ -2,7 +2,7 @@
 // `kyozo releases:log` show), the failure reasons the deploy gives, and the post-receive hook's one-line
 // answers. "-----> " starts a phase, seven spaces a detail, "! " a failure: server/console/logFilter.ts reads
 // the "-----> NAME: ..." headers and the "! " prefix back, so change them together.
-import type { Topology } from '../analysis/types.ts';
+import type { IgnoredOption, Topology } from '../analysis/types.ts';
 
 const phase = (s: string) => `-----> ${s}`;
 const detail = (s: string) => `       ${s}`;
@@ -29,7 +29,16 @@ export const releaseStarted = (version: number, app: string, kind: string) =>
 export const exportingCommit = (commit: string) => phase(`Exporting commit ${commit.slice(0, 12)}`);
 
 const pct = (c: number) => `${Math.round(c * 100)}%`;
-/** The analysis: services with confidence and evidence, dependencies, recommendations above "low". */
+/**
+ * A compose option the service deploys without (analysis `ignoredOptions`), under its service. A dropped one
+ * says "warning:" (the console counts it as a warning), not "! ": the release goes on without it.
+ */
+export const ignoredOptionLine = (service: string, o: IgnoredOption) =>
+  detail(`${service}: ${o.action === 'dropped' ? 'warning: ' : ''}${o.option}: ${o.value} ${o.action} (${o.reason})`);
+/** Said per option under each service (ignoredOptionLine), so not again as a recommendation line. */
+const SAID_PER_SERVICE = new Set(['compose-option-ignored']);
+
+/** The analysis: services with confidence, evidence and ignored compose options, dependencies, recommendations above "low". */
 export function topologyLines(t: Topology): string[] {
   const out = [
     phase(`Detected ${count(t.services.length, 'service')} (${t.stats.files} files, ${t.stats.durationMs} ms)`),
@@ -42,9 +51,10 @@ export function topologyLines(t: Topology): string[] {
       ),
     );
     for (const e of s.evidence) out.push(`         - ${e}`);
+    for (const o of s.ignoredOptions ?? []) out.push(ignoredOptionLine(s.name, o));
   }
   for (const d of t.dependencies) out.push(detail(`${d.from} → ${d.to} (${d.reason})`));
-  for (const r of t.recommendations.filter((r) => r.severity !== 'low'))
+  for (const r of t.recommendations.filter((r) => r.severity !== 'low' && !SAID_PER_SERVICE.has(r.code)))
     out.push(detail(`[${r.severity}] ${r.code}${r.path ? ` (${r.path})` : ''}: ${r.message}`));
   return out;
 }

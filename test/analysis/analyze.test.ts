@@ -114,6 +114,99 @@ describe('analyze (in-memory snapshots)', () => {
     expect(t.services.find((s) => s.name === 'mongo')!.volumes).toEqual(['/data/db']);
   });
 
+  it('compose options Kyozo does not honour are on the service; what it honours or does anyway is not', () => {
+    const t = analyze(
+      mem({
+        'compose.yaml': [
+          'services:',
+          '  api:',
+          '    build: ./api',
+          '    privileged: false',
+          '    network_mode: bridge',
+          '    ipc: shareable',
+          '    security_opt: ["no-new-privileges:true", "seccomp:unconfined"]',
+          '    ports: ["9000", 9001, {target: 9002}, {target: 9003, published: "19003", host_ip: "0.0.0.0"}, "[::1]:6001:6001"]',
+          '    volumes:',
+          '      - "${DATA_DIR:-./data}:/data"',
+          '      - ~/.ssh:/root/.ssh:ro',
+          '      - type: tmpfs',
+          '        target: /tmp',
+          '    userns_mode: host',
+          '    uts: "container:other"',
+          '    sysctls: ["net.ipv4.ip_forward=1"]',
+          '    extra_hosts: {metadata: 169.254.169.254}',
+          '    volumes_from: [db]',
+          '  db:',
+          '    image: postgres:16',
+          '    volumes: ["/var/lib/redis", "pgdata:/var/lib/postgresql/data", "/var/run:/var/run"]',
+          '    network_mode: none',
+          '    gpus: all',
+          '    device_cgroup_rules: ["c 1:3 mr"]',
+          '',
+        ].join('\n'),
+        'api/Dockerfile': 'FROM python:3.12-slim\nUSER app\nEXPOSE 9000\n',
+      }),
+    );
+    const of = (name: string) =>
+      t.services.find((s) => s.name === name)!.ignoredOptions!.map((o) => `${o.action} ${o.option} ${o.value}`);
+    expect(of('api')).toEqual([
+      'dropped uts container:other',
+      'dropped userns_mode host',
+      'dropped security_opt seccomp:unconfined',
+      'dropped volumes ${DATA_DIR:-./data}:/data',
+      'dropped volumes ~/.ssh:/root/.ssh:ro',
+      'ignored volumes_from db',
+      'ignored ports 0.0.0.0:19003:9003',
+      'ignored ports [::1]:6001:6001',
+      'ignored extra_hosts metadata=169.254.169.254',
+      'ignored sysctls net.ipv4.ip_forward=1',
+    ]);
+    // A database keeps its named volumes (not anonymous ones); the /run folder holds the Docker socket.
+    expect(of('db')).toEqual([
+      'dropped device_cgroup_rules c 1:3 mr',
+      'dropped gpus all',
+      'dropped volumes /var/run:/var/run',
+      'ignored network_mode none',
+      'ignored volumes /var/lib/redis',
+    ]);
+    const db = t.services.find((s) => s.name === 'db')!;
+    expect(db.ignoredOptions!.find((o) => o.option === 'volumes')!.reason).toBe(
+      'Kyozo never gives a container the Docker socket, which controls every container on the host; /var/run gets a Kyozo volume instead',
+    );
+    expect(db.volumes).toEqual(['/var/lib/postgresql/data', '/var/run']);
+    expect(db.ignoredOptions!.at(-1)!.reason).toBe('Kyozo keeps named volumes only: write it as NAME:/var/lib/redis');
+    // The contract JSON carries them; one recommendation per service names each option.
+    expect(toContractJson(t).services[0].ignoredOptions).toEqual(t.services[0].ignoredOptions);
+    const recs = t.recommendations.filter((r) => r.code === 'compose-option-ignored');
+    expect(recs.map((r) => [r.severity, r.path])).toEqual([
+      ['high', 'compose.yaml'],
+      ['high', 'compose.yaml'],
+    ]);
+    expect(recs.find((r) => r.message.includes('"api"'))!.message).toContain(
+      'ignored ports: 0.0.0.0:19003:9003, [::1]:6001:6001 (Kyozo publishes no host ports',
+    );
+  });
+
+  it('a service with only ignored compose options gets a low recommendation; one with none gets nothing', () => {
+    const t = analyze(
+      mem({
+        'compose.yaml':
+          'services:\n  api:\n    build: .\n    ports: ["8080:8080"]\n  cache:\n    image: redis:7\n    ports: ["6379"]\n',
+        Dockerfile: 'FROM node:20\nUSER node\nEXPOSE 8080\n',
+      }),
+    );
+    expect(t.services.find((s) => s.name === 'cache')!.ignoredOptions).toBeUndefined();
+    expect(t.recommendations.filter((r) => r.code === 'compose-option-ignored')).toEqual([
+      {
+        severity: 'low',
+        code: 'compose-option-ignored',
+        path: 'compose.yaml',
+        message:
+          'Service "api" in compose.yaml deploys without these options: ignored ports: 8080:8080 (Kyozo publishes no host ports: web services are reached through its router, the others by name from the app\'s services).',
+      },
+    ]);
+  });
+
   it('no root manifest: each top-level folder that runs is a service, docs and scripts are not', () => {
     const t = analyze(
       mem({

@@ -25,6 +25,8 @@ interface Case {
   deps?: string[];
   recs?: string[];
   noRecs?: string[];
+  /** Compose options each service deploys without (`ignoredOptions`), as [action, option, value]; services not named have none. */
+  ignored?: Record<string, [string, string, string][]>;
 }
 
 const S = (
@@ -130,6 +132,42 @@ const TABLE: Record<string, Case> = {
       S('saas-starter', '.', 'web', 'node', 'fastify', 3000, '/health'),
     ],
     deps: ['saas-starter->postgres', 'saas-starter->redis'],
+  },
+  'compose-host-options': {
+    // privileged, the Docker socket, host namespaces, capabilities, devices, host paths and host ports next to
+    // what Kyozo honours (named volumes of backing services, no-new-privileges): every service still deploys.
+    services: [
+      S('web', '.', 'web', 'docker', 'express', 3000, '/healthz', { build: 'dockerfile' }),
+      S('db', null, 'database', 'postgres', null, 5432, null, { build: 'image' }),
+      S('cache', null, 'cache', 'redis', null, 6379, null, { build: 'image' }),
+      S('monitor', null, 'worker', 'docker', null, null, null, { build: 'image' }),
+    ],
+    deps: ['web->db', 'web->cache'],
+    recs: ['compose-option-ignored'],
+    ignored: {
+      web: [
+        ['dropped', 'volumes', './src:/app/src'],
+        ['ignored', 'ports', '3000:3000'],
+        ['ignored', 'extra_hosts', 'host.docker.internal:host-gateway'],
+        ['ignored', 'volumes', 'uploads:/app/uploads'],
+      ],
+      db: [
+        ['dropped', 'privileged', 'true'],
+        ['dropped', 'volumes', './db/init.sql:/docker-entrypoint-initdb.d/init.sql:ro'],
+        ['ignored', 'ports', '127.0.0.1:5432:5432'],
+        ['ignored', 'shm_size', '256mb'],
+      ],
+      monitor: [
+        ['dropped', 'network_mode', 'host'],
+        ['dropped', 'pid', 'host'],
+        ['dropped', 'cap_add', 'SYS_ADMIN, NET_ADMIN'],
+        ['dropped', 'devices', '/dev/kmsg:/dev/kmsg'],
+        ['dropped', 'security_opt', 'apparmor:unconfined'],
+        ['dropped', 'cgroup_parent', 'monitoring.slice'],
+        ['dropped', 'volumes', '/var/run/docker.sock:/var/run/docker.sock:ro'],
+        ['dropped', 'volumes', '/sys:/sys'],
+      ],
+    },
   },
   'monorepo-npm': {
     services: [
@@ -293,6 +331,23 @@ describe('fixtures', () => {
       }
       const deps = t.dependencies.map((d) => `${d.from}->${d.to}`);
       for (const d of exp.deps ?? []) expect(deps).toContain(d);
+      if (exp.ignored) {
+        for (const s of t.services) {
+          const got = (s.ignoredOptions ?? []).map((o) => [o.action, o.option, o.value]);
+          expect(got, s.name).toEqual(exp.ignored[s.name] ?? []);
+          for (const o of s.ignoredOptions ?? []) expect(o.reason).toMatch(/^\S.{20,}/);
+        }
+        // One recommendation per service that deploys without something; high when an option was dropped.
+        const recs = t.recommendations.filter((r) => r.code === 'compose-option-ignored');
+        expect(recs.map((r) => r.message.match(/^Service "([^"]+)"/)?.[1]).sort()).toEqual(
+          Object.keys(exp.ignored).sort(),
+        );
+        for (const r of recs) {
+          const service = t.services.find((s) => r.message.startsWith(`Service "${s.name}"`))!;
+          expect(r.severity).toBe(service.ignoredOptions!.some((o) => o.action === 'dropped') ? 'high' : 'low');
+          for (const o of service.ignoredOptions!) expect(r.message).toContain(o.value);
+        }
+      }
       const codes = t.recommendations.map((r) => r.code);
       for (const c of exp.recs ?? []) expect(codes).toContain(c);
       for (const c of exp.noRecs ?? []) expect(codes).not.toContain(c);

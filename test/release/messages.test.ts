@@ -109,6 +109,66 @@ describe('release log wording', () => {
     );
   });
 
+  it('says, under each service, every compose option it deploys without: a dropped one as a warning', () => {
+    expect(
+      say.ignoredOptionLine('db', {
+        option: 'privileged',
+        value: 'true',
+        action: 'dropped',
+        reason: 'Kyozo never runs privileged containers',
+      }),
+    ).toBe('       db: warning: privileged: true dropped (Kyozo never runs privileged containers)');
+    expect(
+      say.ignoredOptionLine('db', {
+        option: 'ports',
+        value: '127.0.0.1:5432:5432',
+        action: 'ignored',
+        reason: 'Kyozo publishes no host ports',
+      }),
+    ).toBe('       db: ports: 127.0.0.1:5432:5432 ignored (Kyozo publishes no host ports)');
+    const t: Topology = {
+      services: [
+        {
+          name: 'monitor',
+          path: null,
+          type: 'worker',
+          runtime: 'docker',
+          framework: null,
+          confidence: 0.9,
+          evidence: ['service "monitor" in compose.yaml runs image cadvisor'],
+          port: null,
+          healthPath: null,
+          processes: {},
+          build: { strategy: 'image', image: 'cadvisor' },
+          resources: { memoryMb: 256, cpus: 0.5 },
+          ignoredOptions: [
+            {
+              option: 'volumes',
+              value: '/var/run/docker.sock:/var/run/docker.sock',
+              action: 'dropped',
+              reason: 'Kyozo never gives a container the Docker socket',
+            },
+            { option: 'extra_hosts', value: 'a:1.2.3.4', action: 'ignored', reason: 'no /etc/hosts entries' },
+          ],
+        },
+      ],
+      dependencies: [],
+      recommendations: [
+        { severity: 'high', code: 'compose-option-ignored', path: 'compose.yaml', message: 'said above' },
+        { severity: 'medium', code: 'unpinned-base-image', path: 'Dockerfile', message: 'pin it' },
+      ],
+      stats: { files: 1, durationMs: 1 },
+    };
+    expect(say.topologyLines(t)).toEqual([
+      '-----> Detected 1 service (1 files, 1 ms)',
+      '       monitor (cadvisor): worker, docker, confidence 90%',
+      '         - service "monitor" in compose.yaml runs image cadvisor',
+      '       monitor: warning: volumes: /var/run/docker.sock:/var/run/docker.sock dropped (Kyozo never gives a container the Docker socket)',
+      '       monitor: extra_hosts: a:1.2.3.4 ignored (no /etc/hosts entries)',
+      '       [medium] unpinned-base-image (Dockerfile): pin it',
+    ]);
+  });
+
   it('says why a release failed, on one line, and what still serves', () => {
     expect(say.releaseFailedLine(3, 'boom\n   at x')).toBe('! Release v3 failed: boom at x');
     expect(say.releaseFailedLine(3, 'boom', 2)).toBe('! Release v3 failed: boom — v2 is still live');
