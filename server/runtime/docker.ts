@@ -14,6 +14,8 @@ export interface DockerPortOptions {
   timeoutMs?: number;
   /** The container Kyozo runs in (runtime/self.ts): it joins every app network so it reaches replicas. */
   selfContainer?: string | null;
+  /** This installation's id (server/instance.ts): networks carry it, start-up rejoins only its own. */
+  instance?: string;
 }
 
 function wrap(op: string, e: unknown): Error {
@@ -26,6 +28,7 @@ function wrap(op: string, e: unknown): Error {
 export function createDockerPort(docker: Dockerode, options: DockerPortOptions = {}): DockerPort {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const self = options.selfContainer ?? null;
+  const instance = options.instance ?? '';
 
   /** Connects Kyozo's own container to a network; already connected is fine. */
   async function joinSelf(networkId: string) {
@@ -236,7 +239,7 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
               Name: name,
               Driver: 'bridge',
               CheckDuplicate: true,
-              Labels: networkLabels(),
+              Labels: networkLabels({ instance }),
             }),
           );
           return net.id as string;
@@ -254,7 +257,7 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
     async joinOwnNetworks() {
       if (!self) return 0;
       const nets = await timed('list networks', (abortSignal) =>
-        docker.listNetworks({ filters: { label: labelFilters(managedNetworks()) }, abortSignal }),
+        docker.listNetworks({ filters: { label: labelFilters(managedNetworks({ instance })) }, abortSignal }),
       );
       for (const n of nets) await joinSelf(n.Id);
       return nets.length;

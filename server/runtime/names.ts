@@ -86,8 +86,11 @@ export const buildLabels = (i: ServiceRef & { release?: number; commit?: string 
 });
 
 export const instanceLabels = (i: InstanceRef): Record<string, string> => ({ [LABEL.instance]: i.instance });
-/** Every network Kyozo creates carries it (so start-up can rejoin them). */
-export const networkLabels = (): Record<string, string> => ({ [LABEL.managed]: 'true' });
+/** Every network Kyozo creates carries them (so start-up rejoins this installation's networks, and only those). */
+export const networkLabels = (i: InstanceRef): Record<string, string> => ({
+  [LABEL.managed]: 'true',
+  [LABEL.instance]: i.instance,
+});
 
 // Label filters for DockerPort.list()/listImages(): a '' value means "has the label, any value".
 
@@ -99,8 +102,8 @@ export const instanceContainers = (i: InstanceRef) => ({ [LABEL.instance]: i.ins
 export const anyAppContainers = () => ({ [LABEL.app]: '' });
 export const appContainers = (i: AppRef & InstanceRef) => ({ [LABEL.app]: i.app, [LABEL.instance]: i.instance });
 export const appImages = (i: AppRef) => ({ [LABEL.app]: i.app });
-/** Networks Kyozo created (listNetworks). */
-export const managedNetworks = () => networkLabels();
+/** Networks this installation created (listNetworks). */
+export const managedNetworks = (i: InstanceRef) => networkLabels(i);
 
 /**
  * Docker label filter values, sorted for determinism: { a: '1' } → ['a=1']. An empty value means "has the

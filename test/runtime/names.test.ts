@@ -30,7 +30,7 @@ describe('Docker object names', () => {
     });
     expect(names.buildLabels({ app: 'shop', service: 'web' })).toEqual({ 'kyozo.app': 'shop', 'kyozo.service': 'web' });
     expect(names.instanceLabels({ instance: 'abc' })).toEqual({ 'kyozo.instance': 'abc' });
-    expect(names.networkLabels()).toEqual({ 'kyozo.managed': 'true' });
+    expect(names.networkLabels({ instance: 'i1' })).toEqual({ 'kyozo.managed': 'true', 'kyozo.instance': 'i1' });
   });
 
   it('finds them again with label filters', () => {
@@ -46,6 +46,9 @@ describe('Docker object names', () => {
       'kyozo.app',
       'kyozo.instance=abc',
     ]);
-    expect(names.labelFilters(names.managedNetworks())).toEqual(['kyozo.managed=true']);
+    expect(names.labelFilters(names.managedNetworks({ instance: 'i1' }))).toEqual([
+      'kyozo.instance=i1',
+      'kyozo.managed=true',
+    ]);
   });
 });
