@@ -39,6 +39,14 @@ export const apiTokens = pgTable('api_tokens', {
 export const apps = pgTable('apps', {
   id: serial('id').primaryKey(),
   name: text('name').notNull().unique(),
+  /**
+   * Immutable, random, never reused: every Docker object of the app (images, containers, networks, volumes) is
+   * named and labelled from it, so two apps' names can never collide and a re-created name is a new app.
+   */
+  uid: text('uid')
+    .notNull()
+    .unique()
+    .default(sql`substr(md5(gen_random_uuid()::text), 1, 12)`),
   ownerId: integer('owner_id')
     .notNull()
     .references(() => users.id),
@@ -191,6 +199,8 @@ export const events = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     /** App name, kept as text so events outlive a deleted app. */
     app: text('app'),
+    /** The app's id (no foreign key: audit events outlive the app; a re-created name is another id). */
+    appId: integer('app_id'),
     service: text('service'),
     /** e.g. app.create, release.live, release.failed, scale, config.set, rollback, token.create, git.push, login */
     type: text('type').notNull(),
@@ -201,7 +211,11 @@ export const events = pgTable(
     message: text('message').notNull(),
     data: jsonb('data'),
   },
-  (t) => [index('events_at').on(t.at), index('events_app_at').on(t.app, t.at)],
+  (t) => [
+    index('events_at').on(t.at),
+    index('events_app_at').on(t.app, t.at),
+    index('events_app_id_at').on(t.appId, t.at),
+  ],
 );
 
 /**
@@ -215,6 +229,8 @@ export const metrics = pgTable(
     tier: text('tier').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     app: text('app').notNull(),
+    /** The app's id: a re-created name starts with no history. */
+    appId: integer('app_id'),
     service: text('service').notNull(),
     replica: text('replica').notNull().default(''),
     cpuPct: doublePrecision('cpu_pct'),
@@ -233,7 +249,11 @@ export const metrics = pgTable(
     p95Ms: doublePrecision('p95_ms'),
     p99Ms: doublePrecision('p99_ms'),
   },
-  (t) => [index('metrics_lookup').on(t.app, t.tier, t.at), index('metrics_tier_at').on(t.tier, t.at)],
+  (t) => [
+    index('metrics_lookup').on(t.app, t.tier, t.at),
+    index('metrics_app_id_lookup').on(t.appId, t.tier, t.at),
+    index('metrics_tier_at').on(t.tier, t.at),
+  ],
 );
 
 export const systemMetrics = pgTable(
@@ -258,6 +278,7 @@ export const alerts = pgTable(
   {
     id: serial('id').primaryKey(),
     app: text('app'),
+    appId: integer('app_id'),
     service: text('service'),
     /** cpu | memory | error-rate | p95-latency | crash-loop | disk | deploy-failed */
     kind: text('kind').notNull(),
@@ -284,11 +305,12 @@ export const appLogs = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     app: text('app').notNull(),
+    appId: integer('app_id'),
     service: text('service').notNull(),
     replica: text('replica').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     stream: text('stream').notNull().default('stdout'),
     line: text('line').notNull(),
   },
-  (t) => [index('app_logs_app_id').on(t.app, t.id)],
+  (t) => [index('app_logs_app_id').on(t.app, t.id), index('app_logs_by_app_id').on(t.appId, t.id)],
 );
