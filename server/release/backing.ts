@@ -1,4 +1,24 @@
-// Backing services in host network mode listen on Kyozo's stable port for them (pure).
+// Backing services (pure): the capabilities their entrypoints need, and in host network mode the stable
+// port Kyozo gives them.
+
+/** chown the data dir, read/write files of another owner while doing so, then drop to the service's user. */
+const DATA_OWNER = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'];
+
+/**
+ * Capabilities a backing service gets back after CapDrop ALL: only what its kind's official entrypoint uses
+ * (gosu/su-exec to its own user after fixing the data dir's owner). Unknown kinds get the same small set;
+ * never NET_RAW, NET_ADMIN, SYS_* or anything that reaches beyond the container.
+ */
+export function backingCapabilities(runtime: string): string[] {
+  switch (runtime) {
+    case 'memcached':
+      return ['SETGID', 'SETUID'];
+    case 'nats':
+      return [];
+    default:
+      return DATA_OWNER;
+  }
+}
 
 /** Command that makes a well-known backing image listen on `port`; null when env PORT is enough or unknown. */
 export function hostModeCommand(runtime: string, port: number): string[] | null {

@@ -1,7 +1,7 @@
 // Starting, checking and stopping replicas of a release (effects through the Docker port).
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { hostModeCommand, hostModeEnv } from '../release/backing.ts';
+import { backingCapabilities, hostModeCommand, hostModeEnv } from '../release/backing.ts';
 import * as say from '../release/messages.ts';
 import { isBackingType, type ServiceSpec } from '../release/spec.ts';
 import { networkName, volumeName } from './names.ts';
@@ -65,7 +65,7 @@ export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<
     // A backing service owns a data volume; databases switch users in their entrypoints.
     ...(backing
       ? {
-          capabilities: 'docker-default' as const,
+          capabilities: backingCapabilities(spec.runtime),
           volumes: spec.volumes.map((path) => ({ name: volumeName({ app: i.app, service: spec.name, path }), path })),
         }
       : {}),

@@ -22,10 +22,10 @@ export interface ContainerSpecInput {
   /** Extra labels (e.g. a test run id); kyozo.* labels below win on conflict. */
   labels?: Record<string, string>;
   /**
-   * 'none' (default): every capability dropped. 'docker-default': Docker's default set, for backing services
-   * whose entrypoints switch users (postgres, redis...). no-new-privileges holds either way.
+   * Every capability is dropped; these few are added back (backing services whose entrypoints chown their
+   * data and switch users: release/backing.ts backingCapabilities). no-new-privileges holds either way.
    */
-  capabilities?: 'none' | 'docker-default';
+  capabilities?: string[];
   /** Named volumes mounted at container paths (a backing service's data). */
   volumes?: { name: string; path: string }[];
 }
@@ -61,7 +61,8 @@ export function containerSpec(i: ContainerSpecInput): ContainerCreateOptions {
       NanoCpus: Math.round(i.limits.cpus * 1e9),
       PidsLimit: i.limits.pids ?? DEFAULT_PIDS_LIMIT,
       SecurityOpt: ['no-new-privileges'],
-      ...(i.capabilities === 'docker-default' ? {} : { CapDrop: ['ALL'] }),
+      CapDrop: ['ALL'],
+      ...(i.capabilities?.length ? { CapAdd: [...i.capabilities] } : {}),
       Init: true, // tini as PID 1: signals forwarded, zombies reaped, fast stop
       RestartPolicy: { Name: 'no' },
       NetworkMode: i.network.mode === 'host' ? 'host' : i.network.name,

@@ -219,8 +219,10 @@ describe('deploy job (fake Docker, real Postgres)', () => {
       drained: [],
     });
     const [db] = [...fake.containers.values()].filter((c) => c.state.name.startsWith('kyozo-shop-db-'));
-    // Backing services keep Docker's default capabilities (entrypoints switch users) and mount their volume.
-    expect(db.spec.HostConfig?.CapDrop).toBeUndefined();
+    // Backing services drop every capability but the few their entrypoints use to chown and switch users.
+    expect(db.spec.HostConfig?.CapDrop).toEqual(['ALL']);
+    expect(db.spec.HostConfig?.CapAdd).toEqual(['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID']);
+    expect(db.spec.HostConfig?.SecurityOpt).toEqual(['no-new-privileges']);
     expect(db.spec.HostConfig?.Mounts).toEqual([
       { Type: 'volume', Source: 'kyozo-shop-db-var-lib-postgresql-data', Target: '/var/lib/postgresql/data' },
     ]);

@@ -68,10 +68,10 @@ describe('containerSpec', () => {
     });
   });
 
-  it("keeps Docker's default capabilities and mounts named volumes when asked (backing services)", () => {
+  it('drops every capability, adds back only the ones asked for, and mounts named volumes (backing services)', () => {
     const spec = containerSpec({
       ...base,
-      capabilities: 'docker-default',
+      capabilities: ['CHOWN', 'SETUID'],
       volumes: [{ name: 'kyozo-shop-db-data', path: '/data' }],
     });
     expect(spec.HostConfig).toEqual({
@@ -80,6 +80,8 @@ describe('containerSpec', () => {
       NanoCpus: 500000000,
       PidsLimit: 256,
       SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['ALL'],
+      CapAdd: ['CHOWN', 'SETUID'],
       Init: true,
       RestartPolicy: { Name: 'no' },
       NetworkMode: 'host',
