@@ -28,6 +28,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // The unit tier runs first (group 0), then the integration tier with its own worker limit.
+          sequence: { groupOrder: 0 },
           include: allTests,
           exclude: [...never, ...integrationTests],
           testTimeout: 30_000,
@@ -37,6 +39,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: integrationTests,
           exclude: never,
           testTimeout: 120_000,
