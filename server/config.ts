@@ -1,6 +1,7 @@
 // Every environment variable Kyozo reads, parsed in one pure function. README.md lists the same table.
 import { resolve } from 'node:path';
 import type { BaseImages } from './build/images.ts';
+import { parseAllowedImages } from './release/imagePolicy.ts';
 
 export type NetworkMode = 'bridge' | 'host';
 
@@ -42,6 +43,8 @@ export interface Config {
   appLogPollMs: number;
   /** Pull images of backing services that are not on the machine (false on machines without a registry). */
   pullImages: boolean;
+  /** KYOZO_ALLOWED_IMAGES: glob patterns of local-only images a compose `image:` may run (release/imagePolicy.ts). */
+  allowedImages: string[];
 }
 
 export class ConfigError extends Error {}
@@ -116,5 +119,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     restartBackoffMs: int(env, 'KYOZO_RESTART_BACKOFF_MS', 1_000, 10, 600_000),
     appLogPollMs: int(env, 'KYOZO_APP_LOG_POLL_MS', 2_000, 100, 600_000),
     pullImages: envBool(env, 'KYOZO_PULL_IMAGES', true),
+    allowedImages: parseAllowedImages(env.KYOZO_ALLOWED_IMAGES),
   };
 }

@@ -18,17 +18,25 @@ import { planRollout, type RolloutStep } from '../release/rollout.ts';
 import { effectiveEnv, isBackingType, runFingerprint, type ServiceSpec } from '../release/spec.ts';
 import { networkName } from '../runtime/names.ts';
 import { BRIDGE_PORT, checkReplica, removeReplicas, startReplica, type StartedReplica } from '../runtime/rollout.ts';
+import { imageRefusal } from '../release/imagePolicy.ts';
 import { rolloutDeps, type JobDeps } from './deps.ts';
 import { ensureServicePorts } from './servicePorts.ts';
 
-/** Backing images are pulled when missing (KYOZO_PULL_IMAGES); a failure names the image and what to do. */
+/**
+ * A compose `image:` service may run a registry image (pulled when missing, KYOZO_PULL_IMAGES) or a local one
+ * an admin allowed (KYOZO_ALLOWED_IMAGES), never an image Kyozo built for an app (release/imagePolicy.ts);
+ * a refusal or a failed pull names the service, the image and what to do.
+ */
 export async function ensureImage(
   deps: Pick<JobDeps, 'docker' | 'config'>,
   service: string,
   image: string,
   log: (l: string) => void,
 ): Promise<void> {
-  if (await deps.docker.imageExists(image)) return;
+  const facts = await deps.docker.imageFacts(image);
+  const refused = imageRefusal(service, image, facts, deps.config.allowedImages);
+  if (refused) throw new Error(refused);
+  if (facts) return;
   if (!deps.config.pullImages) {
     throw new Error(say.imageNotHereNoPull(service, image));
   }

@@ -212,6 +212,14 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
       ));
     },
 
+    async imageFacts(ref) {
+      const info = await ignoring(
+        [404],
+        timed('inspect image', () => docker.getImage(ref).inspect()),
+      );
+      return info ? { labels: info.Config?.Labels ?? {}, repoDigests: info.RepoDigests ?? [] } : null;
+    },
+
     async listImages(labels) {
       const rows = await timed('list images', (abortSignal) =>
         docker.listImages({ filters: { label: labelFilters(labels) }, abortSignal }),

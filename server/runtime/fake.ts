@@ -2,6 +2,7 @@
 // callers simulate crashes with exit(). Not used in production.
 import { createHash } from 'node:crypto';
 import type { ContainerCreateOptions, ContainerState, ContainerSummary, DockerPort, ImageSummary } from './port.ts';
+import { LABEL } from './names.ts';
 
 export interface FakeContainer {
   state: ContainerState;
@@ -170,6 +171,14 @@ export function createFakeDockerPort(): FakeDockerPort {
     async imageExists(ref) {
       await gate('imageExists', [ref]);
       return !!findImage(ref);
+    },
+    async imageFacts(ref) {
+      await gate('imageFacts', [ref]);
+      const img = findImage(ref);
+      if (!img) return null;
+      // Images Kyozo built (kyozo.app label) have no registry digest; the fake treats the rest as pulled.
+      const built = img.labels[LABEL.app] !== undefined;
+      return { labels: img.labels, repoDigests: built ? [] : [`${img.tags[0] ?? img.id}@sha256:fake`] };
     },
     async listImages(labels) {
       await gate('listImages', [labels]);

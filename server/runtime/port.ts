@@ -64,6 +64,17 @@ export interface ContainerStats {
   cpuUsageNs?: number;
 }
 
+export interface VolumeSummary {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
 export interface LogLine {
   /** Docker's RFC 3339 timestamp with nanoseconds, normalised to 9 fraction digits (sortable as text). */
   at: string;
@@ -90,14 +101,31 @@ export interface DockerPort {
   /** true when gone (removed or never existed); false when the image is in use (409). */
   removeImage(ref: string): Promise<boolean>;
   imageExists(ref: string): Promise<boolean>;
+  /** Labels and registry digests of a local image; null when it is not on this engine. */
+  imageFacts(ref: string): Promise<{ labels: Record<string, string>; repoDigests: string[] } | null>;
   /** Pulls an image from its registry; progress lines go to onLine. A registry's refusal rejects with an answer (statusCode set). */
   pull(ref: string, onLine?: (line: string) => void): Promise<void>;
   /** Same label semantics as list(). */
   listImages(labels: Record<string, string>): Promise<ImageSummary[]>;
-  /** Creates a labelled bridge network unless it exists (Kyozo's own container joins it); returns its id. */
-  ensureNetwork(name: string): Promise<string>;
+  /**
+   * Creates a bridge network unless it exists, labelled with Kyozo's network labels plus `labels` (an app's);
+   * Kyozo's own container joins it. Returns its id.
+   */
+  ensureNetwork(name: string, labels?: Record<string, string>): Promise<string>;
+  /** Connects a container to a network under these DNS aliases; already connected is fine. */
+  connectNetwork(network: string, containerId: string, aliases: string[]): Promise<void>;
+  /** Networks carrying every label (same semantics as list()). */
+  listNetworks(labels: Record<string, string>): Promise<NetworkSummary[]>;
   /** Disconnects Kyozo's own container (when it runs in one) and removes the network; missing is fine. */
   removeNetwork(name: string): Promise<void>;
+  /** Creates a named local volume with these labels; an existing one is left as it is (data and labels). */
+  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** null when the volume does not exist. */
+  inspectVolume(name: string): Promise<VolumeSummary | null>;
+  /** Volumes carrying every label (same semantics as list()). */
+  listVolumes(labels: Record<string, string>): Promise<VolumeSummary[]>;
+  /** true when gone (removed or never existed); false when a container still uses it (409). */
+  removeVolume(name: string): Promise<boolean>;
   /** Kyozo in a container: joins every network Kyozo manages (at start, so replicas stay reachable). Returns how many. */
   joinOwnNetworks(): Promise<number>;
   /** Last lines of stdout+stderr as text (demultiplexed). */

@@ -37,4 +37,21 @@ describe('ensureImage', () => {
       /ENOENT/,
     );
   });
+
+  it("refuses another app's build and a local-only image unless KYOZO_ALLOWED_IMAGES allows it", async () => {
+    const docker = createFakeDockerPort();
+    docker.images.set('sha256:2', {
+      id: 'sha256:2',
+      tags: ['kyozo/abc/web:v1'],
+      labels: { 'kyozo.app': 'abc' },
+      created: 0,
+      size: 1,
+    });
+    const cfg = parseConfig({ KYOZO_ALLOWED_IMAGES: 'kyozo/*' });
+    await expect(ensureImage({ docker, config: cfg }, 'db', 'kyozo/abc/web:v1', () => {})).rejects.toThrow(
+      /^service db: image kyozo\/abc\/web:v1 was built by Kyozo for an app/,
+    );
+    await expect(ensureImage({ docker, config: cfg }, 'db', 'sha256:2', () => {})).rejects.toThrow(/built by Kyozo/);
+    expect(docker.calls.some((c) => c.method === 'pull')).toBe(false);
+  });
 });
