@@ -231,7 +231,8 @@ describe('git push to deploy', () => {
     const wc = new WorkingCopy();
     await wc.write({ 'README.md': '# just notes\n', 'notes/todo.txt': 'nothing to run here\n' });
     await wc.commit('notes');
-    const push = await wc.push(pushUrl(k.port, k.token, 'bobs'));
+    expect((await api(k, 'POST', '/api/apps', { name: 'notes' })).status).toBe(201);
+    const push = await wc.push(pushUrl(k.port, k.token, 'notes'));
     expect(push.out).toMatch(/remote: ! Release v1 failed: nothing deployable found\..*(Dockerfile|package\.json)/);
   });
 
