@@ -1,7 +1,7 @@
 // The analysis of an uploaded folder: services with confidence and evidence, dependency map, recommendations.
 import type { Topology } from '../server/analysis/types.ts';
 import { DependencyMap } from './DependencyMap.tsx';
-import { Badge, Csrf } from './Layout.tsx';
+import { BarTrack, Badge, Csrf } from './Layout.tsx';
 import { tone } from './format.ts';
 
 export function ConfidenceBar(props: { value: number }) {
@@ -9,9 +9,7 @@ export function ConfidenceBar(props: { value: number }) {
   return (
     <div class="bar" title={`confidence ${v}%`}>
       <span class="bar-label">Conf.</span>
-      <span class="bar-track">
-        <span class="bar-fill conf" style={`width:${v}%`}></span>
-      </span>
+      <BarTrack fill={v} tone="conf" />
       <span class="bar-text" data-testid="confidence">
         {v}%
       </span>

@@ -90,7 +90,7 @@ export function Chart(props: {
         <div class="legend">
           {props.series.map((s, i) => (
             <span>
-              <i style={`background:${PALETTE[i % PALETTE.length]}`}></i>
+              <i class={`swatch-${i % PALETTE.length}`}></i>
               {s.name}
             </span>
           ))}

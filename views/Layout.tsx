@@ -11,7 +11,12 @@ export interface Viewer {
 }
 
 // 4xx/5xx responses are swapped too (the console answers errors with an inline message and HX-Retarget).
+// The console's CSP (server/http/securityHeaders.ts) allows no eval and no inline style: htmx must not
+// evaluate attributes or inject its indicator style element (the indicator rules are in console.css).
 const HTMX_CONFIG = JSON.stringify({
+  allowEval: false,
+  allowScriptTags: false,
+  includeIndicatorStyles: false,
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
@@ -90,4 +95,13 @@ export function Csrf(props: { token: string }) {
 
 export function Badge(props: { status: string; tone: string }) {
   return <span class={`badge ${props.tone}`}>{props.status}</span>;
+}
+
+/** A horizontal bar filled to `fill` percent: an SVG rect's width attribute, not an inline style (CSP). */
+export function BarTrack(props: { fill: number; tone: string }) {
+  return (
+    <svg class="bar-track" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">
+      <rect class={`bar-fill ${props.tone}`} width={props.fill.toFixed(1)} height="1" />
+    </svg>
+  );
 }

@@ -1,5 +1,5 @@
 // One service of an app as a card: status, replicas, CPU/memory bars, lifecycle and scale controls.
-import { Badge, Csrf } from './Layout.tsx';
+import { BarTrack, Badge, Csrf } from './Layout.tsx';
 import type { ServiceStats } from './props.ts';
 import { bytes, pct, tone } from './format.ts';
 
@@ -32,9 +32,7 @@ function Bar(props: { label: string; value: number | null; text: string }) {
   return (
     <div class="bar" title={`${props.label}: ${props.text}`}>
       <span class="bar-label">{props.label}</span>
-      <span class="bar-track">
-        <span class={`bar-fill ${v > 85 ? 'bad' : v > 60 ? 'warn' : 'good'}`} style={`width:${v.toFixed(1)}%`}></span>
-      </span>
+      <BarTrack fill={v} tone={v > 85 ? 'bad' : v > 60 ? 'warn' : 'good'} />
       <span class="bar-text">{props.text}</span>
     </div>
   );

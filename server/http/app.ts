@@ -9,6 +9,7 @@ import { formationRouter } from './formation.ts';
 import { requireToken } from './auth.ts';
 import type { HttpEnv } from './env.ts';
 import { errorStatus } from './errors.ts';
+import { securityHeaders } from './securityHeaders.ts';
 import { hookRouter } from './hook.ts';
 import { consoleRouter } from '../console/index.tsx';
 import { appLogsRouter } from './appLogs.ts';
@@ -30,6 +31,7 @@ export function createApp(deps: HttpDeps) {
   const app = new Hono<HttpEnv>();
   const mdeps = { db: deps.database.db, metricsConfig: deps.metricsConfig, registry: deps.registry };
   app.use('*', requestMetrics(deps.registry));
+  app.use('*', securityHeaders());
 
   app.get('/healthz', async (c) => {
     const [db, docker] = await Promise.all([pingDb(deps.database), deps.docker.ping().catch(() => false)]);

@@ -50,6 +50,8 @@ describe('console in a real browser', () => {
   let k: KyozoProcess;
   let browser: Browser;
   let page: Page;
+  // Chromium logs every CSP violation to the console: the console's pages must run under their strict CSP.
+  const cspViolations: string[] = [];
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
@@ -60,6 +62,9 @@ describe('console in a real browser', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', (d) => void d.accept());
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -70,7 +75,8 @@ describe('console in a real browser', () => {
     const live = (v: number) => async () =>
       (await api(k, 'GET', '/api/apps/hello-web')).json?.liveRelease?.version === v;
 
-    await page.goto(`${k.url}/apps`);
+    const first = await page.goto(`${k.url}/apps`);
+    expect(first?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(page.url()).toContain('/login?next=%2Fapps');
     await shot('01-login');
     await page.fill('input[name=email]', 'admin@localhost');
@@ -155,5 +161,6 @@ describe('console in a real browser', () => {
     await page.click('form.signout button');
     await page.waitForURL(/\/login$/);
     expect((await page.request.get(`${k.url}/apps`, { maxRedirects: 0 })).status()).toBe(303);
+    expect(cspViolations).toEqual([]);
   }, 600_000);
 });
