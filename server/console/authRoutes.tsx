@@ -5,6 +5,7 @@ import { authenticatePassword, setPassword } from '../auth/accounts.ts';
 import { passwordError } from '../auth/password.ts';
 import { recordEvent } from '../db/events.ts';
 import { issueToken, listTokens, revokeToken } from '../db/users.ts';
+import { intParam } from '../http/json.ts';
 import { LoginPage } from '../../views/LoginPage.tsx';
 import { TokenList, TokensPage } from '../../views/TokensPage.tsx';
 import { clientIp, formString, isHtmx, isHttps, viewer, type ConsoleDeps, type ConsoleEnv, type Ctx } from './env.ts';
@@ -129,7 +130,7 @@ export function authRouter(deps: ConsoleDeps, limiter = new SlidingWindowLimiter
 
   r.post('/tokens/:id/revoke', auth, async (c) => {
     const p = c.get('principal');
-    const ok = await revokeToken(db, p.userId, Number(c.req.param('id')) || 0);
+    const ok = await revokeToken(db, p.userId, intParam(c.req.param('id'), 'token id'));
     if (ok)
       await recordEvent(db, {
         type: 'token.revoke',

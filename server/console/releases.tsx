@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { readLogLines } from '../db/logs.ts';
 import { getReleaseByVersion, servicesOf, type Release } from '../db/releases.ts';
 import { NotFound } from '../http/errors.ts';
+import { intParam } from '../http/json.ts';
 import { followReleaseLog } from '../logs/releaseLog.ts';
 import { releaseJson } from '../ops/appView.ts';
 import { LogLines, ReleasePage, ReleaseStatus } from '../../views/ReleasePage.tsx';
@@ -30,9 +31,9 @@ export function releasesRouter(deps: ConsoleDeps) {
 
   const load = async (c: AppCtx) => {
     const app = c.get('app');
-    const v = Number(c.req.param('v'));
-    const release = Number.isInteger(v) && v > 0 ? await getReleaseByVersion(db, app.id, v) : null;
-    if (!release) throw new NotFound(`release v${c.req.param('v')} of ${app.name} not found`);
+    const v = intParam(c.req.param('v'), 'version');
+    const release = await getReleaseByVersion(db, app.id, v);
+    if (!release) throw new NotFound(`release v${v} of ${app.name} not found`);
     return { app, release };
   };
 

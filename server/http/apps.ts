@@ -7,7 +7,7 @@ import type { OpsDeps } from '../ops/deps.ts';
 import { changeConfig, restart, rollback } from '../ops/releases.ts';
 import { appUrl, gitUrl } from '../urls.ts';
 import type { HttpEnv } from './env.ts';
-import { asObject, field, readJson } from './json.ts';
+import { asObject, field, intIn, readJson } from './json.ts';
 import { loadApp } from './loadApp.ts';
 import { releasesRouter } from './releases.ts';
 import { auditOf } from './events.ts';
@@ -59,7 +59,7 @@ export function appsRouter(deps: OpsDeps) {
 
   r.post('/:name/rollback', withApp, async (c) => {
     const app = c.get('app');
-    const version = field<number>(asObject(await readJson(c)), 'version', 'integer', true);
+    const version = intIn(field<number>(asObject(await readJson(c)), 'version', 'integer', true), 'version');
     const release = await rollback(deps, app, version, c.get('principal').userId, auditOf(c));
     return c.json({ version: release.version, status: release.status, baseVersion: release.baseVersion }, 202);
   });

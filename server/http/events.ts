@@ -46,7 +46,8 @@ export function parseEventQuery(q: Record<string, string | undefined>, now = Dat
   if (q.since) {
     const m = DURATION.exec(q.since);
     const t = m ? now - Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : Date.parse(q.since);
-    if (!Number.isFinite(t)) throw new BadRequest('since must be an ISO 8601 time or a duration like 30m, 2h, 7d');
+    if (Number.isNaN(new Date(t).getTime()))
+      throw new BadRequest('since must be an ISO 8601 time or a duration like 30m, 2h, 7d');
     f.since = new Date(t);
   }
   if (q.before) {

@@ -1,5 +1,6 @@
 // JSON bodies: malformed JSON and wrong types answer 400 with the field at fault.
 import type { Context } from 'hono';
+import { INT4_MAX, intError, parseIntText } from '../ints.ts';
 
 export class BadRequest extends Error {}
 
@@ -47,8 +48,20 @@ export function field(
     type === 'string'
       ? typeof v === 'string'
       : type === 'integer'
-        ? Number.isInteger(v)
+        ? Number.isSafeInteger(v)
         : typeof v === 'number' && Number.isFinite(v);
   if (!ok) throw new BadRequest(`${name} must be ${type === 'integer' ? 'an integer' : `a ${type}`}`);
   return v;
+}
+
+/** `v` when it is an integer in [min, max] (default: what an int column holds, from 1), else a 400 naming it. */
+export function intIn(v: unknown, name: string, min = 1, max = INT4_MAX): number {
+  const error = intError(v, name, min, max);
+  if (error) throw new BadRequest(error);
+  return v as number;
+}
+
+/** A path segment, query param or form field holding a decimal integer in [min, max], else a 400 naming it. */
+export function intParam(raw: string | undefined, name: string, min = 1, max = INT4_MAX): number {
+  return intIn(parseIntText(raw ?? ''), name, min, max);
 }

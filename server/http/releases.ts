@@ -7,6 +7,7 @@ import { followReleaseLog } from '../logs/releaseLog.ts';
 import { releaseJson } from '../ops/appView.ts';
 import type { OpsDeps } from '../ops/deps.ts';
 import type { HttpEnv } from './env.ts';
+import { intParam } from './json.ts';
 import { loadApp, type AppEnv } from './loadApp.ts';
 
 export function releasesRouter(deps: OpsDeps) {
@@ -15,11 +16,9 @@ export function releasesRouter(deps: OpsDeps) {
 
   const withApp = loadApp(db);
   const loadRelease = async (c: Context<AppEnv>) => {
-    const v = c.req.param('version') ?? '';
-    const version = Number(v);
-    const release =
-      Number.isInteger(version) && version > 0 ? await getReleaseByVersion(db, c.get('app').id, version) : null;
-    if (!release) return { error: `release v${v} of "${c.req.param('name')}" not found` } as const;
+    const version = intParam(c.req.param('version'), 'version');
+    const release = await getReleaseByVersion(db, c.get('app').id, version);
+    if (!release) return { error: `release v${version} of "${c.req.param('name')}" not found` } as const;
     return { release } as const;
   };
 

@@ -5,7 +5,7 @@ import { createUser, findUserByEmail, issueToken, listTokens, revokeToken } from
 import type { OpsDeps } from '../ops/deps.ts';
 import type { HttpEnv } from './env.ts';
 import { auditOf } from './events.ts';
-import { asObject, BadRequest, field, readJson } from './json.ts';
+import { asObject, BadRequest, field, intParam, readJson } from './json.ts';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
 
@@ -26,9 +26,8 @@ export function tokensRouter(deps: OpsDeps) {
     return c.json({ id: created.id, name, token: created.token }, 201);
   });
   r.delete('/:id', async (c) => {
-    const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || !(await revokeToken(db, c.get('principal').userId, id)))
-      return c.json({ error: 'token not found' }, 404);
+    const id = intParam(c.req.param('id'), 'token id');
+    if (!(await revokeToken(db, c.get('principal').userId, id))) return c.json({ error: 'token not found' }, 404);
     await recordEvent(db, { type: 'token.revoke', message: `token ${id} revoked`, ...auditOf(c) });
     return c.body(null, 204);
   });

@@ -18,7 +18,11 @@ const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_
 export function parseTime(param: string, raw: string | undefined, fallback: Date, now: Date): Date {
   if (raw === undefined || raw === '') return fallback;
   const rel = /^-?(\d+(?:\.\d+)?)([smhdw])$/.exec(raw);
-  if (rel) return new Date(now.getTime() - Number(rel[1]) * UNITS[rel[2]]);
+  if (rel) {
+    // A duration too long for a Date (99999999999d) is an invalid Date: a 400, not a query that fails.
+    const d = new Date(now.getTime() - Number(rel[1]) * UNITS[rel[2]]);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
   if (/^\d{10,14}$/.test(raw)) return new Date(Number(raw));
   if (/^\d{4}-\d{2}-\d{2}/.test(raw)) {
     const d = new Date(raw);

@@ -1,6 +1,7 @@
 // Making releases: from a push, a config change, a rollback or a restart. Each one is a deploy job.
 import { setAppConfig, type App } from '../db/apps.ts';
 import { createRelease, getReleaseByVersion, liveRelease, servicesOf, type Release } from '../db/releases.ts';
+import { INT4_MAX, intError } from '../ints.ts';
 import { configKeyError } from '../names.ts';
 import { OpError, type OpsDeps } from './deps.ts';
 import { auditOr, recordEvent, type AuditCtx } from '../db/events.ts';
@@ -102,6 +103,8 @@ export async function rollback(
   userId: number | null,
   audit?: AuditCtx,
 ): Promise<Release> {
+  const invalid = intError(version, 'version', 1, INT4_MAX);
+  if (invalid) throw new OpError(400, invalid);
   const target = await getReleaseByVersion(deps.database.db, app.id, version);
   if (!target) throw new OpError(404, `release v${version} does not exist`);
   if (target.status === 'failed' || target.status === 'queued' || target.status === 'building')
