@@ -32,9 +32,10 @@ export async function ensureImage(
   service: string,
   image: string,
   log: (l: string) => void,
+  ownApp?: string,
 ): Promise<void> {
   const facts = await deps.docker.imageFacts(image);
-  const refused = imageRefusal(service, image, facts, deps.config.allowedImages);
+  const refused = imageRefusal(service, image, facts, deps.config.allowedImages, ownApp);
   if (refused) throw new Error(refused);
   if (facts) return;
   if (!deps.config.pullImages) {
@@ -158,7 +159,7 @@ async function runRollout(deps: JobDeps, plan: RolloutStep[], c: RunContext): Pr
         c.log(say.keeping(step.service, step.replicas.length));
         break;
       case 'ensureImage':
-        await ensureImage(deps, step.service, step.image, c.log);
+        await ensureImage(deps, step.service, step.image, c.log, c.app.uid);
         break;
       case 'stop':
         c.log(say.replacingBacking(step.service));

@@ -25,10 +25,19 @@ const toRegExp = (glob: string) =>
 export const imageAllowed = (ref: string, patterns: string[]) => patterns.some((p) => toRegExp(p).test(ref));
 
 /** null when `service` may run `ref`; else the refusal, naming the service and the rule. */
-export function imageRefusal(service: string, ref: string, facts: ImageFacts | null, allowed: string[]): string | null {
+export function imageRefusal(
+  service: string,
+  ref: string,
+  facts: ImageFacts | null,
+  allowed: string[],
+  /** The app's own uid: an image Kyozo built for this same app (e.g. an older release's) is its own code. */
+  ownApp?: string,
+): string | null {
   if (!facts) return null; // not on this engine: a registry reference, pulled (or refused by the registry)
   // Checked before the allow-list: no pattern makes another app's build runnable.
-  if (facts.labels[LABEL.app] !== undefined)
+  const builtFor = facts.labels[LABEL.app];
+  if (builtFor !== undefined && builtFor === ownApp) return null;
+  if (builtFor !== undefined)
     return `service ${service}: image ${ref} was built by Kyozo for an app; a compose image: may name a registry image or one an admin allowed in KYOZO_ALLOWED_IMAGES, never another app's build`;
   if (facts.repoDigests.length === 0 && !imageAllowed(ref, allowed))
     return `service ${service}: image ${ref} exists only on this machine (built or imported here, not from a registry); an admin can allow it with KYOZO_ALLOWED_IMAGES (e.g. KYOZO_ALLOWED_IMAGES="${ref.replace(/:[^/:]*$/, '')}:*")`;

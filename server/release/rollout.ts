@@ -25,7 +25,7 @@ export interface RolloutState {
   /** Start layers, dependencies first (order.ts startLayers). */
   layers: string[][];
   /** The new release's services, formation applied. */
-  services: { name: string; type: string; image: string; replicas: number }[];
+  services: { name: string; type: string; image: string; imageId: string | null; replicas: number }[];
   /** Run fingerprint (spec.ts runFingerprint) of each new service, and of the live release's same-named one. */
   fingerprints: { next: Record<string, string>; live: Record<string, string> };
   /** Every replica of the live release. */
@@ -39,7 +39,7 @@ export interface RolloutState {
 export type RolloutStep =
   /** Carry these running replicas over into the new release. */
   | { kind: 'keep'; service: string; replicas: KeptReplica[] }
-  /** Pull the image when it is not on the machine (backing services run registry images). */
+  /** Check the image policy and pull the image when it is not on the machine (images Kyozo did not build). */
   | { kind: 'ensureImage'; service: string; image: string }
   /** Stop (not remove) a backing service's old containers before its new one starts. */
   | { kind: 'stop'; service: string; containerIds: string[] }
@@ -75,8 +75,10 @@ export function planRollout(s: RolloutState): RolloutStep[] {
         kept.push(...keep.map((r) => r.containerId));
       }
       if (keep.length >= service.replicas) continue;
-      if (isBackingType(service.type)) {
+      // Every image Kyozo did not build (compose `image:`, backing or not) passes the image policy first.
+      if (isBackingType(service.type) || service.imageId === null)
         steps.push({ kind: 'ensureImage', service: name, image: service.image });
+      if (isBackingType(service.type)) {
         if (running.length)
           steps.push({ kind: 'stop', service: name, containerIds: running.map((r) => r.containerId) });
       }

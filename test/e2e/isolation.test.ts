@@ -61,6 +61,18 @@ describe('tenant isolation', () => {
     expect(noPostgres(run)).toEqual([]);
   });
 
+  it('refuses a compose image: that names an image Kyozo built for another app, naming the service and the rule', async () => {
+    const alice = (await api(k, 'GET', '/api/apps/alice')).json;
+    const image = alice.services[0].image as string;
+    expect((await api(k, 'POST', '/api/apps', { name: 'thief' }, bobToken)).status).toBe(201);
+    const compose = `services:\n  stolen:\n    image: ${image}\n`;
+    const out = await push(k, bobToken, 'thief', { 'docker-compose.yml': compose });
+    expect(out.out).toMatch(
+      /service stolen: image \S+ was built by Kyozo for an app; .*KYOZO_ALLOWED_IMAGES.*never another app's build/,
+    );
+    expect(out.out).not.toContain('is live');
+  });
+
   it.runIf(bridge)(
     "keeps a second user's containers and builds away from the first user's replicas and names",
     async () => {

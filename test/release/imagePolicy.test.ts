@@ -27,6 +27,8 @@ describe('image policy for compose image: services', () => {
       /^service db: image kyozo\/a7\/web:v3 was built by Kyozo .*KYOZO_ALLOWED_IMAGES.*never another app's build$/,
     );
     expect(imageRefusal('db', 'kyozo/a7/web:v3', kyozoBuilt, ['kyozo/*'])).toMatch(/built by Kyozo/);
+    expect(imageRefusal('db', 'kyozo/a7/web:v3', kyozoBuilt, [], 'b9')).toMatch(/built by Kyozo/);
+    expect(imageRefusal('web', 'kyozo/a7/web:v3', kyozoBuilt, [], '7')).toBeNull(); // the app's own build
     expect(imageRefusal('cache', 'my/redis:1', localOnly, [])).toMatch(
       /^service cache: image my\/redis:1 exists only on this machine .*KYOZO_ALLOWED_IMAGES="my\/redis:\*"/,
     );

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { planRollout, type LiveReplica, type RolloutState } from '../../server/release/rollout.ts';
 
-const web = { name: 'web', type: 'web', image: 'kyozo/shop-web:v2', replicas: 2 };
-const worker = { name: 'jobs', type: 'worker', image: 'kyozo/shop-jobs:v2', replicas: 1 };
-const db = { name: 'db', type: 'database', image: 'postgres:16', replicas: 1 };
+const web = { name: 'web', type: 'web', image: 'kyozo/shop-web:v2', imageId: 'sha256:w2', replicas: 2 };
+const worker = { name: 'jobs', type: 'worker', image: 'kyozo/shop-jobs:v2', imageId: 'sha256:j2', replicas: 1 };
+const db = { name: 'db', type: 'database', image: 'postgres:16', imageId: null, replicas: 1 };
 const replica = (service: string, index: number, state = 'running'): LiveReplica => ({
   service,
   index,
@@ -119,5 +119,19 @@ describe('planRollout', () => {
       { kind: 'drain', release: 1, keep: [] },
       { kind: 'stopOld', release: 1 },
     ]);
+  });
+
+  it('checks the image policy of a compose image: service that is not a backing service (an image Kyozo did not build)', () => {
+    const stolen = { name: 'stolen', type: 'worker', image: 'kyozo/abc/web:v1', imageId: null, replicas: 1 };
+    const plan = planRollout(
+      state({
+        layers: [['stolen']],
+        services: [stolen],
+        replicas: [],
+        live: null,
+        fingerprints: { next: { stolen: 'S' }, live: {} },
+      }),
+    );
+    expect(plan[0]).toEqual({ kind: 'ensureImage', service: 'stolen', image: 'kyozo/abc/web:v1' });
   });
 });
