@@ -174,6 +174,12 @@ describe('one push, many services', () => {
     expect(out.out).toMatch(/put back backing container/);
     expect(containerOf(await appJson(k), 'cache')).toBe(cacheId);
     expect(execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', cacheId]).toString().trim()).toBe('true');
+    // The backing service runs with every capability dropped but the entrypoint's few, and no-new-privileges.
+    const hc = JSON.parse(execFileSync('docker', ['inspect', '-f', '{{json .HostConfig}}', cacheId]).toString());
+    expect(hc.CapDrop).toEqual(['ALL']);
+    expect(hc.CapAdd).toEqual(['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID']);
+    expect(hc.SecurityOpt).toEqual(['no-new-privileges']);
+    expect(hc.Privileged).toBe(false);
     expect((await viaProxy(k.proxyPort, 'api.shop.localhost')).body).toBe('api-a4');
     await wc.write(stack({ web: 'w3', api: 'a4', store: 's1' }));
     await wc.write({ 'docker-compose.yml': compose });
