@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { BaseImages } from './build/images.ts';
 import { parseAllowedImages } from './release/imagePolicy.ts';
+import { parseTrustedProxies } from './proxy/trust.ts';
 
 export type NetworkMode = 'bridge' | 'host';
 
@@ -35,6 +36,8 @@ export interface Config {
   buildMemoryMb: number;
   /** Public URL of the proxy shown to users (defaults to http://<app>.<domain>:<proxyPort>). */
   publicProxyPort: number;
+  /** KYOZO_TRUSTED_PROXIES: front proxies (IPs, CIDRs) whose X-Forwarded-*, X-Real-IP, Forwarded the proxy keeps. */
+  trustedProxies: string[];
   /** How often the health monitor probes every replica; 0 disables it. */
   healthIntervalMs: number;
   /** First delay between replacements of a failing replica (doubles each time, up to 5 min). */
@@ -79,6 +82,14 @@ function str(env: Record<string, string | undefined>, key: string, fallback: str
   return raw === undefined || raw === '' ? fallback : raw;
 }
 
+function trustedProxies(raw: string | undefined): string[] {
+  try {
+    return parseTrustedProxies(raw);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
 export function parseConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const network = str(env, 'KYOZO_NETWORK', 'bridge');
   if (network !== 'bridge' && network !== 'host')
@@ -115,6 +126,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     drainMs: int(env, 'KYOZO_DRAIN_MS', 2_000, 0, 600_000),
     buildMemoryMb: int(env, 'KYOZO_BUILD_MEMORY_MB', 2048, 64, 1_048_576),
     publicProxyPort: int(env, 'KYOZO_PUBLIC_PROXY_PORT', proxyPort),
+    trustedProxies: trustedProxies(env.KYOZO_TRUSTED_PROXIES),
     healthIntervalMs: int(env, 'KYOZO_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
     restartBackoffMs: int(env, 'KYOZO_RESTART_BACKOFF_MS', 1_000, 10, 600_000),
     appLogPollMs: int(env, 'KYOZO_APP_LOG_POLL_MS', 2_000, 100, 600_000),

@@ -68,7 +68,14 @@ export async function startKyozo(
     },
   );
   const proxy = await ensureProxyDaemon(
-    { port: config.proxyPort, host: config.host, domain: config.domain, runDir: join(config.dataDir, 'run') },
+    {
+      port: config.proxyPort,
+      host: config.host,
+      domain: config.domain,
+      runDir: join(config.dataDir, 'run'),
+      publicPort: config.publicProxyPort,
+      trustedProxies: config.trustedProxies,
+    },
     log,
   );
   const routes = new RouteSync(db, proxy);

@@ -1,7 +1,7 @@
 // The proxy daemon: a separate, long-lived process so restarting Kyozo never stops app traffic.
 // Started (detached) by server/proxy/supervisor.ts; serves the last route table it was given until
 // Kyozo comes back and pushes a fresh one. Env: KYOZO_PROXY_PORT, KYOZO_HOST, KYOZO_DOMAIN,
-// KYOZO_PROXY_SOCKET, KYOZO_PROXY_PIDFILE, KYOZO_PROXY_VERSION.
+// KYOZO_PUBLIC_PROXY_PORT, KYOZO_TRUSTED_PROXIES, KYOZO_PROXY_SOCKET, KYOZO_PROXY_PIDFILE, KYOZO_PROXY_VERSION.
 import http from 'node:http';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { controlHandler } from './control.ts';
@@ -9,6 +9,7 @@ import { InternalListeners } from './internal.ts';
 import { ProxyMetrics } from './metrics.ts';
 import { RouteTable } from './routeTable.ts';
 import { createProxyServer } from './server.ts';
+import { parseTrustedProxies } from './trust.ts';
 
 const env = process.env;
 const port = Number(env.KYOZO_PROXY_PORT ?? 8080);
@@ -19,7 +20,9 @@ const log = (m: string) => console.log(`[proxy ${new Date().toISOString()}] ${m}
 
 const routes = new RouteTable(env.KYOZO_DOMAIN ?? 'localhost');
 const metrics = new ProxyMetrics();
-const proxy = createProxyServer({ routes, metrics, log });
+const publicPort = Number(env.KYOZO_PUBLIC_PROXY_PORT ?? port);
+const trustedProxies = parseTrustedProxies(env.KYOZO_TRUSTED_PROXIES);
+const proxy = createProxyServer({ routes, metrics, log, publicPort, trustedProxies });
 proxy.keepAliveTimeout = 65_000;
 const internal = new InternalListeners(proxy, log);
 

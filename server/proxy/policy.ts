@@ -42,23 +42,70 @@ export type ForwardInfo = {
   remoteAddress: string | undefined;
   encrypted: boolean;
   websocket: boolean;
-  trustForwarded: boolean;
+  /** The port the client connected to: KYOZO_PUBLIC_PROXY_PORT, else the socket's local port. */
+  port?: number;
+  /** Whether a peer address is a trusted front proxy (KYOZO_TRUSTED_PROXIES); by default none is. */
+  trusted?: (addr: string) => boolean;
 };
 
+/** An IPv4-mapped IPv6 address (::ffff:10.0.0.1, how a dual-stack socket reports IPv4 peers) as plain IPv4. */
+export function plainAddress(addr: string | undefined): string {
+  if (!addr) return '';
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr);
+  return m ? m[1] : addr;
+}
+
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v) || undefined;
+const quoted = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
+/** RFC 7239 node: IPv6 in brackets and quotes, IPv4 bare, nothing known as "unknown". */
+const node = (ip: string) => (ip === '' ? 'unknown' : ip.includes(':') ? `"[${ip}]"` : ip);
+
 /**
- * Sets X-Forwarded-For/-Proto/-Host (and -Port) in place. Kyozo is the edge by default, so
- * client-supplied values are replaced; with trustForwarded (behind another proxy) they are kept/appended.
+ * Sets X-Forwarded-For/-Proto/-Host/-Port, X-Real-IP and Forwarded (RFC 7239) in place. Kyozo is the edge
+ * by default, so whatever a client sent in those (and any other X-Forwarded-*) is dropped and replaced by
+ * what the proxy saw; only a peer `trusted` says is a front proxy keeps its values (X-Forwarded-For and
+ * Forwarded get this hop appended, X-Real-IP is the rightmost untrusted address of the chain).
  */
 export function setForwardedHeaders(headers: IncomingHttpHeaders, info: ForwardInfo): void {
+  const peer = plainAddress(info.remoteAddress);
+  const trusted = peer !== '' && !!info.trusted?.(peer);
   const host = headers.host ?? '';
-  const proto = info.websocket ? (info.encrypted ? 'wss' : 'ws') : info.encrypted ? 'https' : 'http';
-  const port = /:(\d+)$/.exec(host)?.[1] ?? (info.encrypted ? '443' : '80');
-  const prior = info.trustForwarded ? headers['x-forwarded-for'] : undefined;
-  const ip = info.remoteAddress ?? '';
-  headers['x-forwarded-for'] = prior ? `${prior}, ${ip}` : ip;
-  if (!info.trustForwarded || !headers['x-forwarded-proto']) headers['x-forwarded-proto'] = proto;
-  if (!info.trustForwarded || !headers['x-forwarded-host']) headers['x-forwarded-host'] = host;
-  if (!info.trustForwarded || !headers['x-forwarded-port']) headers['x-forwarded-port'] = port;
+  const scheme = info.encrypted ? 'https' : 'http';
+  const proto = info.websocket ? (info.encrypted ? 'wss' : 'ws') : scheme;
+  const port = String(info.port ?? /:(\d+)$/.exec(host)?.[1] ?? (info.encrypted ? 443 : 80));
+  const sent = {
+    for: one(headers['x-forwarded-for']),
+    proto: one(headers['x-forwarded-proto']),
+    host: one(headers['x-forwarded-host']),
+    port: one(headers['x-forwarded-port']),
+    realIp: one(headers['x-real-ip']),
+    forwarded: one(headers['forwarded']),
+  };
+  for (const k of Object.keys(headers))
+    if (k.startsWith('x-forwarded-') || k === 'x-real-ip' || k === 'forwarded') delete headers[k];
+  const element = `for=${node(peer)};host=${quoted(host)};proto=${scheme}`;
+  if (!trusted) {
+    Object.assign(headers, {
+      'x-forwarded-for': peer,
+      'x-forwarded-proto': proto,
+      'x-forwarded-host': host,
+      'x-forwarded-port': port,
+      'x-real-ip': peer,
+      forwarded: element,
+    });
+    return;
+  }
+  const chain = sent.for ? `${sent.for}, ${peer}` : peer;
+  const hops = chain.split(',').map((a) => plainAddress(a.trim()));
+  const client = sent.for ? ([...hops].reverse().find((a) => a && !info.trusted!(a)) ?? hops[0]) : sent.realIp;
+  Object.assign(headers, {
+    'x-forwarded-for': chain,
+    'x-forwarded-proto': sent.proto ?? proto,
+    'x-forwarded-host': sent.host ?? host,
+    'x-forwarded-port': sent.port ?? port,
+    'x-real-ip': client ?? peer,
+    forwarded: sent.forwarded ? `${sent.forwarded}, ${element}` : element,
+  });
 }
 
 export type ErrorPage = { status: number; body: string };

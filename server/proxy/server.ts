@@ -18,6 +18,7 @@ import {
   type ErrorPage,
 } from './policy.ts';
 import type { RouteTable, Upstream } from './routeTable.ts';
+import { trustMatcher } from './trust.ts';
 import { handleUpgrade } from './websocket.ts';
 
 export type ProxyOptions = {
@@ -32,8 +33,10 @@ export type ProxyOptions = {
   downForMs?: number;
   /** Upstream socket idle timeout before answering 504 (default 120000). */
   upstreamTimeoutMs?: number;
-  /** Keep client-sent X-Forwarded-* (only when another proxy sits in front). Default false. */
-  trustForwarded?: boolean;
+  /** Peers (IPs, CIDRs) whose X-Forwarded-*, X-Real-IP and Forwarded are kept: KYOZO_TRUSTED_PROXIES. Default none. */
+  trustedProxies?: readonly string[];
+  /** The port clients connect to, sent as X-Forwarded-Port (KYOZO_PUBLIC_PROXY_PORT); default the listening port. */
+  publicPort?: number;
 };
 
 export type ProxyServer = http.Server & {
@@ -75,6 +78,7 @@ export function createProxyServer(opts: ProxyOptions): ProxyServer {
   const inflight = opts.inflight ?? new InflightTracker();
   const timeoutMs = opts.upstreamTimeoutMs ?? 120_000;
   const proxy = httpProxy.createProxyServer({ agent, xfwd: false, ws: true });
+  const trusted = trustMatcher(opts.trustedProxies ?? []);
   const states = new WeakMap<http.IncomingMessage, State>();
 
   proxy.on('error', (err) => log(`proxy: unhandled ${err.message}`)); // never crash; callbacks handle errors
@@ -193,7 +197,8 @@ export function createProxyServer(opts: ProxyOptions): ProxyServer {
       remoteAddress: req.socket.remoteAddress,
       encrypted: false,
       websocket: false,
-      trustForwarded: !!opts.trustForwarded,
+      port: opts.publicPort ?? req.socket.localPort,
+      trusted,
     });
     const st: State = {
       plan: balancer.plan(`${r.app}/${r.service}`, r.upstreams),
@@ -229,7 +234,8 @@ export function createProxyServer(opts: ProxyOptions): ProxyServer {
     balancer,
     inflight,
     log,
-    trustForwarded: !!opts.trustForwarded,
+    trusted,
+    publicPort: opts.publicPort,
     sockets,
   };
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) =>

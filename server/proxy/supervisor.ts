@@ -15,6 +15,10 @@ export interface ProxySettings {
   host: string;
   domain: string;
   runDir: string;
+  /** X-Forwarded-Port: the port clients connect to (KYOZO_PUBLIC_PROXY_PORT); default `port`. */
+  publicPort?: number;
+  /** KYOZO_TRUSTED_PROXIES: front proxies whose forwarding headers are kept; default none. */
+  trustedProxies?: readonly string[];
 }
 
 /** Version = proxy source + settings: changing either replaces the daemon. */
@@ -24,7 +28,7 @@ export function proxyVersion(s: ProxySettings): string {
     .filter((f) => f.endsWith('.ts'))
     .sort())
     h.update(f).update(readFileSync(join(here, f)));
-  h.update(JSON.stringify([s.port, s.host, s.domain]));
+  h.update(JSON.stringify([s.port, s.host, s.domain, s.publicPort ?? s.port, s.trustedProxies ?? []]));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -61,6 +65,8 @@ export async function ensureProxyDaemon(s: ProxySettings, log: (m: string) => vo
       KYOZO_PROXY_PORT: String(s.port),
       KYOZO_HOST: s.host,
       KYOZO_DOMAIN: s.domain,
+      KYOZO_PUBLIC_PROXY_PORT: String(s.publicPort ?? s.port),
+      KYOZO_TRUSTED_PROXIES: (s.trustedProxies ?? []).join(','),
       KYOZO_PROXY_SOCKET: client.socketPath,
       KYOZO_PROXY_PIDFILE: join(s.runDir, 'proxy.pid'),
       KYOZO_PROXY_VERSION: version,

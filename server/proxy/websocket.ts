@@ -14,7 +14,8 @@ export type UpgradeContext = {
   balancer: Balancer;
   inflight: InflightTracker;
   log: (msg: string) => void;
-  trustForwarded: boolean;
+  trusted: (addr: string) => boolean;
+  publicPort?: number;
   /** Open client sockets, so closeAllConnections() can end upgraded connections too. */
   sockets: Set<Socket>;
 };
@@ -40,7 +41,8 @@ export function handleUpgrade(ctx: UpgradeContext, req: http.IncomingMessage, so
     remoteAddress: socket.remoteAddress,
     encrypted: false,
     websocket: true,
-    trustForwarded: ctx.trustForwarded,
+    port: ctx.publicPort ?? socket.localPort,
+    trusted: ctx.trusted,
   });
   const u: Upstream = ctx.balancer.pick(`${r.app}/${r.service}`, r.upstreams)!;
   const end = ctx.inflight.begin(u, 'socket');

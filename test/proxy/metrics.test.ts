@@ -64,22 +64,48 @@ describe('policy', () => {
     expect(shouldMarkDown({ ...base, code: 'ECONNRESET', reusedSocket: true })).toBe(false);
     expect(shouldMarkDown({ ...base, code: 'ETIMEDOUT', timedOut: true })).toBe(false);
   });
-  it('replaces client-sent forwarded headers unless trusted', () => {
-    const h: Record<string, string> = { host: 'shop.localhost:8080', 'x-forwarded-for': '6.6.6.6' };
-    setForwardedHeaders(h, { remoteAddress: '127.0.0.1', encrypted: false, websocket: false, trustForwarded: false });
-    expect(h).toMatchObject({
+  it('replaces client-sent forwarded headers unless the peer is a trusted front proxy', () => {
+    const h: Record<string, string> = {
+      host: 'shop.localhost:8080',
+      'x-forwarded-for': '6.6.6.6',
+      'x-real-ip': '6.6.6.6',
+      forwarded: 'for=6.6.6.6',
+      'x-forwarded-prefix': '/admin',
+    };
+    setForwardedHeaders(h, { remoteAddress: '::ffff:127.0.0.1', encrypted: false, websocket: false, port: 80 });
+    expect(h).toEqual({
+      host: 'shop.localhost:8080',
       'x-forwarded-for': '127.0.0.1',
       'x-forwarded-proto': 'http',
       'x-forwarded-host': 'shop.localhost:8080',
-      'x-forwarded-port': '8080',
+      'x-forwarded-port': '80',
+      'x-real-ip': '127.0.0.1',
+      forwarded: 'for=127.0.0.1;host="shop.localhost:8080";proto=http',
     });
+    const trusted = (a: string) => a.startsWith('10.');
     const t: Record<string, string> = {
       host: 'shop.example',
-      'x-forwarded-for': '1.2.3.4',
+      'x-forwarded-for': '6.6.6.6, 1.2.3.4, 10.0.0.2',
       'x-forwarded-proto': 'https',
+      forwarded: 'for=1.2.3.4;proto=https',
     };
-    setForwardedHeaders(t, { remoteAddress: '10.0.0.9', encrypted: false, websocket: false, trustForwarded: true });
-    expect(t).toMatchObject({ 'x-forwarded-for': '1.2.3.4, 10.0.0.9', 'x-forwarded-proto': 'https' });
+    setForwardedHeaders(t, { remoteAddress: '10.0.0.9', encrypted: false, websocket: false, port: 80, trusted });
+    expect(t).toEqual({
+      host: 'shop.example',
+      'x-forwarded-for': '6.6.6.6, 1.2.3.4, 10.0.0.2, 10.0.0.9',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'shop.example',
+      'x-forwarded-port': '80',
+      'x-real-ip': '1.2.3.4',
+      forwarded: 'for=1.2.3.4;proto=https, for=10.0.0.9;host="shop.example";proto=http',
+    });
+    const v6: Record<string, string> = { host: 'a"b' };
+    setForwardedHeaders(v6, { remoteAddress: '2001:db8::1', encrypted: false, websocket: true, trusted });
+    expect(v6).toMatchObject({
+      'x-forwarded-proto': 'ws',
+      'x-forwarded-port': '80',
+      forwarded: 'for="[2001:db8::1]";host="a\\"b";proto=http',
+    });
   });
 });
 
