@@ -4,6 +4,7 @@
 import { open } from 'node:fs/promises';
 import { normalizeTimestamp } from '../runtime/logLines.ts';
 import type { LogLine } from '../runtime/port.ts';
+import { stripControls } from '../runtime/streams.ts';
 
 /** Bytes read per call at most; the first read of a file starts this far from its end. */
 export const MAX_READ = 512 * 1024;
@@ -17,7 +18,11 @@ export function parseJsonLog(text: string): LogLine[] {
       const r = JSON.parse(raw) as { log?: string; stream?: string; time?: string };
       const at = r.time ? normalizeTimestamp(r.time) : null;
       if (!at || typeof r.log !== 'string') continue;
-      out.push({ at, stream: r.stream === 'stderr' ? 'stderr' : 'stdout', line: r.log.replace(/\r?\n$/, '') });
+      out.push({
+        at,
+        stream: r.stream === 'stderr' ? 'stderr' : 'stdout',
+        line: stripControls(r.log.replace(/\r?\n$/, '')),
+      });
     } catch {
       /* a partial first line after seeking into the middle of the file */
     }

@@ -1,5 +1,6 @@
 // Docker's timestamped log stream (`timestamps: true`) → lines with their stream and a sortable time.
 import type { LogLine } from './port.ts';
+import { stripControls } from './streams.ts';
 
 const TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/;
 
@@ -21,7 +22,7 @@ function pushLines(out: LogLine[], text: string, stream: LogLine['stream']) {
     const sp = l.indexOf(' ');
     const at = normalizeTimestamp(sp > 0 ? l.slice(0, sp) : l);
     if (!at) continue; // not a timestamped line (a torn frame): skip rather than misdate
-    out.push({ at, stream, line: sp > 0 ? l.slice(sp + 1) : '' });
+    out.push({ at, stream, line: sp > 0 ? stripControls(l.slice(sp + 1)) : '' });
   }
 }
 

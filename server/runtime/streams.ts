@@ -45,6 +45,27 @@ export function createJsonLineSplitter(onObject: (obj: Record<string, unknown>) 
   };
 }
 
+// Terminal control sequences a build or an app prints (colours, cursor moves, window titles, hyperlinks,
+// bells) must not reach the release log, the console or the pusher's terminal raw: a line is stored as text.
+// String sequences (OSC, DCS, SOS, PM, APC) run to BEL or ST; CSI to its final byte; other ESC sequences are
+// ESC, intermediates, final; then every remaining C0/C1 control but the tab goes.
+const STRING_SEQ = /(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
+const CSI = /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?/g;
+const ESC = /\x1b[\x20-\x2f]*[\x30-\x7e]?/g;
+const CONTROLS = /[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f-\x9f]/g;
+
+/**
+ * One output line as plain text: control sequences and characters removed (tabs kept). A carriage return
+ * rewrites the line on a terminal (progress bars), so the text after the last one that is not empty wins.
+ */
+export function stripControls(line: string): string {
+  if (!/[\x00-\x08\x0a-\x1f\x7f-\x9f]/.test(line)) return line;
+  const text = line.replace(STRING_SEQ, '').replace(CSI, '').replace(ESC, '').replace(CONTROLS, '');
+  const parts = text.split('\r');
+  for (let i = parts.length - 1; i > 0; i--) if (parts[i] !== '') return parts[i];
+  return parts[0];
+}
+
 export interface BuildEvent {
   stream?: string;
   status?: string;
@@ -71,7 +92,7 @@ export function createBuildLog(onLine: (line: string) => void): BuildLog {
   let imageId: string | null = null;
   let error: string | null = null;
   const line = (l: string) => {
-    const clean = l.replace(/\r$/, '');
+    const clean = stripControls(l.replace(/\r$/, ''));
     const m = /^Successfully built ([0-9a-f]{6,64})$/.exec(clean.trim());
     if (m && !imageId) imageId = m[1];
     onLine(clean);
