@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { parseConfig } from '../server/config.ts';
 import { connect, runMigrations } from '../server/db/client.ts';
+import { ephemeralSecrets } from '../server/db/secrets.ts';
 import { startEmbeddedPostgres } from '../server/db/embedded.ts';
 import { bootstrapAdmin } from '../server/db/users.ts';
 import { createApp } from '../server/http/app.ts';
@@ -38,7 +39,7 @@ if (process.env.DATABASE_URL) {
   u.pathname = `/${name}`;
   url = u.toString();
 }
-const database = connect(url, 10);
+const database = connect(url, { max: 10, secrets: ephemeralSecrets() });
 await runMigrations(database);
 await bootstrapAdmin(database.db, TOKEN);
 const t0 = performance.now();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Dockerode from 'dockerode';
 import { connect, runMigrations } from '../server/db/client.ts';
+import { ephemeralSecrets } from '../server/db/secrets.ts';
 import { startEmbeddedPostgres } from '../server/db/embedded.ts';
 import { apps, releases, releaseServices, replicas, users } from '../server/db/schema.ts';
 import { parseMetricsConfig } from '../server/metrics/config.ts';
@@ -85,7 +86,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'kyozo-bench-mon-'));
   chmodSync(dir, 0o755); // as root, initdb runs as the postgres user
   const pg = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(join(dir, 'pg'), () => {});
-  const database = connect(process.env.DATABASE_URL ?? pg!.url);
+  const database = connect(process.env.DATABASE_URL ?? pg!.url, { secrets: ephemeralSecrets() });
   const docker = createDockerPort(new Dockerode());
   const instance = `bench-${runId}`;
   try {

@@ -1,6 +1,7 @@
 // `kyozo <command>`: serve (default), analyze, help, and the client commands that drive a Kyozo server over its
 // JSON API (server/cli/client.ts). Heavy modules load only for the command that needs them.
 import './db/keepExitCode.ts';
+import { safeErrorMessage } from './db/errors.ts';
 
 const [command = 'serve', ...argv] = process.argv.slice(2);
 
@@ -45,7 +46,7 @@ main().then(
     if (code >= 0) process.exitCode = code;
   },
   (err: Error) => {
-    console.error(`kyozo: ${err.message}`);
+    console.error(`kyozo: ${safeErrorMessage(err)}`);
     process.exit(1);
   },
 );

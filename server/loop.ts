@@ -1,5 +1,6 @@
 // A background loop: run `fn`, wait `intervalMs`, run again — never two runs at once, errors logged,
 // and stop() waits for the run in progress. Used by the health monitor, metrics and log collectors.
+import { sanitizedError } from './db/errors.ts';
 
 export interface Loop {
   stop(): Promise<void>;
@@ -16,7 +17,7 @@ export function every(
   const run = () => {
     if (stopped) return;
     running = fn()
-      .catch((e: Error) => opts.onError?.(e))
+      .catch((e: Error) => opts.onError?.(sanitizedError(e) as Error)) // no query parameters in logs
       .finally(() => {
         running = null;
         if (!stopped) timer = setTimeout(run, intervalMs);

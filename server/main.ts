@@ -7,6 +7,8 @@ import { getRequestListener } from '@hono/node-server';
 import { parseConfig, type Config } from './config.ts';
 import { connect, runMigrations, type Database } from './db/client.ts';
 import { startEmbeddedPostgres } from './db/embedded.ts';
+import { sealStoredConfigs } from './db/configAtRest.ts';
+import { loadSecretKey } from './db/secrets.ts';
 import { getApp } from './db/apps.ts';
 import { authenticateToken, bootstrapAdmin, principalById } from './db/users.ts';
 import { createGitFront } from './git/front.ts';
@@ -46,12 +48,16 @@ export async function startKyozo(
   const buildsDir = join(config.dataDir, 'builds');
   for (const d of [config.dataDir, reposDir, buildsDir]) mkdirSync(d, { recursive: true });
   const instance = instanceId(config.dataDir);
+  const secrets = loadSecretKey(env, config.dataDir, log); // before Postgres: a malformed key stops here
 
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(join(config.dataDir, 'postgres'), log);
   const databaseUrl = config.databaseUrl ?? embedded!.url;
-  const database = connect(databaseUrl);
+  const database = connect(databaseUrl, { secrets });
   await runMigrations(database);
   const { db } = database;
+  const sealed = await sealStoredConfigs(db);
+  if (sealed.apps || sealed.releases)
+    log(`secrets: encrypted the config of ${sealed.apps} app(s) and ${sealed.releases} release(s) at rest`);
 
   const { printToken } = await bootstrapAdmin(db, config.adminToken);
   await bootstrapAdminPassword(db, env.KYOZO_ADMIN_PASSWORD || null);

@@ -1,6 +1,7 @@
 // The web console on KYOZO_PORT: server-rendered pages (views/), htmx fragments, SSE streams. Mounted at /
 // by server/http/app.ts; every route declares its own session guard, so /api, /git and /healthz are untouched.
 import { Hono } from 'hono';
+import { describeError } from '../db/errors.ts';
 import { errorStatus } from '../http/errors.ts';
 import type { OpsDeps } from '../ops/deps.ts';
 import { ErrorPage, InlineError } from '../../views/ErrorPage.tsx';
@@ -33,7 +34,7 @@ export function consoleRouter(ops: OpsDeps, opts: { loginLimiter?: SlidingWindow
 
   r.onError((err, c) => {
     const status = errorStatus(err);
-    if (status === 500) console.error(`[console] ${c.req.method} ${c.req.path}:`, err);
+    if (status === 500) console.error(`[console] ${c.req.method} ${c.req.path}: ${describeError(err)}`);
     const message = status === 500 ? 'Something went wrong; the error is in the server log.' : err.message;
     const principal = c.get('principal');
     const viewer = principal ? { email: principal.email, isAdmin: principal.isAdmin, csrf: c.get('csrf') } : null;

@@ -4,8 +4,10 @@ import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import * as schema from './schema.ts';
+import type { Secrets } from './secrets.ts';
 
-export type Db = PostgresJsDatabase<typeof schema>;
+/** The drizzle client, carrying the key the db layer encrypts config values with (db/secrets.ts). */
+export type Db = PostgresJsDatabase<typeof schema> & { readonly secrets: Secrets };
 export interface Database {
   db: Db;
   sql: postgres.Sql;
@@ -45,9 +47,9 @@ export function unixSocket(url: string): { url: string; path: string } | null {
   return { url: u.toString(), path: `${dir.replace(/\/+$/, '')}/.s.PGSQL.${port}` };
 }
 
-export function connect(url: string, max = 10): Database {
-  const sql = postgresClient(url, { max, onnotice: () => {}, idle_timeout: 30 });
-  const db = drizzle(sql, { schema });
+export function connect(url: string, opts: { secrets: Secrets; max?: number }): Database {
+  const sql = postgresClient(url, { max: opts.max ?? 10, onnotice: () => {}, idle_timeout: 30 });
+  const db = Object.assign(drizzle(sql, { schema }), { secrets: opts.secrets });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
 

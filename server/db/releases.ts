@@ -7,6 +7,11 @@ export type Release = typeof releases.$inferSelect;
 export type ReleaseService = typeof releaseServices.$inferSelect;
 export type NewReleaseService = Omit<typeof releaseServices.$inferInsert, 'id' | 'releaseId'>;
 
+/** A row as the rest of Kyozo sees it: its copy of the config decrypted (db/secrets.ts). */
+const opened = (db: Db, row: Release | undefined): Release | null =>
+  row ? { ...row, config: db.secrets.open(row.config, row.appId) } : null;
+const allOpened = (db: Db, rows: Release[]): Release[] => rows.map((r) => opened(db, r)!);
+
 export async function createRelease(
   db: Db,
   input: {
@@ -32,17 +37,17 @@ export async function createRelease(
         kind: input.kind,
         commit: input.commit ?? null,
         baseVersion: input.baseVersion ?? null,
-        config: input.config,
+        config: db.secrets.seal(input.config, input.appId) as unknown as Record<string, string>, // stored form
         createdBy: input.createdBy ?? null,
       })
       .returning();
-    return row;
+    return opened(db, row)!;
   });
 }
 
 export async function getRelease(db: Db, id: number): Promise<Release | null> {
   const [row] = await db.select().from(releases).where(eq(releases.id, id));
-  return row ?? null;
+  return opened(db, row);
 }
 
 export async function getReleaseByVersion(db: Db, appId: number, version: number): Promise<Release | null> {
@@ -50,11 +55,14 @@ export async function getReleaseByVersion(db: Db, appId: number, version: number
     .select()
     .from(releases)
     .where(and(eq(releases.appId, appId), eq(releases.version, version)));
-  return row ?? null;
+  return opened(db, row);
 }
 
 export async function listReleases(db: Db, appId: number, limit = 100): Promise<Release[]> {
-  return db.select().from(releases).where(eq(releases.appId, appId)).orderBy(desc(releases.version)).limit(limit);
+  return allOpened(
+    db,
+    await db.select().from(releases).where(eq(releases.appId, appId)).orderBy(desc(releases.version)).limit(limit),
+  );
 }
 
 export async function liveRelease(db: Db, appId: number): Promise<Release | null> {
@@ -64,15 +72,15 @@ export async function liveRelease(db: Db, appId: number): Promise<Release | null
     .where(and(eq(releases.appId, appId), eq(releases.status, 'live')))
     .orderBy(desc(releases.version))
     .limit(1);
-  return row ?? null;
+  return opened(db, row);
 }
 
 export async function allLiveReleases(db: Db): Promise<Release[]> {
-  return db.select().from(releases).where(eq(releases.status, 'live'));
+  return allOpened(db, await db.select().from(releases).where(eq(releases.status, 'live')));
 }
 
 export async function releasesWithStatus(db: Db, statuses: ReleaseStatus[]): Promise<Release[]> {
-  return db.select().from(releases).where(inArray(releases.status, statuses));
+  return allOpened(db, await db.select().from(releases).where(inArray(releases.status, statuses)));
 }
 
 export async function setReleaseStatus(

@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { pingDb } from '../db/client.ts';
+import { describeError } from '../db/errors.ts';
 import type { OpsDeps } from '../ops/deps.ts';
 import { appsRouter } from './apps.ts';
 import { formationRouter } from './formation.ts';
@@ -66,7 +67,7 @@ export function createApp(deps: HttpDeps) {
     if (err instanceof HTTPException) return err.getResponse();
     const status = errorStatus(err);
     if (status !== 500) return c.json({ error: err.message }, status);
-    console.error(`[http] ${c.req.method} ${c.req.path}:`, err);
+    console.error(`[http] ${c.req.method} ${c.req.path}: ${describeError(err)}`);
     return c.json({ error: 'internal error' }, 500);
   });
   return app;

@@ -1,13 +1,13 @@
 // /api/apps: create, list, show, delete, config, rollback.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { listApps } from '../db/apps.ts';
 import { createAppOp, deleteAppOp } from '../ops/apps.ts';
 import { appJson } from '../ops/appView.ts';
 import type { OpsDeps } from '../ops/deps.ts';
-import { changeConfig, restart, rollback } from '../ops/releases.ts';
+import { changeConfig, configPatchError, restart, rollback } from '../ops/releases.ts';
 import { appUrl, gitUrl } from '../urls.ts';
 import type { HttpEnv } from './env.ts';
-import { asObject, field, intIn, readJson } from './json.ts';
+import { asObject, BadRequest, field, intIn, readJson } from './json.ts';
 import { loadApp } from './loadApp.ts';
 import { releasesRouter } from './releases.ts';
 import { auditOf } from './events.ts';
@@ -45,7 +45,14 @@ export function appsRouter(deps: OpsDeps) {
 
   r.get('/:name/config', withApp, (c) => c.json(c.get('app').config));
 
-  r.patch('/:name/config', withApp, async (c) => {
+  // The patch is checked before anything reaches the database (a NUL byte, a bad key: 400 naming the key).
+  const validPatch: MiddlewareHandler<HttpEnv> = async (c, next) => {
+    const err = configPatchError(await readJson(c));
+    if (err) throw new BadRequest(err);
+    await next();
+  };
+
+  r.patch('/:name/config', validPatch, withApp, async (c) => {
     const app = c.get('app');
     const { config, release } = await changeConfig(
       deps,

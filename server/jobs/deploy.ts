@@ -4,6 +4,7 @@
 // whose image and env did not change, switches every route at once and retires the rest.
 import type { Topology } from '../analysis/types.ts';
 import { getAppById, type App } from '../db/apps.ts';
+import { safeErrorMessage } from '../db/errors.ts';
 import { recordEvent } from '../db/events.ts';
 import { deleteReplicasOf, replicasOf } from '../db/replicas.ts';
 import {
@@ -95,7 +96,7 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
     });
     await log.flush();
   } catch (err) {
-    const message = (err as Error).message || String(err);
+    const message = safeErrorMessage(err); // a database error without its query parameters
     await removeReplicas(rolloutDeps(deps, log), started, 2);
     await deleteReplicasOf(deps.db, release.id);
     // Backing services stopped for this release serve the previous one again.

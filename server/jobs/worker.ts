@@ -3,6 +3,7 @@
 import { run, type Logger, type Runner, type TaskList } from 'graphile-worker';
 import { Logger as GwLogger } from 'graphile-worker';
 import { sql } from 'drizzle-orm';
+import { sanitizedError } from '../db/errors.ts';
 import { CLEANUP_CRONTAB, cleanupTask, type CleanupOptions } from './cleanup.ts';
 import { deployRelease, type DeployPayload } from './deploy.ts';
 import type { JobDeps } from './deps.ts';
@@ -17,7 +18,9 @@ export interface Jobs {
 export function taskList(deps: JobDeps, cleanup: CleanupOptions = {}): TaskList {
   return {
     deploy: async (payload) => {
-      await deployRelease(deps, payload as DeployPayload);
+      await deployRelease(deps, payload as DeployPayload).catch((e: unknown) => {
+        throw sanitizedError(e); // graphile-worker logs the message and stack: no query parameters in them
+      });
     },
     cleanup: cleanupTask(
       { db: deps.db, docker: deps.docker, instance: deps.instance, buildsDir: deps.buildsDir },

@@ -44,6 +44,7 @@ async function targets(db: Db): Promise<Target[]> {
       app: apps.name,
       appConfig: apps.config,
       releaseConfig: releases.config,
+      releaseAppId: releases.appId,
     })
     .from(replicas)
     .innerJoin(releases, eq(releases.id, replicas.releaseId))
@@ -53,9 +54,12 @@ async function targets(db: Db): Promise<Target[]> {
     app: r.app,
     service: r.service,
     replica: String(r.index),
-    secrets: [...new Set([...secretValues(r.appConfig), ...secretValues(r.releaseConfig)])].sort(
-      (a, b) => b.length - a.length,
-    ),
+    secrets: [
+      ...new Set([
+        ...secretValues(db.secrets.open(r.appConfig, r.releaseAppId)), // stored encrypted (db/secrets.ts)
+        ...secretValues(db.secrets.open(r.releaseConfig, r.releaseAppId)),
+      ]),
+    ].sort((a, b) => b.length - a.length),
   }));
 }
 

@@ -40,9 +40,13 @@ export function configPatchError(patch: unknown): string | null {
     if (e) return e;
     if (v !== null && typeof v !== 'string') return `${k} must be a string or null`;
     if (typeof v === 'string' && v.length > 32_768) return `${k} is longer than 32 KiB`;
+    if (typeof v === 'string' && v.includes('\0')) return `${k} contains a NUL byte, which a config value cannot hold`;
+    if (typeof v === 'string' && LONE_SURROGATE.test(v))
+      return `${k} contains an unpaired surrogate (not valid Unicode)`;
   }
   return null;
 }
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function applyConfigPatch(
   config: Record<string, string>,

@@ -11,5 +11,10 @@ describe('config patches', () => {
     expect(configPatchError({ 'bad key': 'x' })).toMatch(/bad key/);
     expect(configPatchError({ PORT: '1' })).toMatch(/PORT/);
     expect(configPatchError({ OK: 'x', GONE: null })).toBeNull();
+    expect(configPatchError({ K: 'a\u0000b' })).toBe('K contains a NUL byte, which a config value cannot hold');
+    expect(configPatchError({ K: 'a\ud800b' })).toMatch(/^K contains an unpaired surrogate/);
+    expect(configPatchError({ K: 'a\udc00' })).toMatch(/^K contains an unpaired surrogate/);
+    expect(configPatchError({ EMOJI: 'ok 😀 \u00e9' })).toBeNull();
+    expect(configPatchError({ 'A\u0000': 'x' })).toMatch(/must match/);
   });
 });

@@ -2,13 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { connect, postgresClient, runMigrations, type Database } from '../../server/db/client.ts';
+import { ephemeralSecrets, type Secrets } from '../../server/db/secrets.ts';
 
 export interface TestDb extends Database {
   url: string;
   drop(): Promise<void>;
 }
 
-export async function createTestDb(): Promise<TestDb> {
+/** A fresh database; its config values are encrypted with `secrets` (default: a key of its own). */
+export async function createTestDb(opts: { secrets?: Secrets } = {}): Promise<TestDb> {
   const adminUrl = inject('pgAdminUrl');
   const name = `kyozo_test_${randomBytes(6).toString('hex')}`;
   const admin = postgresClient(adminUrl, { max: 1, onnotice: () => {} });
@@ -16,7 +18,7 @@ export async function createTestDb(): Promise<TestDb> {
   await admin.end();
   const url = new URL(adminUrl); // the embedded server's URL names its socket as a percent-encoded host: kept as is
   url.pathname = `/${name}`;
-  const database = connect(url.toString(), 5);
+  const database = connect(url.toString(), { max: 5, secrets: opts.secrets ?? ephemeralSecrets() });
   await runMigrations(database);
   return {
     ...database,
