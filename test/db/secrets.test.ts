@@ -182,6 +182,16 @@ describe('database errors and invalid values in the API', () => {
     expect(logged.join('\n')).not.toContain(SECRET);
   });
 
+  it('the console config form refuses a NUL byte the same way', async () => {
+    const c = h.client();
+    await c.signIn();
+    await c.page('/apps/nul');
+    const res = await c.post('/apps/nul/config', { key: 'K', value: 'a\u0000b' }, { htmx: true });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('K contains a NUL byte');
+    expect(logged.join('\n')).not.toContain(SECRET);
+  });
+
   it('logs a database error with its message and code, never its parameters or query', async () => {
     const secret = `${SECRET}-param`;
     const failing = () => h.t.db.execute(sql`select ${secret}::int as n`);
