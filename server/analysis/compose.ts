@@ -18,7 +18,10 @@ export interface ComposeService {
   /** Bind mounts of repository files (./nginx.conf:/etc/nginx/nginx.conf): the image alone is not the service. */
   bindMounts: string[];
   env: Record<string, string>;
+  /** The command as one line (shown, matched by heuristics; an exec-form array joined by spaces), `$$` unescaped. */
   command: string | null;
+  /** An exec-form `command: [...]`, element by element (`$$` unescaped), run without a shell; null for a string. */
+  commandArgs: string[] | null;
   healthPath: string | null;
   volumes: string[];
   memoryMb: number | null;
@@ -55,6 +58,10 @@ export function findCompose(ctx: Ctx): string | null {
 
 const str = (v: unknown): string | null =>
   v === null || v === undefined ? null : typeof v === 'object' ? null : String(v);
+
+/** Compose's escape for a literal dollar: `$$` is `$` (compose unescapes it before the container sees it). */
+export const unescapeDollars = (v: unknown) => String(v).replace(/\$\$/g, '$');
+const unescapeDollarsOrNull = (v: string | null) => (v === null ? null : unescapeDollars(v));
 
 export function readCompose(ctx: Ctx, file: string): ComposeFile | null {
   const doc = ctx.yaml(file);
@@ -127,7 +134,10 @@ export function readCompose(ctx: Ctx, file: string): ComposeFile | null {
       profiles: Array.isArray(raw.profiles) ? raw.profiles.map(String) : [],
       bindMounts: mounts.filter((m: string | null): m is string => !!m && /^\.{1,2}(\/|$)/.test(m)),
       port: ports[0] ?? labelPort(raw.labels),
-      command: Array.isArray(raw.command) ? raw.command.join(' ') : str(raw.command),
+      command: Array.isArray(raw.command)
+        ? raw.command.map(unescapeDollars).join(' ')
+        : unescapeDollarsOrNull(str(raw.command)),
+      commandArgs: Array.isArray(raw.command) ? raw.command.map(unescapeDollars) : null,
       healthPath: /https?:\/\/[^/\s"']+(\/[^\s"']*)/.exec(hcText)?.[1] ?? null,
       volumes: (Array.isArray(raw.volumes) ? raw.volumes : [])
         .map((v: unknown) => (isObj(v) ? str(v.target) : (str(v)?.split(':')[1] ?? null)))

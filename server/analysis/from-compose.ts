@@ -198,6 +198,7 @@ function image(cs: ComposeService, fname: string): NamedDraft {
     port,
     healthPath: cs.healthPath,
     processes: cs.command ? { [b || port ? 'web' : 'worker']: cs.command } : {},
+    ...(cs.commandArgs ? { command: cs.commandArgs } : {}),
     build: { strategy: 'image', image: img },
     resources: { memoryMb: cs.memoryMb ?? b?.memoryMb ?? 256, cpus: cs.cpus ?? 0.5 },
     env: cs.env,

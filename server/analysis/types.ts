@@ -67,6 +67,8 @@ export interface Service {
   port: number | null;
   healthPath: string | null;
   processes: Record<string, string>;
+  /** A compose image service's exec-form `command: [...]`: the container's Cmd as is, no shell (absent otherwise). */
+  command?: string[];
   build: BuildSpec;
   resources: { memoryMb: number; cpus: number };
   /** Environment declared by the repo itself (compose `environment:`), never secrets from .env. */

@@ -26,10 +26,15 @@ export interface ServiceSpec {
 export const isBackingType = (type: string) => type === 'database' || type === 'cache' || type === 'queue';
 export const isRoutedType = (type: string) => type === 'web' || type === 'static';
 
-/** Compose-style command → exec form. A string runs through /bin/sh -c (as compose does for strings). */
+/**
+ * Compose-style command → exec form. An exec-form array is the Cmd as is (no shell: quoting kept, images
+ * without /bin/sh work); a string runs through /bin/sh -c (compose would split it shell-words style instead).
+ */
 export function commandOf(s: Service): string[] | null {
+  if (s.build.strategy !== 'image') return null;
+  if (s.command?.length) return s.command;
   const c = s.processes.web ?? s.processes.worker ?? Object.values(s.processes)[0];
-  if (!c || s.build.strategy !== 'image') return null;
+  if (!c) return null;
   return ['/bin/sh', '-c', c];
 }
 
