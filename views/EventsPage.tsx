@@ -36,6 +36,12 @@ export function EventRows(props: { events: EventView[] }) {
             <td>
               {e.app ? <a href={`/events?app=${e.app}`}>{e.app}</a> : <span class="muted">—</span>}
               {e.service ? <span class="muted">/{e.service}</span> : null}
+              {e.deleted ? (
+                <span class="muted small" title="this app was deleted; its name may belong to another app now">
+                  {' '}
+                  (deleted)
+                </span>
+              ) : null}
             </td>
             <td class="mono small">{e.type}</td>
             <td class="small">

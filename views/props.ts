@@ -77,6 +77,8 @@ export interface EventView {
   actorEmail: string | null;
   ip: string | null;
   message: string;
+  /** The event's app has been deleted (its name may belong to another app now); only admins see these. */
+  deleted?: boolean;
 }
 
 /** Versioned URLs of the console's static files (server/console/assets.ts), for the layout's <head>. */

@@ -5,6 +5,7 @@ import type { Observation } from '../metrics/collect.ts';
 import { conditions, transitions, type Condition } from './evaluate.ts';
 import {
   alertSettingsByApp,
+  dropOrphanAlerts,
   latestFinishedReleases,
   markNotified,
   openAlert,
@@ -48,6 +49,7 @@ export class AlertEngine {
   /** Returns what changed; never throws for one failed write (the rest still happens). */
   async evaluate(obs: Observation): Promise<{ opened: Alert[]; resolved: Alert[] }> {
     const { db } = this.deps;
+    await dropOrphanAlerts(db);
     const [settings, deploys, open] = await Promise.all([
       alertSettingsByApp(db),
       latestFinishedReleases(db),
@@ -61,6 +63,7 @@ export class AlertEngine {
         services: serviceSubjects(obs, this.history),
         deploys: deploys.map((d) => ({
           app: d.app,
+          appId: d.appId,
           failed: d.status === 'failed',
           version: d.version,
           error: d.error,
@@ -84,6 +87,7 @@ export class AlertEngine {
       await recordEvent(db, {
         type: 'alert.open',
         app: a.app,
+        appId: a.appId,
         service: a.service,
         level: a.severity === 'critical' ? 'error' : 'warning',
         message: a.message,
@@ -98,6 +102,7 @@ export class AlertEngine {
       await recordEvent(db, {
         type: 'alert.resolve',
         app: a.app,
+        appId: a.appId,
         service: a.service,
         message: `resolved: ${condition?.message ?? `${a.kind} no longer observed`}`,
         data: { alertId: a.id, kind: a.kind },

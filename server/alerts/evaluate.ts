@@ -4,6 +4,8 @@ import { RULES, SEVERITY, type AlertKind, type Thresholds } from './thresholds.t
 
 export interface ServiceSubject {
   app: string;
+  /** The app's id, stored on the alerts it opens (its name may be created again by another app). */
+  appId?: number;
   service: string;
   /** null = not measured this cycle. */
   cpuPct: number | null;
@@ -18,7 +20,7 @@ export interface ServiceSubject {
 export interface Subjects {
   services: ServiceSubject[];
   /** Apps whose latest finished release failed (true) or went live (false). */
-  deploys: { app: string; failed: boolean; version: number; error?: string | null }[];
+  deploys: { app: string; appId?: number; failed: boolean; version: number; error?: string | null }[];
   diskPct: number | null;
 }
 
@@ -26,6 +28,8 @@ export interface Condition {
   key: string;
   kind: AlertKind;
   app: string | null;
+  /** The app's id when the subject carried one (null: host-wide, or unknown). */
+  appId: number | null;
   service: string | null;
   /** true: over the threshold; false: back; null: unknown this cycle (no transition). */
   firing: boolean | null;
@@ -42,6 +46,7 @@ export function conditions(s: Subjects, thresholdsOf: (app: string | null) => Th
   const add = (
     kind: AlertKind,
     app: string | null,
+    appId: number | null | undefined,
     service: string | null,
     value: number | null,
     threshold: number,
@@ -55,6 +60,7 @@ export function conditions(s: Subjects, thresholdsOf: (app: string | null) => Th
       key: `${kind}:${app ?? ''}:${service ?? ''}`,
       kind,
       app,
+      appId: appId ?? null,
       service,
       firing,
       value,
@@ -65,12 +71,13 @@ export function conditions(s: Subjects, thresholdsOf: (app: string | null) => Th
   };
   for (const v of s.services) {
     const t = thresholdsOf(v.app);
-    add('cpu', v.app, v.service, v.cpuPct, t.cpuPct, 'CPU', '%');
-    add('memory', v.app, v.service, v.memoryPct, t.memoryPct, 'memory', '%');
+    add('cpu', v.app, v.appId, v.service, v.cpuPct, t.cpuPct, 'CPU', '%');
+    add('memory', v.app, v.appId, v.service, v.memoryPct, t.memoryPct, 'memory', '%');
     const busy = v.requests >= RULES.minRequests;
     add(
       'error-rate',
       v.app,
+      v.appId,
       v.service,
       v.requests > 0 ? (v.s5xx / v.requests) * 100 : 0,
       t.errorRatePct,
@@ -78,10 +85,11 @@ export function conditions(s: Subjects, thresholdsOf: (app: string | null) => Th
       '%',
       busy,
     );
-    add('p95-latency', v.app, v.service, v.requests > 0 ? v.p95Ms : 0, t.p95Ms, 'p95 latency', ' ms', busy);
+    add('p95-latency', v.app, v.appId, v.service, v.requests > 0 ? v.p95Ms : 0, t.p95Ms, 'p95 latency', ' ms', busy);
     add(
       'crash-loop',
       v.app,
+      v.appId,
       v.service,
       v.restartsInWindow,
       RULES.crashRestarts,
@@ -94,6 +102,7 @@ export function conditions(s: Subjects, thresholdsOf: (app: string | null) => Th
       key: `deploy-failed:${d.app}:`,
       kind: 'deploy-failed',
       app: d.app,
+      appId: d.appId ?? null,
       service: null,
       firing: d.failed,
       value: d.version,
@@ -102,7 +111,7 @@ export function conditions(s: Subjects, thresholdsOf: (app: string | null) => Th
       message: `${d.app}: release v${d.version} failed${d.error ? `: ${d.error.slice(0, 200)}` : ''}`,
     });
   }
-  add('disk', null, null, s.diskPct, thresholdsOf(null).diskPct, 'disk usage', '%');
+  add('disk', null, null, null, s.diskPct, thresholdsOf(null).diskPct, 'disk usage', '%');
   return out;
 }
 

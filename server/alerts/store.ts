@@ -13,6 +13,7 @@ export async function openAlert(db: Db, c: Condition, at = new Date()): Promise<
     .insert(alerts)
     .values({
       app: c.app,
+      appId: c.appId,
       service: c.service,
       kind: c.kind,
       key: c.key,
@@ -40,25 +41,44 @@ export async function openAlerts(db: Db): Promise<Alert[]> {
   return db.select().from(alerts).where(isNull(alerts.resolvedAt));
 }
 
+/**
+ * Open alerts of apps that no longer exist (opened by a cycle that raced the app's deletion) are dropped
+ * before each evaluation: their key names the app, and another app of the same name must be able to open its own.
+ */
+export async function dropOrphanAlerts(db: Db): Promise<number> {
+  const rows = await db
+    .delete(alerts)
+    .where(
+      and(
+        isNull(alerts.resolvedAt),
+        isNotNull(alerts.appId),
+        sql`not exists (select 1 from ${apps} where ${apps.id} = ${alerts.appId})`,
+      ),
+    )
+    .returning({ id: alerts.id });
+  return rows.length;
+}
+
 export async function markNotified(db: Db, id: number, at = new Date()): Promise<void> {
   await db.update(alerts).set({ notifiedAt: at }).where(eq(alerts.id, id));
 }
 
 export interface AlertFilter {
-  /** null = every app and host alerts (admin); otherwise only these apps. */
-  apps: string[] | null;
-  app?: string;
+  /** null = every app and host alerts (admin); otherwise only the alerts of these apps (by id). */
+  appIds: number[] | null;
+  /** One app's alerts, by id (not by name: a deleted app's name may belong to another app now). */
+  appId?: number;
   state?: 'open' | 'resolved' | 'all';
   limit?: number;
 }
 
 export async function listAlerts(db: Db, f: AlertFilter): Promise<Alert[]> {
   const conds: SQL[] = [];
-  if (f.apps) {
-    if (f.apps.length === 0) return [];
-    conds.push(inArray(alerts.app, f.apps));
+  if (f.appIds) {
+    if (f.appIds.length === 0) return [];
+    conds.push(inArray(alerts.appId, f.appIds));
   }
-  if (f.app) conds.push(eq(alerts.app, f.app));
+  if (f.appId !== undefined) conds.push(eq(alerts.appId, f.appId));
   if (f.state === 'open') conds.push(isNull(alerts.resolvedAt));
   if (f.state === 'resolved') conds.push(isNotNull(alerts.resolvedAt));
   return db
@@ -104,14 +124,14 @@ export async function saveAlertSettings(
   return row.settings;
 }
 
+type FinishedRelease = { app: string; appId: number; version: number; status: string; error: string | null };
+
 /** Per app: its latest release that finished (live, superseded or failed). */
-export async function latestFinishedReleases(
-  db: Db,
-): Promise<{ app: string; version: number; status: string; error: string | null }[]> {
+export async function latestFinishedReleases(db: Db): Promise<FinishedRelease[]> {
   const rows = await db.execute(sql`
-    select distinct on (r.app_id) a.name as app, r.version, r.status, r.error
+    select distinct on (r.app_id) a.name as app, a.id as "appId", r.version, r.status, r.error
     from releases r join apps a on a.id = r.app_id
     where r.status in ('live', 'failed', 'superseded')
     order by r.app_id, r.version desc`);
-  return rows as unknown as { app: string; version: number; status: string; error: string | null }[];
+  return rows as unknown as FinishedRelease[];
 }

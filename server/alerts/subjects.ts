@@ -29,7 +29,7 @@ const pct = (v: number, of: number) => Math.round((v / of) * 10000) / 100;
 
 export function serviceSubjects(obs: Observation, history: RestartHistory): ServiceSubject[] {
   const by = new Map<string, ServiceSubject>();
-  const get = (app: string, service: string) => {
+  const get = (app: string, service: string, appId?: number) => {
     const k = `${app}\0${service}`;
     let s = by.get(k);
     if (!s)
@@ -37,6 +37,7 @@ export function serviceSubjects(obs: Observation, history: RestartHistory): Serv
         k,
         (s = {
           app,
+          ...(appId !== undefined ? { appId } : {}),
           service,
           cpuPct: null,
           memoryPct: null,
@@ -51,21 +52,21 @@ export function serviceSubjects(obs: Observation, history: RestartHistory): Serv
   const max = (a: number | null, b: number | null) => (b === null ? a : a === null ? b : Math.max(a, b));
   const seen = new Set<string>();
   for (const r of obs.replicas) {
-    const s = get(r.app, r.service);
+    const s = get(r.app, r.service, r.appId);
     if (r.cpuPct !== null) s.cpuPct = max(s.cpuPct, r.cpus ? r.cpuPct / r.cpus : r.cpuPct);
     if (r.memLimitBytes > 0) s.memoryPct = max(s.memoryPct, pct(r.memBytes, r.memLimitBytes));
-    const key = `${r.app}/${r.service}/${r.replica}`;
+    const key = `${r.appId}/${r.service}/${r.replica}`;
     seen.add(key);
     s.restartsInWindow = max(s.restartsInWindow, history.record(key, r.restarts, obs.at.getTime()));
   }
   history.forget(seen);
   // A replica marked crashed by the health monitor is a crash loop for as long as it stays so.
   for (const c of obs.crashLooping ?? []) {
-    const s = get(c.app, c.service);
+    const s = get(c.app, c.service, c.appId);
     s.restartsInWindow = max(s.restartsInWindow, CRASHED_RESTARTS);
   }
   for (const w of obs.services) {
-    const s = get(w.app, w.service);
+    const s = get(w.app, w.service, w.appId);
     s.requests += w.requests;
     s.s5xx += w.s5xx;
     s.p95Ms = max(s.p95Ms, w.p95Ms);

@@ -70,7 +70,7 @@ export function appsRouter(deps: ConsoleDeps) {
   const services = async (c: AppCtx, app: App) => {
     const [view, stats] = await Promise.all([
       appJson(db, deps.config, app, c.req.header('host')),
-      latestServiceStats(db, app.name),
+      latestServiceStats(db, app.id),
     ]);
     return { view, stats };
   };

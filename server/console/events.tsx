@@ -8,6 +8,7 @@ import { EventRows, EventsPage, type EventsQuery } from '../../views/EventsPage.
 import { viewer, type ConsoleDeps, type ConsoleEnv } from './env.ts';
 import { html, liveFragments } from './live.ts';
 import { requireSession } from './middleware.ts';
+import { visibleAppIds } from '../db/apps.ts';
 import { visibleAppNames } from './queriesOverview.ts';
 
 const PAGE = 100;
@@ -22,7 +23,8 @@ export function eventsRouter(deps: ConsoleDeps) {
     const apps = await visibleAppNames(db, p);
     try {
       const f = parseEventQuery({ ...query, before });
-      if (!p.isAdmin) Object.assign(f, { apps, actorId: p.userId });
+      // The same scope as GET /api/events: apps owned now (by id) and the viewer's own account events.
+      if (!p.isAdmin) Object.assign(f, { appIds: await visibleAppIds(db, p), actorId: p.userId });
       return { apps, events: await listEvents(db, { ...f, limit: PAGE }), error: null };
     } catch (e) {
       if (!(e instanceof BadRequest)) throw e;

@@ -36,9 +36,9 @@ export function metricsRouter(deps: ConsoleDeps) {
       if (appName) {
         const app = await getApp(db, p, appName);
         if (!app) throw new NotFound(`app "${appName}" not found`);
-        services = await metricServices(db, app.name, new Date(until.getTime() - RANGE['7d'].ms));
+        services = await metricServices(db, app.id, new Date(until.getTime() - RANGE['7d'].ms));
         service = c.req.query('service') && services.includes(c.req.query('service')!) ? c.req.query('service')! : null;
-        charts = appCharts(await appSeries(db, app.name, { since, until, step, service: service ?? undefined }));
+        charts = appCharts(await appSeries(db, app, { since, until, step, service: service ?? undefined }));
       } else if (p.isAdmin) {
         charts = systemCharts(await systemSeries(db, { since, until, step }));
       } else note = 'No apps yet: metrics appear here once an app runs.';

@@ -45,12 +45,12 @@ export async function appSummaries(db: Db, p: Principal): Promise<AppSummary[]> 
   });
 }
 
-/** Latest raw container stats per service of an app (summed over replicas), from the last 2 minutes. */
-export async function latestServiceStats(db: Db, app: string): Promise<Map<string, ServiceStats>> {
+/** Latest raw container stats per service of an app (by id; summed over replicas), from the last 2 minutes. */
+export async function latestServiceStats(db: Db, appId: number): Promise<Map<string, ServiceStats>> {
   const rows = (await db.execute(sql`
     select service, sum(cpu_pct) as cpu, sum(mem_bytes) as mem, sum(mem_limit_bytes) as lim, max(at) as at
     from (select distinct on (service, replica) service, replica, cpu_pct, mem_bytes, mem_limit_bytes, at
-          from metrics where app = ${app} and tier = 'raw' and replica <> '' and at > now() - interval '2 minutes'
+          from metrics where app_id = ${appId} and tier = 'raw' and replica <> '' and at > now() - interval '2 minutes'
           order by service, replica, at desc) last
     group by service`)) as unknown as Row[];
   return new Map(

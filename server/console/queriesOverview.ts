@@ -1,6 +1,7 @@
 // Read model of the overview: app summaries, host gauges, recent releases and open alerts, for one principal.
 import { desc, eq, sql } from 'drizzle-orm';
 import { listAlerts } from '../alerts/store.ts';
+import { visibleAppIds } from '../db/apps.ts';
 import type { Db } from '../db/client.ts';
 import { apps, releases, systemMetrics } from '../db/schema.ts';
 import type { Principal } from '../db/users.ts';
@@ -9,7 +10,6 @@ import { appSummaries } from './queries.ts';
 
 export async function overviewData(db: Db, p: Principal): Promise<Overview> {
   const summaries = await appSummaries(db, p);
-  const names = summaries.map((a) => a.name);
   const visible = p.isAdmin ? undefined : eq(apps.ownerId, p.userId);
   const [host, recent, alerts] = await Promise.all([
     !p.isAdmin
@@ -39,7 +39,7 @@ export async function overviewData(db: Db, p: Principal): Promise<Overview> {
       .where(visible)
       .orderBy(desc(releases.createdAt), desc(releases.id))
       .limit(8),
-    listAlerts(db, { apps: p.isAdmin ? null : names, state: 'open', limit: 20 }),
+    listAlerts(db, { appIds: p.isAdmin ? null : await visibleAppIds(db, p), state: 'open', limit: 20 }),
   ]);
   const totals = summaries.reduce(
     (t, a) => ({
@@ -66,11 +66,11 @@ export async function visibleAppNames(db: Db, p: Principal): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** Service names that have metrics for an app in a window (for the metrics page's service picker). */
-export async function metricServices(db: Db, app: string, since: Date): Promise<string[]> {
+/** Service names that have metrics for an app (by id) in a window (for the metrics page's service picker). */
+export async function metricServices(db: Db, appId: number, since: Date): Promise<string[]> {
   const rows =
-    (await db.execute(sql`select distinct service from metrics where app = ${app} and tier = '1h' and at >= ${since.toISOString()}
-    union select distinct service from metrics where app = ${app} and tier = 'raw' and at >= now() - interval '1 hour' order by 1`)) as unknown as {
+    (await db.execute(sql`select distinct service from metrics where app_id = ${appId} and tier = '1h' and at >= ${since.toISOString()}
+    union select distinct service from metrics where app_id = ${appId} and tier = 'raw' and at >= now() - interval '1 hour' order by 1`)) as unknown as {
       service: string;
     }[];
   return rows.map((r) => r.service);

@@ -55,7 +55,7 @@ export function servicesRouter(deps: ConsoleDeps) {
     if (!isHtmx(c)) return c.redirect(`/apps/${app.name}`, 303);
     const [view, stats] = await Promise.all([
       appJson(db, deps.config, app, c.req.header('host')),
-      latestServiceStats(db, app.name),
+      latestServiceStats(db, app.id),
     ]);
     return c.html(
       <>

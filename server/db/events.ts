@@ -1,15 +1,23 @@
 // The audit/event log: who did what, when, from where. Never holds secret values (config events carry keys only).
-import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+// An event of an app carries the app's id as well as its name: the id says whose it is (a deleted app's name
+// can be created again by someone else), the name stays readable after the app is gone.
+import { and, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { events } from './schema.ts';
+import { apps, events } from './schema.ts';
 
 export type EventLevel = 'info' | 'warning' | 'error';
-export type Event = typeof events.$inferSelect;
+/** A stored event; `deleted`: it is about an app that no longer exists (only admins see those). */
+export type Event = typeof events.$inferSelect & { deleted: boolean };
 
 export interface EventInput {
   type: string;
   message: string;
   app?: string | null;
+  /**
+   * The app's id; callers that pass `app` pass it too (they have the row). Left out, it is looked up by
+   * name once, for a caller that only knows the name of an app that exists now.
+   */
+  appId?: number | null;
   service?: string | null;
   level?: EventLevel;
   actor?: { userId: number; email?: string | null } | null;
@@ -20,10 +28,15 @@ export interface EventInput {
 /** Records an event; never throws (an audit write must not break the action it describes). */
 export async function recordEvent(db: Db, e: EventInput): Promise<void> {
   try {
+    const appId =
+      e.appId !== undefined || !e.app
+        ? (e.appId ?? null)
+        : ((await db.select({ id: apps.id }).from(apps).where(eq(apps.name, e.app)))[0]?.id ?? null);
     await db.insert(events).values({
       type: e.type,
       message: e.message,
       app: e.app ?? null,
+      appId,
       service: e.service ?? null,
       level: e.level ?? 'info',
       actorId: e.actor?.userId ?? null,
@@ -47,9 +60,14 @@ export const auditOr = (audit: AuditCtx | undefined, userId: number | null): Aud
   audit ?? { actor: userId === null ? null : { userId } };
 
 export interface EventFilter {
-  /** Tenant scope: events of these apps (plus `actorId`'s own actions). null/undefined = all (admin). */
-  apps?: string[] | null;
+  /**
+   * Tenant scope: events of these apps (by id: the apps the principal owns now), plus `actorId`'s own
+   * account events (login, token.*, password: events of no app). null/undefined = all (admin), which
+   * includes the events of deleted apps.
+   */
+  appIds?: number[] | null;
   actorId?: number;
+  /** By name: for an admin also the events of deleted apps that had it. */
   app?: string;
   service?: string;
   type?: string;
@@ -61,9 +79,10 @@ export interface EventFilter {
 
 export async function listEvents(db: Db, f: EventFilter): Promise<Event[]> {
   const conds: SQL[] = [];
-  if (f.apps) {
-    const scope = [f.apps.length ? inArray(events.app, f.apps) : sql`false`];
-    if (f.actorId !== undefined) scope.push(eq(events.actorId, f.actorId));
+  if (f.appIds) {
+    const scope = [f.appIds.length ? inArray(events.appId, f.appIds) : sql`false`];
+    if (f.actorId !== undefined)
+      scope.push(and(eq(events.actorId, f.actorId), isNull(events.appId), isNull(events.app))!);
     conds.push(or(...scope)!);
   }
   if (f.app) conds.push(eq(events.app, f.app));
@@ -73,8 +92,12 @@ export async function listEvents(db: Db, f: EventFilter): Promise<Event[]> {
   if (f.since) conds.push(gte(events.at, f.since));
   if (f.before) conds.push(lt(events.id, f.before));
   return db
-    .select()
+    .select({
+      ...getTableColumns(events),
+      deleted: sql<boolean>`(${events.app} is not null and ${apps.id} is null)`.mapWith(Boolean),
+    })
     .from(events)
+    .leftJoin(apps, eq(apps.id, events.appId))
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(events.id))
     .limit(Math.min(f.limit ?? 100, 1000));

@@ -1,7 +1,7 @@
 // Alerts API: GET /api/alerts, GET and PATCH /api/apps/:name/alerts (thresholds + webhook per app).
 import { Hono } from 'hono';
 import type { Db } from '../db/client.ts';
-import { listApps } from '../db/apps.ts';
+import { getApp, visibleAppIds } from '../db/apps.ts';
 import { recordEvent } from '../db/events.ts';
 import { appSettingsOf, listAlerts, saveAlertSettings, type Alert } from '../alerts/store.ts';
 import {
@@ -40,7 +40,8 @@ export function alertsRouter(deps: AlertsHttpDeps) {
   const r = new Hono<HttpEnv>();
   const withApp = loadApp(db);
 
-  // ?state=open|resolved|all (default open) &app= &limit= (≤ 1000). Non-admins see their apps' alerts only.
+  // ?state=open|resolved|all (default open) &app= &limit= (≤ 1000). Non-admins see the alerts of the apps they
+  // own now (by id); admins see every alert, a deleted app's resolved ones included.
   r.get('/alerts', async (c) => {
     const p = c.get('principal');
     const state = c.req.query('state') ?? 'open';
@@ -50,15 +51,19 @@ export function alertsRouter(deps: AlertsHttpDeps) {
     const limit = limitRaw === undefined ? 100 : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       return c.json({ error: 'limit must be an integer from 1 to 1000', param: 'limit' }, 400);
-    const apps = p.isAdmin ? null : (await listApps(db, p)).map((a) => a.name);
-    const rows = await listAlerts(db, { apps, app: c.req.query('app') || undefined, state: state as 'open', limit });
+    const appIds = p.isAdmin ? null : await visibleAppIds(db, p);
+    // ?app= names the app that has the name now (a deleted app's alerts are not its alerts).
+    const name = c.req.query('app');
+    const one = name ? await getApp(db, p, name) : null;
+    if (name && !one) return c.json([]);
+    const rows = await listAlerts(db, { appIds, appId: one?.id, state: state as 'open', limit });
     return c.json(rows.map(alertJson));
   });
 
   r.get('/apps/:name/alerts', withApp, async (c) => {
     const app = c.get('app');
     const s = await appSettingsOf(db, app.id);
-    const open = await listAlerts(db, { apps: null, app: app.name, state: 'open' });
+    const open = await listAlerts(db, { appIds: null, appId: app.id, state: 'open' });
     return c.json({
       thresholds: effectiveThresholds(s.alerts),
       overrides: s.alerts ?? {},
@@ -88,6 +93,7 @@ export function alertsRouter(deps: AlertsHttpDeps) {
     await recordEvent(db, {
       type: 'alerts.settings',
       app: app.name,
+      appId: app.id,
       actor: { userId: p.userId, email: p.email },
       message: `alert settings changed (${Object.keys(patch).join(', ') || 'nothing'})`,
       data: {

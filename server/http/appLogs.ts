@@ -27,13 +27,13 @@ export function appLogsRouter(deps: { database: Database }, opts: { followPollMs
     const follow = q.follow === '1' || q.follow === 'true';
     if (q.follow !== undefined && !['0', '1', 'true', 'false', ''].includes(q.follow))
       throw new BadRequest('follow must be 1 or 0');
-    const first = tail > 0 ? await readAppLogs(db, { app: app.name, service, tail }) : [];
+    const first = tail > 0 ? await readAppLogs(db, { appId: app.id, service, tail }) : [];
     c.header('Content-Type', 'text/plain; charset=utf-8');
     c.header('Cache-Control', 'no-store');
     if (!follow) return c.body(first.map(formatAppLogLine).join(''));
     let after = first.length
       ? first[first.length - 1].id
-      : ((await readAppLogs(db, { app: app.name, service, tail: 1 }))[0]?.id ?? 0);
+      : ((await readAppLogs(db, { appId: app.id, service, tail: 1 }))[0]?.id ?? 0);
     return stream(c, async (s) => {
       let open = true;
       s.onAbort(() => {
@@ -41,7 +41,7 @@ export function appLogsRouter(deps: { database: Database }, opts: { followPollMs
       });
       if (first.length) await s.write(first.map(formatAppLogLine).join(''));
       while (open && !s.aborted) {
-        const rows = await readAppLogs(db, { app: app.name, service, afterId: after, limit: 1000 });
+        const rows = await readAppLogs(db, { appId: app.id, service, afterId: after, limit: 1000 });
         if (rows.length) {
           after = rows[rows.length - 1].id;
           await s.write(rows.map(formatAppLogLine).join(''));

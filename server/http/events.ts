@@ -1,8 +1,10 @@
-// GET /api/events: the audit log with filters. Non-admins see events of the apps they own and their own
-// actions; admins see everything. Also: auditOf(c), the who/where of a request for ops functions.
+// GET /api/events: the audit log with filters. Non-admins see the events of the apps they own now (by app
+// id: not those of a deleted app whose name was created again) and their own account events (login, token.*);
+// admins see everything, deleted apps' events marked `deleted: true`. Also: auditOf(c), the who/where of a
+// request for ops functions.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { listApps } from '../db/apps.ts';
+import { visibleAppIds } from '../db/apps.ts';
 import type { Database } from '../db/client.ts';
 import { listEvents, type AuditCtx, type EventFilter } from '../db/events.ts';
 import type { Principal } from '../db/users.ts';
@@ -70,7 +72,7 @@ export function eventsRouter(deps: { database: Database }) {
     const f = parseEventQuery(c.req.query());
     const p = c.get('principal');
     if (!p.isAdmin) {
-      f.apps = (await listApps(db, p)).map((a) => a.name);
+      f.appIds = await visibleAppIds(db, p);
       f.actorId = p.userId;
     }
     const limit = f.limit ?? 100;

@@ -35,7 +35,7 @@ export function metricsRouter(deps: MetricsHttpDeps) {
   const r = new Hono<HttpEnv>();
   r.get('/apps/:name/metrics', loadApp(deps.db), async (c) => {
     try {
-      return c.json(await appSeries(deps.db, c.get('app').name, range(c, deps)));
+      return c.json(await appSeries(deps.db, c.get('app'), range(c, deps)));
     } catch (e) {
       return paramError(c, e);
     }

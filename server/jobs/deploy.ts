@@ -89,6 +89,7 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
         await recordEvent(deps.db, {
           type: 'release.live',
           app: app.name,
+          appId: app.id,
           message: `v${release.version} is live`,
           data: { version: release.version, kind: release.kind, durationMs: Date.now() - startedAt },
         });
@@ -125,6 +126,7 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
       type: 'release.failed',
       level: 'error',
       app: app.name,
+      appId: app.id,
       message: `v${release.version} failed: ${maskSecrets(message.split('\n')[0], secretValues(release.config))}`,
       data: { version: release.version, durationMs: Date.now() - startedAt },
     });

@@ -1,5 +1,6 @@
 // App log collector: every few seconds, reads new lines of every replica Kyozo runs, masks the app's
-// config values, stores them in app_logs and keeps the newest N per app. Lines come from the container's
+// config values, stores them in app_logs under the app's id (from the replica's release, not a container
+// label or a name) and keeps the newest N per app. Lines come from the container's
 // json-file log on disk (no Docker API call per cycle); when that file is not readable (Kyozo in a
 // container, a remote engine) from DockerPort.logLines with `since`.
 import { every } from '../loop.ts';
@@ -30,6 +31,7 @@ const MAX_LINE = 8192;
 interface Target {
   containerId: string;
   app: string;
+  appId: number;
   service: string;
   replica: string;
   secrets: string[];
@@ -42,6 +44,7 @@ async function targets(db: Db): Promise<Target[]> {
       service: replicas.service,
       index: replicas.index,
       app: apps.name,
+      appId: apps.id,
       appConfig: apps.config,
       releaseConfig: releases.config,
       releaseAppId: releases.appId,
@@ -52,6 +55,7 @@ async function targets(db: Db): Promise<Target[]> {
   return rows.map((r) => ({
     containerId: r.containerId,
     app: r.app,
+    appId: r.appId,
     service: r.service,
     replica: String(r.index),
     secrets: [
@@ -95,7 +99,7 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): {
   async function collect(t: Target): Promise<NewAppLog[]> {
     let cursor = cursors.get(t.containerId);
     if (cursor === undefined) {
-      const last = await lastAppLogAt(deps.db, t.app, t.service, t.replica);
+      const last = await lastAppLogAt(deps.db, t.appId, t.service, t.replica);
       cursor = last ? normalizeTimestamp(last.toISOString())! : '';
     }
     const lines = (await newLines(t.containerId, cursor)).filter((l) => l.at > cursor!).slice(-batch);
@@ -103,6 +107,7 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): {
     else cursors.set(t.containerId, cursor);
     return lines.map((l) => ({
       app: t.app,
+      appId: t.appId,
       service: t.service,
       replica: t.replica,
       stream: l.stream,
@@ -116,12 +121,12 @@ export function startAppLogCollector(deps: AppLogCollectorDeps): {
     const live = new Set(all.map((t) => t.containerId));
     for (const id of cursors.keys()) if (!live.has(id)) cursors.delete(id);
     for (const id of files.keys()) if (!live.has(id)) files.delete(id);
-    const byApp = new Map<string, NewAppLog[]>();
+    const byApp = new Map<number, NewAppLog[]>();
     for (let i = 0; i < all.length; i += 8) {
       const chunk = all.slice(i, i + 8);
       const got = await Promise.all(chunk.map((t) => collect(t).catch(() => [] as NewAppLog[]))); // Docker down: next cycle
       chunk.forEach((t, j) => {
-        if (got[j].length) byApp.set(t.app, [...(byApp.get(t.app) ?? []), ...got[j]]);
+        if (got[j].length) byApp.set(t.appId, [...(byApp.get(t.appId) ?? []), ...got[j]]);
       });
     }
     let n = 0;

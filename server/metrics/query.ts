@@ -1,4 +1,5 @@
-// Reads for the metrics API: one app's replica and service series, and the host series.
+// Reads for the metrics API: one app's replica and service series (by app id: an app created with a deleted
+// app's name starts with none), and the host series.
 import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { metrics, systemMetrics } from '../db/schema.ts';
@@ -6,9 +7,9 @@ import type { RangeQuery } from './params.ts';
 
 const iso = (d: Date) => d.toISOString();
 
-export async function appSeries(db: Db, app: string, q: RangeQuery) {
+export async function appSeries(db: Db, app: { id: number; name: string }, q: RangeQuery) {
   const conds: SQL[] = [
-    eq(metrics.app, app),
+    eq(metrics.appId, app.id),
     eq(metrics.tier, q.step),
     gte(metrics.at, q.since),
     lt(metrics.at, q.until),
@@ -54,7 +55,7 @@ export async function appSeries(db: Db, app: string, q: RangeQuery) {
     }
   }
   return {
-    app,
+    app: app.name,
     since: iso(q.since),
     until: iso(q.until),
     step: q.step,

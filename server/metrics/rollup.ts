@@ -11,8 +11,9 @@ const STEPS = [
 
 /**
  * Rolls up every complete bucket (ending before now - lagMs, so the newest raw rows are in) that is newer
- * than the last rolled-up one. Averages for gauges, max for limits/pids/restarts, sums for counters;
- * p50/p95 are request-weighted means of the finer buckets' percentiles, p99 their max (an upper bound).
+ * than the last rolled-up one, per app id (two apps that had one name never share a bucket). Averages for
+ * gauges, max for limits/pids/restarts, sums for counters; p50/p95 are request-weighted means of the finer
+ * buckets' percentiles, p99 their max (an upper bound).
  */
 export async function rollup(db: Db, now = new Date(), lagMs = 15_000): Promise<{ '1m': number; '1h': number }> {
   const counts = { '1m': 0, '1h': 0 };
@@ -27,15 +28,15 @@ export async function rollup(db: Db, now = new Date(), lagMs = 15_000): Promise<
             (select max(at) + ${interval} from metrics where tier = ${s.to}),
             (select date_trunc(${unit}, min(at)) from metrics where tier = ${s.from})) as lo,
           date_trunc(${unit}, ${until.toISOString()}::timestamptz) as hi)
-        insert into metrics (tier, at, app, service, replica, cpu_pct, mem_bytes, mem_limit_bytes, pids, restarts,
+        insert into metrics (tier, at, app, app_id, service, replica, cpu_pct, mem_bytes, mem_limit_bytes, pids, restarts,
           requests, s2xx, s3xx, s4xx, s5xx, bytes_in, bytes_out, p50_ms, p95_ms, p99_ms)
-        select ${s.to}, date_trunc(${unit}, at), app, service, replica, avg(cpu_pct), avg(mem_bytes), max(mem_limit_bytes),
+        select ${s.to}, date_trunc(${unit}, at), app, app_id, service, replica, avg(cpu_pct), avg(mem_bytes), max(mem_limit_bytes),
           max(pids), max(restarts), sum(requests), sum(s2xx), sum(s3xx), sum(s4xx), sum(s5xx), sum(bytes_in), sum(bytes_out),
           sum(p50_ms * requests) / nullif(sum(requests) filter (where p50_ms is not null), 0),
           sum(p95_ms * requests) / nullif(sum(requests) filter (where p95_ms is not null), 0),
           max(p99_ms)
         from metrics, b where tier = ${s.from} and at >= b.lo and at < b.hi
-        group by date_trunc(${unit}, at), app, service, replica`);
+        group by date_trunc(${unit}, at), app_id, app, service, replica`);
       await tx.execute(sql`
         with b as (select coalesce(
             (select max(at) + ${interval} from system_metrics where tier = ${s.to}),

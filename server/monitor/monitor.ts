@@ -79,6 +79,7 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
           type: 'service.crashed',
           level: 'error',
           app: r.app,
+          appId: r.app_id,
           service: r.service,
           message: msg,
         });
@@ -92,6 +93,7 @@ export function startHealthMonitor(deps: MonitorDeps, s: Partial<MonitorSettings
               type: 'replica.replace-failed',
               level: 'warning',
               app: r.app,
+              appId: r.app_id,
               service: r.service,
               message: `could not replace ${r.service}#${r.index}: ${e.message.split('\n')[0]}`,
             });

@@ -91,6 +91,7 @@ export async function replaceReplica(deps: ReplaceDeps, r: ReplicaRef): Promise<
     type: 'replica.replaced',
     level: 'warning',
     app: r.app,
+    appId: r.app_id,
     service: r.service,
     message: `replaced ${r.service}#${r.index} (${r.container_id.slice(0, 12)} → ${fresh.containerId.slice(0, 12)})`,
     data: { restarts: r.restarts + 1 },

@@ -1,5 +1,5 @@
 // App lifecycle: create (with its git repository) and delete (containers, images, route, repository).
-import { createApp, deleteApp, type App } from '../db/apps.ts';
+import { createApp, deleteApp, deleteAppData, type App } from '../db/apps.ts';
 import { listReleases, servicesOf } from '../db/releases.ts';
 import { createRepo, deleteRepo } from '../git/repos.ts';
 import { appNameError } from '../names.ts';
@@ -22,6 +22,7 @@ export async function createAppOp(deps: OpsDeps, ownerId: number, name: unknown,
   await recordEvent(deps.database.db, {
     type: 'app.create',
     app: app.name,
+    appId: app.id,
     message: `app ${app.name} created`,
     ...auditOr(audit, ownerId),
     data: { ownerId },
@@ -42,9 +43,13 @@ export async function deleteAppOp(deps: OpsDeps, app: App, audit?: AuditCtx): Pr
   if (deps.config.network === 'bridge') await deps.docker.removeNetwork(networkName({ app: app.name })).catch(() => {});
   await deleteRepo(deps.reposDir, app.name);
   await deleteApp(db, app.id);
+  // Its metrics, logs and open alerts go with it (the collectors stopped seeing it with the row above); its
+  // audit events stay, readable by admins only, so a new app of this name starts with no history.
+  await deleteAppData(db, app.id);
   await recordEvent(db, {
     type: 'app.delete',
     app: app.name,
+    appId: app.id,
     level: 'warning',
     message: `app ${app.name} deleted`,
     ...auditOr(audit, null),

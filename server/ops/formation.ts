@@ -82,6 +82,7 @@ export async function scale(deps: OpsDeps, app: App, body: unknown, actor: { use
   await recordEvent(deps.database.db, {
     type: 'scale',
     app: app.name,
+    appId: app.id,
     actor,
     message: `scaled ${Object.entries(counts)
       .map(([n, c]) => `${n}=${c}`)
@@ -109,6 +110,7 @@ export async function setResources(deps: OpsDeps, app: App, body: unknown, actor
   await recordEvent(deps.database.db, {
     type: 'resources',
     app: app.name,
+    appId: app.id,
     actor,
     message: `resources changed for ${Object.keys(res).join(', ')}`,
     data: res,
@@ -123,6 +125,7 @@ export async function stop(deps: OpsDeps, app: App, service: string | null, acto
   await recordEvent(db, {
     type: 'stop',
     app: app.name,
+    appId: app.id,
     service,
     actor,
     message: service ? `stopped service ${service}` : 'stopped the app',
@@ -159,6 +162,7 @@ export async function start(deps: OpsDeps, app: App, service: string | null, act
   await recordEvent(db, {
     type: 'start',
     app: app.name,
+    appId: app.id,
     service,
     actor,
     message: service ? `started service ${service}` : 'started the app',

@@ -42,6 +42,7 @@ export async function postReceive(deps: OpsDeps, req: PostReceiveRequest): Promi
   await recordEvent(db, {
     type: 'git.push',
     app: app.name,
+    appId: app.id,
     message: `${who?.email ?? 'unknown pusher'} pushed ${push.newSha.slice(0, 12)}`,
     ...audit,
     data: { commit: push.newSha },

@@ -24,6 +24,7 @@ export async function releasePush(
   await recordEvent(deps.database.db, {
     type: 'release.create',
     app: app.name,
+    appId: app.id,
     message: `v${release.version} queued: push of ${commit.slice(0, 12)}`,
     ...auditOr(audit, userId),
     data: { version: release.version, kind: 'push', commit },
@@ -93,6 +94,7 @@ export async function changeConfig(
   await recordEvent(deps.database.db, {
     type: 'config.set',
     app: app.name,
+    appId: app.id,
     message: `config: ${[...set.map((k) => `set ${k}`), ...unset.map((k) => `unset ${k}`)].join(', ') || 'no change'}`,
     ...auditOr(audit, userId),
     data: { set, unset, version: release?.version ?? null },
@@ -125,6 +127,7 @@ export async function rollback(
   await recordEvent(deps.database.db, {
     type: 'rollback',
     app: app.name,
+    appId: app.id,
     message: `rollback to v${target.version} (as v${release.version})`,
     ...auditOr(audit, userId),
     data: { to: target.version, version: release.version },
@@ -158,6 +161,7 @@ export async function restart(
   await recordEvent(deps.database.db, {
     type: 'restart',
     app: app.name,
+    appId: app.id,
     service,
     message: `restart of ${service ?? 'every service'} (v${release.version})`,
     ...auditOr(audit, userId),

@@ -1,5 +1,6 @@
 // Overview, events and metrics pages: empty data, seeded data, filters, tenant scope, the overview stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAppByName } from '../../server/db/apps.ts';
 import { alerts, metrics, systemMetrics } from '../../server/db/schema.ts';
 import { createUser, issueToken } from '../../server/db/users.ts';
 import { readStreamUntil, signedInConsole, type Client, type ConsoleHarness } from './harness.ts';
@@ -29,6 +30,7 @@ describe('console overview, events, metrics', () => {
 
   it('shows host gauges, open alerts and app metrics charts from seeded data', async () => {
     await c.post('/apps', { name: 'api' });
+    const appId = (await getAppByName(h.t.db, 'api'))!.id;
     const now = Date.now();
     await h.t.db.insert(systemMetrics).values({
       tier: 'raw',
@@ -43,6 +45,7 @@ describe('console overview, events, metrics', () => {
     });
     await h.t.db.insert(alerts).values({
       app: 'api',
+      appId,
       service: 'web',
       kind: 'cpu',
       key: 'api/web/cpu',
@@ -52,8 +55,18 @@ describe('console overview, events, metrics', () => {
     const rows = Array.from({ length: 30 }, (_, i) => new Date(now - (30 - i) * 60_000));
     await h.t.db.insert(metrics).values(
       rows.flatMap((at, i) => [
-        { tier: '1m', at, app: 'api', service: 'web', replica: 'r0', cpuPct: 10 + i, memBytes: 50e6 },
-        { tier: '1m', at, app: 'api', service: 'web', replica: '', requests: 100 + i, s5xx: i % 3, p95Ms: 20 + i },
+        { tier: '1m', at, app: 'api', appId, service: 'web', replica: 'r0', cpuPct: 10 + i, memBytes: 50e6 },
+        {
+          tier: '1m',
+          at,
+          app: 'api',
+          appId,
+          service: 'web',
+          replica: '',
+          requests: 100 + i,
+          s5xx: i % 3,
+          p95Ms: 20 + i,
+        },
       ]),
     );
     const { html } = await c.page('/');

@@ -94,9 +94,19 @@ describe('runCleanup (real Docker)', () => {
     await t.sql`update events set at = now() - interval '91 days' where type = 'old'`;
     await insertAppLogs(
       t.db,
-      Array.from({ length: 150 }, (_, i) => ({ app, service: 'web', replica: '1', at: new Date(), line: `l${i}` })),
+      Array.from({ length: 150 }, (_, i) => ({
+        app,
+        appId: a.id,
+        service: 'web',
+        replica: '1',
+        at: new Date(),
+        line: `l${i}`,
+      })),
     );
-    await insertAppLogs(t.db, [{ app: 'deleted-app', service: 'web', replica: '1', at: new Date(), line: 'x' }]);
+    // A deleted app's line: its id is no app's, whatever its name.
+    await insertAppLogs(t.db, [
+      { app: 'deleted-app', appId: a.id + 1000, service: 'web', replica: '1', at: new Date(), line: 'x' },
+    ]);
   });
   afterAll(async () => {
     for (const id of sh(['ps', '-aq', '--filter', `label=kyozo.test=${run}`])

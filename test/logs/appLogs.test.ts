@@ -29,6 +29,7 @@ describe('app log collector (real Docker)', () => {
   let token = '';
   let other = '';
   let containerId = '';
+  let appId = 0;
   let collector: ReturnType<typeof startAppLogCollector>;
   const http = new Hono<HttpEnv>();
 
@@ -39,6 +40,7 @@ describe('app log collector (real Docker)', () => {
     token = (await issueToken(t.db, u.id, 't')).token;
     other = (await issueToken(t.db, (await createUser(t.db, 'other@example.com')).id, 't')).token;
     const app = (await createApp(t.db, 'ticker', u.id))!;
+    appId = app.id;
     await setAppConfig(t.db, app.id, { DB_PASSWORD: SECRET });
     const rel = await createRelease(t.db, {
       appId: app.id,
@@ -102,7 +104,7 @@ describe('app log collector (real Docker)', () => {
 
   it('stores stdout and stderr lines, masked, bounded per app, without duplicates', async () => {
     const rows = await waitFor(async () => {
-      const r = await readAppLogs(t.db, { app: 'ticker', tail: 100 });
+      const r = await readAppLogs(t.db, { appId, tail: 100 });
       return r.some((l) => l.stream === 'stderr') && r.filter((l) => l.stream === 'stdout').length >= 5 && r;
     });
     const ticks = rows.filter((r) => r.stream === 'stdout');
@@ -115,7 +117,7 @@ describe('app log collector (real Docker)', () => {
     expect((await t.sql`select count(*)::int as c from app_logs where app = 'ticker'`)[0].c).toBeLessThanOrEqual(
       50 + 30,
     );
-    expect(JSON.stringify(await readAppLogs(t.db, { app: 'ticker', tail: 1000 }))).not.toContain(SECRET);
+    expect(JSON.stringify(await readAppLogs(t.db, { appId, tail: 1000 }))).not.toContain(SECRET);
   });
 
   it('GET /api/apps/:name/logs: text lines, service filter, tenant, 400s', async () => {

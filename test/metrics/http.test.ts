@@ -24,7 +24,7 @@ beforeAll(async () => {
   tokens.admin = (await issueToken(db, admin.id, 't')).token;
   tokens.bob = (await issueToken(db, bob.id, 't')).token;
   const [a] = await db.insert(apps).values({ name: 'shop', ownerId: admin.id }).returning();
-  await db.insert(apps).values({ name: 'bobs', ownerId: bob.id });
+  const [b] = await db.insert(apps).values({ name: 'bobs', ownerId: bob.id }).returning();
   await db.insert(releases).values({
     appId: a.id,
     version: 1,
@@ -38,6 +38,7 @@ beforeAll(async () => {
       tier: 'raw',
       at,
       app: 'shop',
+      appId: a.id,
       service: 'web',
       replica: 'v1-0',
       cpuPct: 3,
@@ -46,8 +47,8 @@ beforeAll(async () => {
       pids: 2,
       restarts: 0,
     },
-    { tier: 'raw', at, app: 'shop', service: 'web', replica: '', requests: 5, s2xx: 5, p95Ms: 12 },
-    { tier: 'raw', at, app: 'shop', service: 'worker', replica: 'v1-0', cpuPct: 1, memBytes: 10, pids: 1 },
+    { tier: 'raw', at, app: 'shop', appId: a.id, service: 'web', replica: '', requests: 5, s2xx: 5, p95Ms: 12 },
+    { tier: 'raw', at, app: 'shop', appId: a.id, service: 'worker', replica: 'v1-0', cpuPct: 1, memBytes: 10, pids: 1 },
   ]);
   await db.insert(systemMetrics).values({
     tier: 'raw',
@@ -59,8 +60,8 @@ beforeAll(async () => {
     containersCrashed: 0,
   });
   await db.insert(alerts).values([
-    { app: 'shop', service: 'web', kind: 'cpu', key: 'cpu:shop:web', message: 'hot' },
-    { app: 'bobs', service: 'web', kind: 'memory', key: 'memory:bobs:web', message: 'full' },
+    { app: 'shop', appId: a.id, service: 'web', kind: 'cpu', key: 'cpu:shop:web', message: 'hot' },
+    { app: 'bobs', appId: b.id, service: 'web', kind: 'memory', key: 'memory:bobs:web', message: 'full' },
     { app: null, kind: 'disk', key: 'disk::', message: 'disk' },
   ]);
   const deps = { db, metricsConfig: { rawRetentionDays: 7, prometheusPublic: false }, registry };

@@ -12,6 +12,8 @@ interface EventJson {
   actorEmail: string | null;
   ip: string | null;
   message: string;
+  /** The app was deleted (admins only see these); its name may belong to another app now. */
+  deleted?: boolean;
 }
 
 export const commands: Commands = {
@@ -36,7 +38,7 @@ export const commands: Commands = {
         res.events.map((e) => [
           shortTime(e.at),
           e.level === 'info' ? e.type : `${e.type} (${e.level})`,
-          [e.app, e.service].filter(Boolean).join('/') || '-',
+          ([e.app, e.service].filter(Boolean).join('/') || '-') + (e.deleted ? ' (deleted)' : ''),
           e.actorEmail ?? '-',
           e.message,
         ]),
