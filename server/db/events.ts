@@ -4,6 +4,7 @@
 import { and, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { apps, events } from './schema.ts';
+import { safeErrorMessage } from './errors.ts';
 
 export type EventLevel = 'info' | 'warning' | 'error';
 /** A stored event; `deleted`: it is about an app that no longer exists (only admins see those). */
@@ -45,7 +46,7 @@ export async function recordEvent(db: Db, e: EventInput): Promise<void> {
       data: e.data ?? null,
     });
   } catch (err) {
-    console.error(`[events] could not record ${e.type}: ${(err as Error).message}`);
+    console.error(`[events] could not record ${e.type}: ${safeErrorMessage(err)}`); // never the query parameters
   }
 }
 
