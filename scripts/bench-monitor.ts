@@ -121,6 +121,7 @@ async function main() {
       const i = ports.indexOf(port);
       const id = await docker.run(
         containerSpec({
+          uid: a.uid,
           app: a.name,
           release: 1,
           service: 'web',

@@ -15,10 +15,20 @@ export interface BuildDeps {
   log: (line: string) => void;
 }
 
-/** Builds `service` by `plan` from the exported source tree at `srcDir`; returns the image tag and id. */
+/**
+ * Builds `service` by `plan` from the exported source tree at `srcDir`; returns the image tag and id. The
+ * tag is named from the app's uid and the image labelled with it and the installation (runtime/names.ts).
+ */
 export async function buildService(
   deps: BuildDeps,
-  input: { app: string; release: number; service: Service; plan: BuildPlan; srcDir: string },
+  input: {
+    app: { uid: string; name: string };
+    instance: string;
+    release: number;
+    service: Service;
+    plan: BuildPlan;
+    srcDir: string;
+  },
 ): Promise<{ image: string; imageId: string }> {
   const { app, release, service, plan, srcDir } = input;
   const contextDir = resolve(srcDir, plan.context);
@@ -33,13 +43,13 @@ export async function buildService(
     dockerfile = plan.dockerfilePath;
     deps.log(say.buildingDockerfile(service.name, plan.context, dockerfile));
   }
-  const image = imageTag({ app, service: service.name, release });
+  const image = imageTag({ uid: app.uid, service: service.name, release });
   const { imageId } = await deps.docker.build({
     contextDir,
     dockerfile,
     tag: image,
     // No per-release label: a label that changes every build would defeat the layer cache's last steps.
-    labels: buildLabels({ app, service: service.name }),
+    labels: buildLabels({ ...app, instance: input.instance, service: service.name }),
     memoryMb: deps.config.buildMemoryMb,
     networkMode: deps.config.network === 'host' ? 'host' : undefined,
     onLine: (line) => deps.log(say.dockerOutput(line)),

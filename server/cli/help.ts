@@ -29,10 +29,12 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'apps:destroy',
     family: 'apps',
-    args: '--confirm NAME',
-    summary: 'delete an app with its containers, images and repository',
+    args: '--confirm NAME [--keep-data]',
+    summary:
+      'delete an app with its containers, the images built for it, its network, volumes and repository (--keep-data keeps the volumes)',
     app: true,
     values: ['confirm'],
+    bools: ['keep-data'],
   },
   { name: 'releases', family: 'releases', args: '', summary: 'releases of an app, newest first', app: true },
   {

@@ -109,6 +109,11 @@ export const releaseServices = pgTable(
     env: jsonb('env').$type<Record<string, string>>().notNull().default({}),
     /** Backing services (compose image:): container paths kept in named volumes across releases. */
     volumes: jsonb('volumes').$type<string[]>().notNull().default([]),
+    /**
+     * The Docker volume of each of those paths (path → name). null before Kyozo recorded them: those releases
+     * used kyozo-<app>-<service>-<path> (runtime/names.ts legacyVolumeName), and their successors keep it.
+     */
+    volumeNames: jsonb('volume_names').$type<Record<string, string> | null>(),
     /** Command override (compose command:), exec form. */
     cmd: jsonb('cmd').$type<string[] | null>(),
     /** Start order position from the dependency map (0 first). */

@@ -38,9 +38,15 @@ export function appsRouter(deps: OpsDeps) {
 
   r.get('/:name', withApp, async (c) => c.json(await appJson(db, deps.config, c.get('app'), c.req.header('host'))));
 
+  // ?keepData=true keeps the app's volumes (the answer names them); everything else of the app goes.
   r.delete('/:name', withApp, async (c) => {
-    await deleteAppOp(deps, c.get('app'), auditOf(c));
-    return c.body(null, 204);
+    const keepData = c.req.query('keepData');
+    if (keepData !== undefined && !['true', 'false', '1', '0'].includes(keepData))
+      return c.json({ error: 'keepData must be true or false' }, 400);
+    const done = await deleteAppOp(deps, c.get('app'), auditOf(c), {
+      keepData: keepData === 'true' || keepData === '1',
+    });
+    return c.json(done);
   });
 
   r.get('/:name/config', withApp, (c) => c.json(c.get('app').config));

@@ -75,11 +75,14 @@ export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): 
     }
   };
   const rels = await db
-    .select({ id: releases.id, version: releases.version, status: releases.status, app: apps.name })
+    .select({ id: releases.id, version: releases.version, status: releases.status, app: apps.name, uid: apps.uid })
     .from(releases)
     .innerJoin(apps, eq(apps.id, releases.appId));
+  // Containers carry the app's uid in kyozo.app (its name on those started before); build dirs its name.
   const busy = new Set(
-    rels.filter((x) => (IN_PROGRESS as readonly string[]).includes(x.status)).map((x) => `${x.app}/${x.version}`),
+    rels
+      .filter((x) => (IN_PROGRESS as readonly string[]).includes(x.status))
+      .flatMap((x) => [`${x.app}/${x.version}`, `${x.uid}/${x.version}`]),
   );
 
   await part('containers', async () => {
@@ -106,7 +109,11 @@ export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): 
     }
     const svcs = rels.length
       ? await db
-          .select({ releaseId: releaseServices.releaseId, image: releaseServices.image })
+          .select({
+            releaseId: releaseServices.releaseId,
+            image: releaseServices.image,
+            imageId: releaseServices.imageId,
+          })
           .from(releaseServices)
           .where(
             inArray(
@@ -118,6 +125,8 @@ export async function runCleanup(deps: CleanupDeps, opts: CleanupOptions = {}): 
     const kept = new Set(svcs.filter((s) => keep.has(s.releaseId)).map((s) => s.image));
     const running = await docker.list(anyAppContainers());
     for (const c of running) kept.add(c.image);
+    // Replicas start from the recorded image id: a tag whose image a container runs is in use too.
+    for (const s of svcs) if (s.imageId && kept.has(s.imageId)) kept.add(s.image);
     for (const image of new Set(svcs.filter((s) => !keep.has(s.releaseId) && !kept.has(s.image)).map((s) => s.image))) {
       if (!(await docker.imageExists(image))) continue; // removed by an earlier run
       if (await docker.removeImage(image)) r.images.push(image);

@@ -25,6 +25,7 @@ import { maskSecrets, secretValues } from '../logs/mask.ts';
 import * as say from '../release/messages.ts';
 import { startLayers } from '../release/order.ts';
 import { applyFormation, type ServiceSpec } from '../release/spec.ts';
+import { assignVolumes } from '../release/volumes.ts';
 import { isDockerUnavailable } from '../runtime/breaker.ts';
 import { removeReplicas } from '../runtime/rollout.ts';
 import { appUrl } from '../urls.ts';
@@ -55,7 +56,10 @@ export async function deployRelease(deps: JobDeps, payload: DeployPayload): Prom
     await setReleaseStatus(deps.db, release.id, 'building');
     log(say.releaseStarted(release.version, app.name, say.releaseKind(release)));
     const prevSpecs = previous ? specsOfRows(await servicesOf(deps.db, previous.id)) : [];
-    const { specs, topology } = await servicesFor(deps, app, release, prevSpecs, log);
+    const found = await servicesFor(deps, app, release, prevSpecs, log);
+    const { topology } = found;
+    // Each backing service's data paths keep the volumes the live release used (release/volumes.ts).
+    const specs = assignVolumes(app, found.specs, prevSpecs, release.kind !== 'push');
     const layers = startLayers(
       specs.map((s) => s.name),
       topology?.dependencies ?? [],
@@ -146,7 +150,14 @@ async function servicesFor(
     const settings = await getSettings(deps.db, app.id);
     return preparePush(
       deps,
-      { app: app.name, releaseId: release.id, version: release.version, commit: release.commit, settings },
+      {
+        app: app.name,
+        uid: app.uid,
+        releaseId: release.id,
+        version: release.version,
+        commit: release.commit,
+        settings,
+      },
       prevSpecs,
       log,
     );
@@ -157,7 +168,8 @@ async function servicesFor(
   const specs = specsOfRows(await servicesOf(deps.db, base.id)).map((s) => applyFormation(s, formation[s.name]));
   if (specs.length === 0) throw new Error(say.nothingToReuse(base.version));
   for (const s of specs) {
-    if (!(await deps.docker.imageExists(s.image))) throw new Error(say.imageGone(s.image, base.version, s.name));
+    if (!(await deps.docker.imageExists(s.imageId ?? s.image)))
+      throw new Error(say.imageGone(s.image, base.version, s.name));
     log(say.reusedImage(s.name, s.image));
   }
   await setReleaseAnalysis(deps.db, release.id, base.analysis);

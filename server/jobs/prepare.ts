@@ -24,6 +24,8 @@ import type { JobDeps } from './deps.ts';
 
 export interface PushInput {
   app: string;
+  /** The app's uid: its images are named and labelled from it. */
+  uid: string;
   releaseId: number;
   version: number;
   commit: string;
@@ -105,13 +107,20 @@ async function buildOrReuse(
   log: (l: string) => void,
 ) {
   const sourceHash = hash(['build', trees[s.path!] ?? input.commit, JSON.stringify(plan)]);
-  if (prev && prev.sourceHash === sourceHash && (await deps.docker.imageExists(prev.image))) {
+  if (prev && prev.sourceHash === sourceHash && (await deps.docker.imageExists(prev.imageId ?? prev.image))) {
     log(say.sourceUnchanged(s.name, prev.image));
     return { image: prev.image, imageId: prev.imageId, sourceHash };
   }
   const { image, imageId } = await buildService(
     { docker: deps.docker, config: deps.config, log },
-    { app: input.app, release: input.version, service: s, plan, srcDir },
+    {
+      app: { uid: input.uid, name: input.app },
+      instance: deps.instance,
+      release: input.version,
+      service: s,
+      plan,
+      srcDir,
+    },
   ).catch((e: Error) => {
     throw new Error(say.failedToBuild(s.name, e.message));
   });

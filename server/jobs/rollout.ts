@@ -16,8 +16,14 @@ import { discoveryEnv } from '../release/discovery.ts';
 import * as say from '../release/messages.ts';
 import { planRollout, type RolloutStep } from '../release/rollout.ts';
 import { effectiveEnv, isBackingType, runFingerprint, type ServiceSpec } from '../release/spec.ts';
-import { networkName } from '../runtime/names.ts';
-import { BRIDGE_PORT, checkReplica, removeReplicas, startReplica, type StartedReplica } from '../runtime/rollout.ts';
+import {
+  BRIDGE_PORT,
+  checkReplica,
+  ensureAppNetwork,
+  removeReplicas,
+  startReplica,
+  type StartedReplica,
+} from '../runtime/rollout.ts';
 import { imageRefusal } from '../release/imagePolicy.ts';
 import { rolloutDeps, type JobDeps } from './deps.ts';
 import { ensureServicePorts } from './servicePorts.ts';
@@ -67,6 +73,7 @@ export function specsOfRows(rows: ReleaseService[]): ServiceSpec[] {
     sourceHash: r.sourceHash,
     env: r.env,
     volumes: r.volumes,
+    volumeNames: r.volumeNames ?? null,
     cmd: r.cmd ?? null,
     startOrder: r.startOrder,
   }));
@@ -124,7 +131,12 @@ export async function rolloutRelease(deps: JobDeps, i: RolloutInput): Promise<vo
   const envNew = envResolver(host, ports, i.specs, i.dependencies, i.release.config);
   const envPrev = envResolver(host, ports, i.prevSpecs, i.dependencies, i.previous?.config ?? {});
   const inUse = new Set([...(await allReplicas(deps.db)).map((r) => r.port), ...Object.values(ports)]);
-  if (!host) await deps.docker.ensureNetwork(networkName({ app: i.app.name }));
+  if (!host)
+    await ensureAppNetwork(
+      deps.docker,
+      { ...i.app, instance: deps.instance },
+      i.prevReplicas.filter((r) => r.state === 'running'),
+    );
   const fingerprints = (specs: ServiceSpec[], env: (s: ServiceSpec) => Record<string, string>) =>
     Object.fromEntries(specs.map((s) => [s.name, runFingerprint(s, env(s))]));
   const plan = planRollout({
@@ -172,7 +184,7 @@ async function runRollout(deps: JobDeps, plan: RolloutStep[], c: RunContext): Pr
         const s = spec(step.service);
         for (const n of step.indexes) {
           const r = await startReplica(rd, {
-            app: c.app.name,
+            app: c.app,
             release: c.release.version,
             spec: s,
             index: n,

@@ -3,7 +3,7 @@
 import type { Dependency, Topology } from '../analysis/types.ts';
 import { recordEvent } from '../db/events.ts';
 import { getAppById } from '../db/apps.ts';
-import { allReplicas, getReplica, swapReplicaContainer } from '../db/replicas.ts';
+import { allReplicas, getReplica, replicasOf, swapReplicaContainer } from '../db/replicas.ts';
 import { getRelease, servicesOf } from '../db/releases.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -12,7 +12,7 @@ import { specsOfRows, envResolver } from '../jobs/rollout.ts';
 import { isBackingType } from '../release/spec.ts';
 import { instanceLabels } from '../runtime/names.ts';
 import type { DockerPort } from '../runtime/port.ts';
-import { checkReplica, startReplica, type RolloutDeps } from '../runtime/rollout.ts';
+import { checkReplica, ensureAppNetwork, startReplica, type RolloutDeps } from '../runtime/rollout.ts';
 import type { RouteSync } from '../runtime/routeSync.ts';
 
 /** What a replacement needs; the health monitor passes its own deps (monitor.ts MonitorDeps). */
@@ -58,9 +58,13 @@ export async function replaceReplica(deps: ReplaceDeps, r: ReplicaRef): Promise<
   const backing = isBackingType(spec.type);
   // A backing service owns its port and volume: the dead container must be gone first.
   if (backing) await deps.docker.stopAndRemove(r.container_id, 2).catch(() => {});
+  if (!host) {
+    const peers = (await replicasOf(deps.db, release.id)).filter((x) => x.containerId !== r.container_id);
+    await ensureAppNetwork(deps.docker, { ...app, instance: deps.instance }, peers);
+  }
   const inUse = new Set((await allReplicas(deps.db)).map((x) => x.port));
   const fresh = await startReplica(rd, {
-    app: r.app,
+    app,
     release: release.version,
     spec,
     index: r.index,

@@ -19,6 +19,11 @@ export interface ServiceSpec {
   sourceHash: string | null;
   env: Record<string, string>;
   volumes: string[];
+  /**
+   * Backing services: the Docker volume of each path in `volumes` (release/volumes.ts assignVolumes). null on
+   * other services, and on releases recorded before Kyozo named volumes from the app's uid.
+   */
+  volumeNames: Record<string, string> | null;
   cmd: string[] | null;
   startOrder: number;
 }
@@ -63,6 +68,7 @@ export function specFromAnalysis(
     sourceHash: built.sourceHash,
     env: s.env ?? {},
     volumes: s.volumes ?? [],
+    volumeNames: null,
     cmd: commandOf(s),
     startOrder: 0,
   };
@@ -84,7 +90,11 @@ const stable = (o: Record<string, string>) =>
       .map((k) => [k, o[k]]),
   );
 
-/** Fingerprint of everything that, when changed, requires new containers for a service. */
+/**
+ * Fingerprint of everything that, when changed, requires new containers for a service. Volume names are not
+ * in it: a path keeps its service's volume from release to release (release/volumes.ts), so the same paths
+ * mean the same volumes.
+ */
 export function runFingerprint(spec: ServiceSpec, env: Record<string, string>): string {
   return JSON.stringify([
     spec.image,

@@ -233,7 +233,7 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
       }));
     },
 
-    async ensureNetwork(name) {
+    async ensureNetwork(name, labels = {}) {
       const find = async () => {
         const nets = await timed('list networks', (abortSignal) =>
           docker.listNetworks({ filters: { name: [name] }, abortSignal }),
@@ -247,7 +247,7 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
               Name: name,
               Driver: 'bridge',
               CheckDuplicate: true,
-              Labels: networkLabels({ instance }),
+              Labels: { ...labels, ...networkLabels({ instance }) },
             }),
           );
           return net.id as string;
@@ -269,6 +269,54 @@ export function createDockerPort(docker: Dockerode, options: DockerPortOptions =
       );
       for (const n of nets) await joinSelf(n.Id);
       return nets.length;
+    },
+
+    async connectNetwork(network, containerId, aliases) {
+      try {
+        await timed('connect network', () =>
+          docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: { Aliases: aliases } }),
+        );
+      } catch (e) {
+        if (!/already exists|already attached/i.test(dockerMessage(e))) throw e;
+      }
+    },
+
+    async listNetworks(labels) {
+      const nets = await timed('list networks', (abortSignal) =>
+        docker.listNetworks({ filters: { label: labelFilters(labels) }, abortSignal }),
+      );
+      return nets.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+    },
+
+    async createVolume(name, labels) {
+      // Docker answers an existing volume of that name with the volume itself (labels unchanged, data kept).
+      await timed('create volume', (abortSignal) => docker.createVolume({ Name: name, Labels: labels, abortSignal }));
+    },
+
+    async inspectVolume(name) {
+      const v = await ignoring(
+        [404],
+        timed('inspect volume', () => docker.getVolume(name).inspect()),
+      );
+      return v ? { name: v.Name, labels: v.Labels ?? {} } : null;
+    },
+
+    async listVolumes(labels) {
+      const r = await timed('list volumes', (abortSignal) =>
+        docker.listVolumes({ filters: { label: labelFilters(labels) }, abortSignal }),
+      );
+      return (r.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+    },
+
+    async removeVolume(name) {
+      try {
+        await timed('remove volume', () => docker.getVolume(name).remove());
+        return true;
+      } catch (e) {
+        if (statusOf(e) === 404) return true;
+        if (statusOf(e) === 409) return false;
+        throw e;
+      }
     },
 
     async removeNetwork(name) {

@@ -1,7 +1,15 @@
 // In-memory DockerPort for tests of deploy/monitor logic, with fault injection. No processes run:
 // callers simulate crashes with exit(). Not used in production.
 import { createHash } from 'node:crypto';
-import type { ContainerCreateOptions, ContainerState, ContainerSummary, DockerPort, ImageSummary } from './port.ts';
+import type {
+  ContainerCreateOptions,
+  ContainerState,
+  ContainerSummary,
+  DockerPort,
+  ImageSummary,
+  NetworkSummary,
+  VolumeSummary,
+} from './port.ts';
 import { LABEL } from './names.ts';
 
 export interface FakeContainer {
@@ -19,6 +27,10 @@ type Method = keyof DockerPort;
 export interface FakeDockerPort extends DockerPort {
   containers: Map<string, FakeContainer>;
   images: Map<string, ImageSummary>;
+  /** By name. A container's volume Mounts create missing ones without labels, as Docker does. */
+  volumes: Map<string, VolumeSummary>;
+  /** By name; connectNetwork adds the container id to `containers`. */
+  networks: Map<string, NetworkSummary & { containers: string[] }>;
   calls: { method: Method; args: unknown[] }[];
   /** The next `times` calls of `method` reject with `fault` (or never settle, for 'hang'). */
   fail(method: Method, fault: Fault, times?: number): void;
@@ -55,6 +67,8 @@ export function createFakeDockerPort(): FakeDockerPort {
   const fake: FakeDockerPort = {
     containers: new Map(),
     images: new Map(),
+    volumes: new Map(),
+    networks: new Map(),
     calls: [],
     fail(method, fault, times = 1) {
       faults.set(method, { fault, times });
@@ -98,6 +112,9 @@ export function createFakeDockerPort(): FakeDockerPort {
       if (!findImage(image))
         throw Object.assign(new Error(`docker create: No such image: ${image}`), { statusCode: 404 });
       const id = nextId('container');
+      for (const m of spec.HostConfig?.Mounts ?? [])
+        if (m.Type === 'volume' && m.Source && !fake.volumes.has(m.Source))
+          fake.volumes.set(m.Source, { name: m.Source, labels: {} });
       const now = new Date().toISOString();
       const state: ContainerState = {
         id,
@@ -184,12 +201,50 @@ export function createFakeDockerPort(): FakeDockerPort {
       await gate('listImages', [labels]);
       return [...fake.images.values()].filter((i) => matches(i.labels, labels));
     },
-    async ensureNetwork(name) {
-      await gate('ensureNetwork', [name]);
+    async ensureNetwork(name, labels = {}) {
+      await gate('ensureNetwork', [name, labels]);
+      if (!fake.networks.has(name))
+        fake.networks.set(name, { id: `net-${name}`, name, labels: { ...labels }, containers: [] });
       return `net-${name}`;
+    },
+    async connectNetwork(network, containerId, aliases) {
+      await gate('connectNetwork', [network, containerId, aliases]);
+      const n = fake.networks.get(network);
+      if (!n)
+        throw Object.assign(new Error(`docker connect network: network ${network} not found`), { statusCode: 404 });
+      if (!n.containers.includes(containerId)) n.containers.push(containerId);
+    },
+    async listNetworks(labels) {
+      await gate('listNetworks', [labels]);
+      return [...fake.networks.values()]
+        .filter((n) => matches(n.labels, labels))
+        .map(({ id, name, labels: l }) => ({ id, name, labels: { ...l } }));
     },
     async removeNetwork(name) {
       await gate('removeNetwork', [name]);
+      fake.networks.delete(name);
+    },
+    async createVolume(name, labels) {
+      await gate('createVolume', [name, labels]);
+      if (!fake.volumes.has(name)) fake.volumes.set(name, { name, labels: { ...labels } });
+    },
+    async inspectVolume(name) {
+      await gate('inspectVolume', [name]);
+      const v = fake.volumes.get(name);
+      return v ? { name: v.name, labels: { ...v.labels } } : null;
+    },
+    async listVolumes(labels) {
+      await gate('listVolumes', [labels]);
+      return [...fake.volumes.values()].filter((v) => matches(v.labels, labels)).map((v) => ({ ...v }));
+    },
+    async removeVolume(name) {
+      await gate('removeVolume', [name]);
+      const used = [...fake.containers.values()].some((c) =>
+        (c.spec.HostConfig?.Mounts ?? []).some((m) => m.Source === name),
+      );
+      if (used) return false;
+      fake.volumes.delete(name);
+      return true;
     },
     async joinOwnNetworks() {
       await gate('joinOwnNetworks', []);

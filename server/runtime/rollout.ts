@@ -4,7 +4,8 @@ import type { Config } from '../config.ts';
 import { backingCapabilities, hostModeCommand, hostModeEnv } from '../release/backing.ts';
 import * as say from '../release/messages.ts';
 import { isBackingType, type ServiceSpec } from '../release/spec.ts';
-import { networkName, volumeName } from './names.ts';
+import { recordedVolume } from '../release/volumes.ts';
+import { appNetworkLabels, LABEL, networkAliases, networkName, volumeLabels } from './names.ts';
 import type { DockerPort } from './port.ts';
 import { containerSpec } from './spec.ts';
 import { tcpOpen, waitHealthy } from './health.ts';
@@ -29,7 +30,8 @@ export interface RolloutDeps {
 }
 
 export interface ReplicaInput {
-  app: string;
+  /** Objects are named from the uid; the name labels them and is the app's alias suffix. */
+  app: { uid: string; name: string };
   release: number;
   spec: ServiceSpec;
   index: number;
@@ -49,15 +51,18 @@ export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<
   i.portsInUse.add(port);
   const cmd = spec.cmd ?? (backing && host ? hostModeCommand(spec.runtime, port) : null);
   const env = backing && host ? { ...i.env, ...hostModeEnv(spec.runtime, port) } : i.env;
+  const volumes = backing ? await ensureVolumes(deps, i.app, spec) : [];
   const create = containerSpec({
-    app: i.app,
+    uid: i.app.uid,
+    app: i.app.name,
     release: i.release,
     service: spec.name,
     replica: i.index,
-    image: spec.image,
+    // The image this release recorded, by id: a tag could have been moved by another build since.
+    image: spec.imageId ?? spec.image,
     env,
     port,
-    network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName({ app: i.app }) },
+    network: host ? { mode: 'host' } : { mode: 'bridge', name: networkName(i.app) },
     limits: { memoryMb: spec.memoryMb, cpus: spec.cpus },
     ...(cmd ? { cmd } : {}),
     suffix: randomBytes(3).toString('hex'),
@@ -66,7 +71,7 @@ export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<
     ...(backing
       ? {
           capabilities: backingCapabilities(spec.runtime),
-          volumes: spec.volumes.map((path) => ({ name: volumeName({ app: i.app, service: spec.name, path }), path })),
+          volumes,
         }
       : {}),
   });
@@ -74,6 +79,25 @@ export async function startReplica(deps: RolloutDeps, i: ReplicaInput): Promise<
   if (host) return { service: spec.name, index: i.index, containerId, host: '127.0.0.1', port };
   const state = await deps.docker.inspect(containerId);
   return { service: spec.name, index: i.index, containerId, host: state?.ip ?? '127.0.0.1', port };
+}
+
+/**
+ * A backing service's volumes, created before its container with the app's labels (a volume Docker creates
+ * for a mount carries none, so nothing could find it again). One that exists is left as it is.
+ */
+async function ensureVolumes(
+  deps: RolloutDeps,
+  app: { uid: string; name: string },
+  spec: ServiceSpec,
+): Promise<{ name: string; path: string }[]> {
+  const instance = deps.labels?.[LABEL.instance] ?? '';
+  const out: { name: string; path: string }[] = [];
+  for (const path of spec.volumes) {
+    const name = recordedVolume(app, spec, path)!;
+    await deps.docker.createVolume(name, volumeLabels({ ...app, service: spec.name, path, instance }));
+    out.push({ name, path });
+  }
+  return out;
 }
 
 /** Web/static: HTTP below 500. Backing: the port accepts TCP. Workers: still running after a grace period. */
@@ -135,4 +159,21 @@ async function exitReason(deps: RolloutDeps, id: string, code: number | null): P
 
 export async function removeReplicas(deps: RolloutDeps, ids: string[], timeoutSec = 10): Promise<void> {
   await Promise.all(ids.map((id) => deps.docker.stopAndRemove(id, timeoutSec).catch(() => {})));
+}
+
+/**
+ * Bridge mode: the app's network exists, labelled, and these running replicas are on it under their service
+ * aliases. Replicas started before networks were named from the app's uid (on kyozo-<app>) join it this way,
+ * so the replicas started next reach them by name; a replica already on it stays as it is.
+ */
+export async function ensureAppNetwork(
+  docker: DockerPort,
+  app: { uid: string; name: string; instance: string },
+  members: { containerId: string; service: string }[],
+): Promise<string> {
+  const network = networkName(app);
+  await docker.ensureNetwork(network, appNetworkLabels(app));
+  for (const m of members)
+    await docker.connectNetwork(network, m.containerId, networkAliases({ name: app.name, service: m.service }));
+  return network;
 }

@@ -6,6 +6,9 @@ import type { ContainerCreateOptions } from './port.ts';
 export type NetworkSpec = { mode: 'host' } | { mode: 'bridge'; name: string };
 
 export interface ContainerSpecInput {
+  /** The app's uid: its container's name and kyozo.app label come from it. */
+  uid: string;
+  /** The app's name: the kyozo.app.name label and the <service>.<app> alias on its network. */
   app: string;
   release: number;
   service: string;
@@ -40,7 +43,7 @@ export const LOG_MAX_FILE = '3';
  * races with deploy/rollback would resurrect old replicas, and a crash loop would never surface.
  */
 export function containerSpec(i: ContainerSpecInput): ContainerCreateOptions {
-  const labels = { ...(i.labels ?? {}), ...containerLabels(i) };
+  const labels = { ...(i.labels ?? {}), ...containerLabels({ ...i, name: i.app }) };
   const env = [
     `PORT=${i.port}`,
     ...Object.keys(i.env)
@@ -76,7 +79,7 @@ export function containerSpec(i: ContainerSpecInput): ContainerCreateOptions {
     spec.ExposedPorts = { [`${i.port}/tcp`]: {} };
     spec.NetworkingConfig = {
       // The bare service name is what discovery URLs use on the per-app network (e.g. http://api:5000).
-      EndpointsConfig: { [i.network.name]: { Aliases: networkAliases(i) } },
+      EndpointsConfig: { [i.network.name]: { Aliases: networkAliases({ name: i.app, service: i.service }) } },
     };
   }
   return spec;

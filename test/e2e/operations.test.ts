@@ -118,7 +118,7 @@ describe('operations', () => {
         'ps',
         '-q',
         '--filter',
-        'label=kyozo.app=ops',
+        'label=kyozo.app.name=ops',
         '--filter',
         `label=kyozo.instance=${k.instance()}`,
       ])
@@ -165,7 +165,7 @@ function runningContainers(k: KyozoProcess, app: string): number {
     'ps',
     '-q',
     '--filter',
-    `label=kyozo.app=${app}`,
+    `label=kyozo.app.name=${app}`,
     '--filter',
     `label=kyozo.instance=${k.instance()}`,
   ])

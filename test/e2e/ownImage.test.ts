@@ -73,6 +73,15 @@ describe.runIf(bridge)('Kyozo from its own image in bridge mode', () => {
       .split('\n')
       .filter(Boolean);
     if (ids.length) docker(['rm', '-f', '-v', ...ids]);
+    // Its app networks (and any volumes) carry the instance label too; leave none behind on the testbed.
+    const nets = docker(['network', 'ls', '-q', '--filter', `label=kyozo.instance=${instance}`])
+      .split('\n')
+      .filter(Boolean);
+    if (nets.length) docker(['network', 'rm', ...nets]);
+    const vols = docker(['volume', 'ls', '-q', '--filter', `label=kyozo.instance=${instance}`])
+      .split('\n')
+      .filter(Boolean);
+    if (vols.length) docker(['volume', 'rm', '-f', ...vols]);
     docker(['volume', 'rm', '-f', VOLUME]);
   });
 

@@ -31,7 +31,7 @@ const containersOf = (app: string, instance: string) =>
     'ps',
     '-aq',
     '--filter',
-    `label=kyozo.app=${app}`,
+    `label=kyozo.app.name=${app}`,
     '--filter',
     `label=kyozo.instance=${instance}`,
   ])
@@ -238,7 +238,7 @@ describe('git push to deploy', () => {
 
   it('deletes an app with its containers, route and repository', async () => {
     expect(containersOf('hello', k.instance()).length).toBeGreaterThan(0);
-    expect((await api(k, 'DELETE', '/api/apps/hello')).status).toBe(204);
+    expect((await api(k, 'DELETE', '/api/apps/hello')).status).toBe(200);
     expect(containersOf('hello', k.instance())).toEqual([]);
     expect((await viaProxy(k.proxyPort, 'hello.localhost')).status).toBe(404);
     expect((await api(k, 'GET', '/api/apps/hello')).status).toBe(404);

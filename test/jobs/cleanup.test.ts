@@ -37,6 +37,7 @@ describe('runCleanup (real Docker)', () => {
     docker
       .run(
         containerSpec({
+          uid: app,
           app,
           release: v,
           service: 'web',

@@ -8,15 +8,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../server/config.ts';
-import { createApp } from '../../server/db/apps.ts';
+import { createApp, getAppById } from '../../server/db/apps.ts';
 import { readLogLines } from '../../server/db/logs.ts';
-import { createRelease, getRelease, liveRelease, servicesOf } from '../../server/db/releases.ts';
+import {
+  createRelease,
+  getRelease,
+  liveRelease,
+  saveReleaseServices,
+  servicesOf,
+  setReleaseStatus,
+} from '../../server/db/releases.ts';
 import { replicasOf } from '../../server/db/replicas.ts';
 import { updateSettings } from '../../server/db/settings.ts';
 import { createUser } from '../../server/db/users.ts';
 import { deployRelease } from '../../server/jobs/deploy.ts';
 import type { JobDeps } from '../../server/jobs/deps.ts';
 import { LogBus } from '../../server/logs/releaseLog.ts';
+import { deleteAppOp } from '../../server/ops/apps.ts';
 import { createFakeDockerPort } from '../../server/runtime/fake.ts';
 import type { DockerPort } from '../../server/runtime/port.ts';
 import type { RouteSync } from '../../server/runtime/routeSync.ts';
@@ -43,8 +51,11 @@ const files = {
   'worker.js': 'setInterval(() => {}, 1000);\n',
 };
 
+/** The app's uid, as the expected names write it. */
+let uid = '<unset>';
+const u = (s: string) => s.replaceAll(uid, '<uid>');
 const mask = (l: string) =>
-  l
+  u(l)
     .replace(/\b[0-9a-f]{12}\b/g, '<id>')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
     .replace(/\(\d+ files, [\d.]+ ms\)/, '(<n> files, <t> ms)')
@@ -86,7 +97,7 @@ describe('deploy job (fake Docker, real Postgres)', () => {
     ...fake,
     async run(spec) {
       const id = await fake.run(spec);
-      names.set(id, spec.name!.replace(/-[0-9a-f]{6}$/, ''));
+      names.set(id, u(spec.name!.replace(/-[0-9a-f]{6}$/, '')));
       if (spec.Env?.includes('CRASH=1') && spec.Labels?.['kyozo.service'] === 'web') fake.exit(id, 1, 'boom');
       else await listen(id);
       return id;
@@ -121,7 +132,9 @@ describe('deploy job (fake Docker, real Postgres)', () => {
     t = await createTestDb();
     dir = mkdtempSync(join(tmpdir(), 'kyozo-deploy-'));
     userId = (await createUser(t.db, 'dev@example.com')).id;
-    appId = (await createApp(t.db, 'shop', userId))!.id;
+    const app = (await createApp(t.db, 'shop', userId))!;
+    appId = app.id;
+    uid = app.uid;
     await run('git', ['init', '-q', '--bare', join(dir, 'repos', 'shop.git')], dir);
     const wc = new WorkingCopy();
     await wc.write(files);
@@ -162,9 +175,9 @@ describe('deploy job (fake Docker, real Postgres)', () => {
         .filter((c) => ['run', 'stop', 'start', 'remove', 'build'].includes(c.method))
         .map((c) =>
           c.method === 'run'
-            ? `run ${(c.args[0] as { name: string }).name.replace(/-[0-9a-f]{6}$/, '')}`
+            ? `run ${u((c.args[0] as { name: string }).name.replace(/-[0-9a-f]{6}$/, ''))}`
             : c.method === 'build'
-              ? `build ${(c.args[0] as { tag: string }).tag} ${(c.args[0] as { dockerfile: string }).dockerfile}`
+              ? `build ${u((c.args[0] as { tag: string }).tag)} ${(c.args[0] as { dockerfile: string }).dockerfile}`
               : `${c.method} ${name(String(c.args[0]))}`,
         ),
       replicas: (await replicasOf(t.db, r.id)).map((x) => `${x.service}#${x.index} ${name(x.containerId)}`).sort(),
@@ -172,12 +185,12 @@ describe('deploy job (fake Docker, real Postgres)', () => {
       drained: drained.map((ids) => ids.map(name)),
     };
   };
-  /** A container by the name it was created with (without the random suffix), e.g. kyozo-shop-web-v1-1. */
+  /** A container by the name it was created with (without the random suffix), e.g. kyozo-<uid>-web-v1-1. */
   const name = (id: string) => [...names].find(([full]) => full.startsWith(id))?.[1] ?? id;
   const running = () =>
     [...fake.containers.values()]
       .filter((c) => c.state.running)
-      .map((c) => c.state.name.replace(/-[0-9a-f]{6}$/, ''))
+      .map((c) => u(c.state.name.replace(/-[0-9a-f]{6}$/, '')))
       .sort();
   const analysisLines = (version: number) => [
     `-----> Release v${version} of shop (push of <id>)`,
@@ -193,7 +206,7 @@ describe('deploy job (fake Docker, real Postgres)', () => {
     '       [medium] compose-dockerfile-missing (Dockerfile): Service "web" in docker-compose.yml builds with Dockerfile, which is not in the repository; Kyozo generates a Dockerfile from the folder instead.',
     '       [medium] port-unknown (.): web: no listening port found. Kyozo sets PORT; make the app listen on process PORT (or EXPOSE it in the Dockerfile).',
   ];
-  const reused = ['       db: postgres:16', '       web: kyozo/shop-web:v1'];
+  const reused = ['       db: postgres:16', '       web: kyozo/<uid>/web:v1'];
 
   it('v1: a push is exported, analyzed, built once from the generated Dockerfile and started dependencies first', async () => {
     expect(await deploy(await release('push'))).toEqual({
@@ -202,7 +215,7 @@ describe('deploy job (fake Docker, real Postgres)', () => {
         ...analysisLines(1),
         '-----> web: building with a generated Dockerfile (node)',
         '       Step 1/1 : FROM fake',
-        '       web: image kyozo/shop-web:v1 (<id>)',
+        '       web: image kyozo/<uid>/web:v1 (<id>)',
         '-----> Start order: db → web',
         '-----> Started db#1 (<id>) on 127.0.0.1:<port>',
         '-----> Health checks: db',
@@ -213,22 +226,32 @@ describe('deploy job (fake Docker, real Postgres)', () => {
         '-----> Switching routes to v1',
         'Release v1 is live at http://shop.localhost:8080',
       ],
-      docker: ['build kyozo/shop-web:v1 Dockerfile.kyozo', 'run kyozo-shop-db-v1-1', 'run kyozo-shop-web-v1-1'],
-      replicas: ['db#1 kyozo-shop-db-v1-1', 'web#1 kyozo-shop-web-v1-1'],
+      docker: ['build kyozo/<uid>/web:v1 Dockerfile.kyozo', 'run kyozo-<uid>-db-v1-1', 'run kyozo-<uid>-web-v1-1'],
+      replicas: ['db#1 kyozo-<uid>-db-v1-1', 'web#1 kyozo-<uid>-web-v1-1'],
       synced: ['shop:1'],
       drained: [],
     });
-    const [db] = [...fake.containers.values()].filter((c) => c.state.name.startsWith('kyozo-shop-db-'));
+    const [db] = [...fake.containers.values()].filter((c) => u(c.state.name).startsWith('kyozo-<uid>-db-'));
     // Backing services drop every capability but the few their entrypoints use to chown and switch users.
     expect(db.spec.HostConfig?.CapDrop).toEqual(['ALL']);
     expect(db.spec.HostConfig?.CapAdd).toEqual(['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID']);
     expect(db.spec.HostConfig?.SecurityOpt).toEqual(['no-new-privileges']);
     expect(db.spec.HostConfig?.Mounts).toEqual([
-      { Type: 'volume', Source: 'kyozo-shop-db-var-lib-postgresql-data', Target: '/var/lib/postgresql/data' },
+      { Type: 'volume', Source: `kyozo_${uid}_db_var.lib.postgresql.data`, Target: '/var/lib/postgresql/data' },
     ]);
-    const [web] = [...fake.containers.values()].filter((c) => c.state.name.startsWith('kyozo-shop-web-'));
+    // Created before the container, labelled (a volume Docker makes for a mount carries no labels).
+    expect(fake.volumes.get(`kyozo_${uid}_db_var.lib.postgresql.data`)?.labels).toEqual({
+      'kyozo.app': uid,
+      'kyozo.app.name': 'shop',
+      'kyozo.service': 'db',
+      'kyozo.path': '/var/lib/postgresql/data',
+      'kyozo.instance': 'test-deploy',
+    });
+    const [web] = [...fake.containers.values()].filter((c) => u(c.state.name).startsWith('kyozo-<uid>-web-'));
     expect(web.spec.HostConfig?.CapDrop).toEqual(['ALL']);
     expect(web.spec.HostConfig?.Mounts).toBeUndefined();
+    // Replicas start from the image id the build recorded, never from a tag another build could move.
+    expect(web.spec.Image).toMatch(/^sha256:/);
   });
 
   it('v2: the same source again reuses the image and keeps every running container', async () => {
@@ -236,7 +259,7 @@ describe('deploy job (fake Docker, real Postgres)', () => {
       status: 'live',
       log: [
         ...analysisLines(2),
-        '-----> web: source unchanged, reusing kyozo/shop-web:v1',
+        '-----> web: source unchanged, reusing kyozo/<uid>/web:v1',
         '-----> Start order: db → web',
         '-----> db: unchanged, keeping 1 running replica',
         '-----> web: unchanged, keeping 1 running replica',
@@ -244,7 +267,7 @@ describe('deploy job (fake Docker, real Postgres)', () => {
         'Release v2 is live at http://shop.localhost:8080',
       ],
       docker: [],
-      replicas: ['db#1 kyozo-shop-db-v1-1', 'web#1 kyozo-shop-web-v1-1'],
+      replicas: ['db#1 kyozo-<uid>-db-v1-1', 'web#1 kyozo-<uid>-web-v1-1'],
       synced: ['shop:2'],
       drained: [],
     });
@@ -269,17 +292,17 @@ describe('deploy job (fake Docker, real Postgres)', () => {
         '-----> Stopped 2 replicas of v2 (shop)',
       ],
       docker: [
-        'stop kyozo-shop-db-v1-1',
-        'run kyozo-shop-db-v3-1',
-        'run kyozo-shop-web-v3-1',
-        'stop kyozo-shop-db-v1-1',
-        'remove kyozo-shop-db-v1-1',
-        'stop kyozo-shop-web-v1-1',
-        'remove kyozo-shop-web-v1-1',
+        'stop kyozo-<uid>-db-v1-1',
+        'run kyozo-<uid>-db-v3-1',
+        'run kyozo-<uid>-web-v3-1',
+        'stop kyozo-<uid>-db-v1-1',
+        'remove kyozo-<uid>-db-v1-1',
+        'stop kyozo-<uid>-web-v1-1',
+        'remove kyozo-<uid>-web-v1-1',
       ],
-      replicas: ['db#1 kyozo-shop-db-v3-1', 'web#1 kyozo-shop-web-v3-1'],
+      replicas: ['db#1 kyozo-<uid>-db-v3-1', 'web#1 kyozo-<uid>-web-v3-1'],
       synced: ['shop:3'],
-      drained: [['kyozo-shop-db-v1-1', 'kyozo-shop-web-v1-1']],
+      drained: [['kyozo-<uid>-db-v1-1', 'kyozo-<uid>-web-v1-1']],
     });
   });
 
@@ -301,12 +324,12 @@ describe('deploy job (fake Docker, real Postgres)', () => {
         '-----> Switching routes to v4',
         'Release v4 is live at http://shop.localhost:8080',
       ],
-      docker: ['run kyozo-shop-web-v4-2', 'run kyozo-shop-web-v4-3'],
+      docker: ['run kyozo-<uid>-web-v4-2', 'run kyozo-<uid>-web-v4-3'],
       replicas: [
-        'db#1 kyozo-shop-db-v3-1',
-        'web#1 kyozo-shop-web-v3-1',
-        'web#2 kyozo-shop-web-v4-2',
-        'web#3 kyozo-shop-web-v4-3',
+        'db#1 kyozo-<uid>-db-v3-1',
+        'web#1 kyozo-<uid>-web-v3-1',
+        'web#2 kyozo-<uid>-web-v4-2',
+        'web#3 kyozo-<uid>-web-v4-3',
       ],
       synced: ['shop:4'],
       drained: [],
@@ -333,24 +356,24 @@ describe('deploy job (fake Docker, real Postgres)', () => {
         '-----> Stopped 3 replicas of v4 (shop)',
       ],
       docker: [
-        'run kyozo-shop-web-v5-1',
-        'run kyozo-shop-web-v5-2',
-        'run kyozo-shop-web-v5-3',
-        'stop kyozo-shop-web-v3-1',
-        'stop kyozo-shop-web-v4-2',
-        'stop kyozo-shop-web-v4-3',
-        'remove kyozo-shop-web-v3-1',
-        'remove kyozo-shop-web-v4-2',
-        'remove kyozo-shop-web-v4-3',
+        'run kyozo-<uid>-web-v5-1',
+        'run kyozo-<uid>-web-v5-2',
+        'run kyozo-<uid>-web-v5-3',
+        'stop kyozo-<uid>-web-v3-1',
+        'stop kyozo-<uid>-web-v4-2',
+        'stop kyozo-<uid>-web-v4-3',
+        'remove kyozo-<uid>-web-v3-1',
+        'remove kyozo-<uid>-web-v4-2',
+        'remove kyozo-<uid>-web-v4-3',
       ],
       replicas: [
-        'db#1 kyozo-shop-db-v3-1',
-        'web#1 kyozo-shop-web-v5-1',
-        'web#2 kyozo-shop-web-v5-2',
-        'web#3 kyozo-shop-web-v5-3',
+        'db#1 kyozo-<uid>-db-v3-1',
+        'web#1 kyozo-<uid>-web-v5-1',
+        'web#2 kyozo-<uid>-web-v5-2',
+        'web#3 kyozo-<uid>-web-v5-3',
       ],
       synced: ['shop:5'],
-      drained: [['kyozo-shop-web-v3-1', 'kyozo-shop-web-v4-2', 'kyozo-shop-web-v4-3']],
+      drained: [['kyozo-<uid>-web-v3-1', 'kyozo-<uid>-web-v4-2', 'kyozo-<uid>-web-v4-3']],
     });
   });
 
@@ -373,20 +396,20 @@ describe('deploy job (fake Docker, real Postgres)', () => {
         '! Release v6 failed: service web failed its health check (http://127.0.0.1:<port>/): container exited with code 1; last output: boom — v5 is still live',
       ],
       docker: [
-        'stop kyozo-shop-db-v3-1',
-        'run kyozo-shop-db-v6-1',
-        'run kyozo-shop-web-v6-1',
-        'run kyozo-shop-web-v6-2',
-        'run kyozo-shop-web-v6-3',
-        'stop kyozo-shop-web-v6-1',
-        'stop kyozo-shop-web-v6-2',
-        'stop kyozo-shop-web-v6-3',
-        'remove kyozo-shop-web-v6-1',
-        'remove kyozo-shop-web-v6-2',
-        'remove kyozo-shop-web-v6-3',
-        'stop kyozo-shop-db-v6-1',
-        'remove kyozo-shop-db-v6-1',
-        'start kyozo-shop-db-v3-1',
+        'stop kyozo-<uid>-db-v3-1',
+        'run kyozo-<uid>-db-v6-1',
+        'run kyozo-<uid>-web-v6-1',
+        'run kyozo-<uid>-web-v6-2',
+        'run kyozo-<uid>-web-v6-3',
+        'stop kyozo-<uid>-web-v6-1',
+        'stop kyozo-<uid>-web-v6-2',
+        'stop kyozo-<uid>-web-v6-3',
+        'remove kyozo-<uid>-web-v6-1',
+        'remove kyozo-<uid>-web-v6-2',
+        'remove kyozo-<uid>-web-v6-3',
+        'stop kyozo-<uid>-db-v6-1',
+        'remove kyozo-<uid>-db-v6-1',
+        'start kyozo-<uid>-db-v3-1',
       ],
       replicas: [],
       synced: ['shop:live'],
@@ -394,10 +417,85 @@ describe('deploy job (fake Docker, real Postgres)', () => {
     });
     expect((await liveRelease(t.db, appId))!.version).toBe(5);
     expect(running()).toEqual([
-      'kyozo-shop-db-v3-1',
-      'kyozo-shop-web-v5-1',
-      'kyozo-shop-web-v5-2',
-      'kyozo-shop-web-v5-3',
+      'kyozo-<uid>-db-v3-1',
+      'kyozo-<uid>-web-v5-1',
+      'kyozo-<uid>-web-v5-2',
+      'kyozo-<uid>-web-v5-3',
     ]);
+  });
+
+  it('v7: a backing service from before volumes were named from the uid keeps its data when it is replaced', async () => {
+    // As a release recorded before this version did: paths but no volume names (release_services.volume_names null).
+    const live = (await liveRelease(t.db, appId))!;
+    await t.sql`update release_services set volume_names = null where release_id = ${live.id} and name = 'db'`;
+    const legacy = 'kyozo-shop-db-var-lib-postgresql-data';
+    const r = await deploy(await release('config', { FOO: 'baz' }));
+    expect(r.status).toBe('live');
+    expect(r.docker).toContain('run kyozo-<uid>-db-v7-1');
+    const [db] = [...fake.containers.values()].filter((c) => u(c.state.name).startsWith('kyozo-<uid>-db-v7-'));
+    expect(db.spec.HostConfig?.Mounts).toEqual([
+      { Type: 'volume', Source: legacy, Target: '/var/lib/postgresql/data' },
+    ]);
+    // Recorded, so every later release (and a rollback to this one) finds the same volume.
+    const rows = await servicesOf(t.db, (await liveRelease(t.db, appId))!.id);
+    expect(rows.find((x) => x.name === 'db')?.volumeNames).toEqual({ '/var/lib/postgresql/data': legacy });
+    expect(rows.find((x) => x.name === 'web')?.volumeNames).toBeNull();
+  });
+
+  it('deleting the app removes exactly its objects; keepData keeps and names its volumes', async () => {
+    const app = (await getAppById(t.db, appId))!;
+    // An image built for this app before images carried the uid (labelled with its name, no installation),
+    // one of another installation's app of the same name, an image Kyozo built for another app and a base image.
+    const img = (id: string, tags: string[], labels: Record<string, string>) =>
+      fake.images.set(id, { id, tags, labels, created: 0, size: 1 });
+    img('sha256:legacy', ['kyozo/shop-web:v0'], { 'kyozo.app': 'shop', 'kyozo.service': 'web' });
+    img('sha256:foreign', ['kyozo/shop-web:v9'], { 'kyozo.app': 'shop', 'kyozo.service': 'web' });
+    img('sha256:other', ['kyozo/0123456789ab/web:v1'], {
+      'kyozo.app': '0123456789ab',
+      'kyozo.instance': 'test-deploy',
+    });
+    img('sha256:base', ['kyozo/node-standin:20'], {});
+    const old = await createRelease(t.db, { appId, kind: 'push', commit: commit, config: {} });
+    await saveReleaseServices(t.db, old.id, [
+      { name: 'web', type: 'web', image: 'kyozo/shop-web:v0', imageId: 'sha256:legacy', memoryMb: 64, cpus: 1 },
+    ]);
+    await setReleaseStatus(t.db, old.id, 'failed');
+    await fake.createVolume('kyozo_0123456789ab_db_data', { 'kyozo.app': '0123456789ab' });
+    await fake.ensureNetwork('kyozo-shop', { 'kyozo.managed': 'true', 'kyozo.instance': 'test-deploy' });
+    await fake.ensureNetwork(`kyozo-${uid}`, { 'kyozo.app': uid, 'kyozo.instance': 'test-deploy' });
+    const live = [...fake.containers.values()].filter((c) => c.state.labels['kyozo.app'] === uid).length;
+    expect(live).toBeGreaterThan(0);
+
+    const done = await deleteAppOp(
+      {
+        database: t,
+        docker,
+        config: deps.config,
+        jobs: { enqueueDeploy: async () => {} },
+        bus: deps.bus,
+        routes,
+        reposDir: deps.reposDir,
+        instance: 'test-deploy',
+      },
+      app,
+      undefined,
+      { keepData: true },
+    );
+    expect(done).toMatchObject({ name: 'shop', networks: [`kyozo-${uid}`, 'kyozo-shop'], volumes: [] });
+    expect(done.keptVolumes).toEqual([
+      'kyozo-shop-db-var-lib-postgresql-data',
+      `kyozo_${uid}_db_var.lib.postgresql.data`,
+    ]);
+    expect(done.images.map(u).sort()).toEqual(['kyozo/<uid>/web:v1', 'kyozo/shop-web:v0']);
+    expect([...fake.containers.values()].filter((c) => c.state.labels['kyozo.app'] === uid)).toEqual([]);
+    expect([...fake.images.keys()].sort()).toEqual(['sha256:base', 'sha256:foreign', 'sha256:other', 'sha256:pg']);
+    expect([...fake.volumes.keys()].sort()).toEqual(
+      [
+        'kyozo-shop-db-var-lib-postgresql-data',
+        `kyozo_${uid}_db_var.lib.postgresql.data`,
+        'kyozo_0123456789ab_db_data',
+      ].sort(),
+    );
+    expect([...fake.networks.keys()]).toEqual([]);
   });
 });

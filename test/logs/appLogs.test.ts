@@ -51,6 +51,7 @@ describe('app log collector (real Docker)', () => {
     await promoteRelease(t.db, app.id, rel.id);
     containerId = await docker.run(
       containerSpec({
+        uid: app.uid,
         app: 'ticker',
         release: 1,
         service: 'worker',

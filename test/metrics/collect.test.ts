@@ -64,6 +64,7 @@ beforeAll(async () => {
     used.add(port);
     const id = await docker.run(
       containerSpec({
+        uid: a.uid,
         app: 'mon',
         release: 1,
         service: 'web',

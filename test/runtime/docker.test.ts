@@ -44,6 +44,7 @@ async function runReplica(image: string, over: Partial<ContainerSpecInput> = {})
   const port = await allocatePort(usedPorts);
   usedPorts.add(port);
   const spec = containerSpec({
+    uid: 'rt',
     app: 'rt',
     release: 1,
     service: 'web',
@@ -187,12 +188,34 @@ describe('DockerPort against the real engine', () => {
     await docker.remove(r.id);
   });
 
-  it('creates and removes a labelled network idempotently', async () => {
+  it('creates and removes a labelled network idempotently and finds it by label', async () => {
     const name = `kyozo-test-${runId}`;
-    const id = await docker.ensureNetwork(name);
+    const id = await docker.ensureNetwork(name, { 'kyozo.app': `u${runId}`, ...testLabels });
     expect(await docker.ensureNetwork(name)).toBe(id);
+    expect(await docker.listNetworks({ 'kyozo.app': `u${runId}` })).toEqual([
+      { id, name, labels: expect.objectContaining({ 'kyozo.app': `u${runId}`, 'kyozo.managed': 'true' }) },
+    ]);
     await docker.removeNetwork(name);
     await docker.removeNetwork(name);
+    expect(await docker.listNetworks({ 'kyozo.app': `u${runId}` })).toEqual([]);
+  });
+
+  it('creates a labelled volume once, lists it by label and refuses to remove it while a container uses it', async () => {
+    const name = `kyozo_test_${runId}_data`;
+    const labels = { 'kyozo.app': `u${runId}`, ...testLabels };
+    await docker.createVolume(name, labels);
+    await docker.createVolume(name, { 'kyozo.app': 'someone-else' }); // exists: left as it is
+    expect(await docker.inspectVolume(name)).toEqual({ name, labels });
+    expect(await docker.listVolumes({ 'kyozo.app': `u${runId}` })).toEqual([{ name, labels }]);
+    const r = await runReplica('kyozo/static-standin:1', {
+      cmd: ['/bin/busybox', 'sleep', '30'],
+      volumes: [{ name, path: '/data' }],
+    });
+    expect(await docker.removeVolume(name)).toBe(false);
+    await docker.stopAndRemove(r.id, 1);
+    expect(await docker.removeVolume(name)).toBe(true);
+    expect(await docker.removeVolume(name)).toBe(true); // already gone
+    expect(await docker.inspectVolume(name)).toBeNull();
   });
 });
 

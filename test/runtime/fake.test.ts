@@ -4,6 +4,7 @@ import { containerSpec } from '../../server/runtime/spec.ts';
 
 const spec = (image: string) =>
   containerSpec({
+    uid: 'a',
     app: 'a',
     release: 1,
     service: 'web',

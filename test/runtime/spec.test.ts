@@ -3,11 +3,12 @@ import { buildLabels, containerName, imageTag, labelFilters, slug } from '../../
 import { containerSpec, type ContainerSpecInput } from '../../server/runtime/spec.ts';
 
 const base: ContainerSpecInput = {
+  uid: '0a1b2c3d4e5f',
   app: 'shop',
   release: 7,
   service: 'web',
   replica: 2,
-  image: 'kyozo/shop-web:v7',
+  image: 'sha256:1234',
   env: { ZED: 'last', DATABASE_URL: 'postgres://x', PORT: 'ignored' },
   port: 21234,
   network: { mode: 'host' },
@@ -18,11 +19,12 @@ const base: ContainerSpecInput = {
 describe('containerSpec', () => {
   it('builds the exact host-mode spec', () => {
     expect(containerSpec(base)).toEqual({
-      name: 'kyozo-shop-web-v7-2-a1b2',
-      Image: 'kyozo/shop-web:v7',
+      name: 'kyozo-0a1b2c3d4e5f-web-v7-2-a1b2',
+      Image: 'sha256:1234',
       Env: ['PORT=21234', 'DATABASE_URL=postgres://x', 'ZED=last'],
       Labels: {
-        'kyozo.app': 'shop',
+        'kyozo.app': '0a1b2c3d4e5f',
+        'kyozo.app.name': 'shop',
         'kyozo.service': 'web',
         'kyozo.release': '7',
         'kyozo.replica': '2',
@@ -60,7 +62,8 @@ describe('containerSpec', () => {
     expect(spec.HostConfig?.NanoCpus).toBe(2e9);
     expect(spec.Labels).toEqual({
       'kyozo.test': 'run1',
-      'kyozo.app': 'shop',
+      'kyozo.app': '0a1b2c3d4e5f',
+      'kyozo.app.name': 'shop',
       'kyozo.service': 'web',
       'kyozo.release': '7',
       'kyozo.replica': '2',
@@ -102,21 +105,23 @@ describe('names, tags and labels', () => {
   it('slugs unsafe names', () => {
     expect(slug('My App_2!')).toBe('my-app-2');
     expect(slug('--')).toBe('x');
-    expect(containerName({ app: 'My App', service: 'API', release: 1, replica: 0, suffix: 'Z9' })).toBe(
-      'kyozo-my-app-api-v1-0-z9',
+    expect(containerName({ uid: '0a1b2c3d4e5f', service: 'API', release: 1, replica: 0, suffix: 'Z9' })).toBe(
+      'kyozo-0a1b2c3d4e5f-api-v1-0-z9',
     );
   });
 
   it('tags images by release or hash', () => {
-    expect(imageTag({ app: 'shop', service: 'web', release: 3 })).toBe('kyozo/shop-web:v3');
-    expect(imageTag({ app: 'Shop', service: 'web', release: 'abc123/def' })).toBe('kyozo/shop-web:abc123-def');
+    expect(imageTag({ uid: 'u1', service: 'web', release: 3 })).toBe('kyozo/u1/web:v3');
+    expect(imageTag({ uid: 'u1', service: 'Web', release: 'abc123/def' })).toBe('kyozo/u1/web:abc123-def');
   });
 
   it('labels builds and renders label filters sorted', () => {
-    expect(buildLabels({ app: 'shop', service: 'web' })).toEqual({ 'kyozo.app': 'shop', 'kyozo.service': 'web' });
-    expect(buildLabels({ app: 'shop', service: 'web', release: 4, commit: 'abc' })).toEqual({
-      'kyozo.app': 'shop',
+    const app = { uid: 'u1', name: 'shop', instance: 'i1' };
+    expect(buildLabels({ ...app, service: 'web', release: 4, commit: 'abc' })).toEqual({
+      'kyozo.app': 'u1',
+      'kyozo.app.name': 'shop',
       'kyozo.service': 'web',
+      'kyozo.instance': 'i1',
       'kyozo.release': '4',
       'kyozo.commit': 'abc',
     });

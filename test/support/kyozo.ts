@@ -106,13 +106,29 @@ export async function startKyozoProcess(opts: {
     async destroy() {
       await stop();
       await new ProxyClient(socketPathFor(join(dataDir, 'run'))).shutdown().catch(() => {});
-      // Apps outlive Kyozo by design; a test installation takes its containers and volumes with it.
+      // Apps outlive Kyozo by design; a test installation takes its containers, then its networks, volumes
+      // and the images it built with it (all carry its kyozo.instance label).
       const instance = readFileSync(join(dataDir, 'instance-id'), 'utf8').trim();
-      const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=kyozo.instance=${instance}`])
-        .toString()
-        .split('\n')
-        .filter(Boolean);
-      if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+      const labelled = (kind: string[]) =>
+        execFileSync('docker', [...kind, '-q', '--filter', `label=kyozo.instance=${instance}`])
+          .toString()
+          .split('\n')
+          .filter(Boolean);
+      const rm = (args: string[]) => {
+        try {
+          execFileSync('docker', args, { stdio: 'ignore' });
+        } catch {
+          /* in use or gone: best effort */
+        }
+      };
+      const ids = labelled(['ps', '-a']);
+      if (ids.length) rm(['rm', '-f', '-v', ...ids]);
+      const nets = labelled(['network', 'ls']);
+      if (nets.length) rm(['network', 'rm', ...nets]);
+      const vols = labelled(['volume', 'ls']);
+      if (vols.length) rm(['volume', 'rm', ...vols]);
+      const images = [...new Set(labelled(['images']))];
+      if (images.length) rm(['rmi', '-f', ...images]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

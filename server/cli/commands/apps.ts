@@ -35,6 +35,31 @@ export interface AppJson {
   services: ServiceJson[];
 }
 
+/** DELETE /api/apps/:name's answer (ops/apps.ts DeletedApp). */
+interface DestroyedJson {
+  containers: number;
+  images: string[];
+  networks: string[];
+  volumes: string[];
+  keptVolumes: string[];
+}
+
+function destroyedLines(app: string, d: DestroyedJson | null, keep: boolean): string[] {
+  if (!d) return [`Destroyed app ${app}`];
+  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+  const lines = [
+    `Destroyed app ${app}: removed ${n(d.containers, 'container')}, ${n(d.images.length, 'image')}, ${n(d.networks.length, 'network')}, ${n(d.volumes.length, 'volume')}`,
+  ];
+  if (d.keptVolumes.length)
+    lines.push(
+      keep
+        ? 'Kept its volumes (the data stays until you remove them with docker volume rm):'
+        : 'Volumes still in use, kept:',
+      ...d.keptVolumes.map((v) => `  ${v}`),
+    );
+  return lines;
+}
+
 const printJson = (ctx: Ctx, v: unknown) => ctx.out(JSON.stringify(v, null, 2));
 const releaseLine = (r: ReleaseJson | null) =>
   r
@@ -101,11 +126,12 @@ export const commands: Commands = {
     if (!app) throw new UsageError('which app? Pass --confirm NAME');
     if (confirm !== app) {
       throw new CliError(
-        `this deletes app "${app}" with its containers, images and repository. To go ahead, run again with --confirm ${app}`,
+        `this deletes app "${app}" with its containers, the images built for it, its network, its volumes (its data; --keep-data keeps them) and its repository. To go ahead, run again with --confirm ${app}`,
       );
     }
-    await ctx.api.call('DELETE', appPath(app));
-    if (ctx.json) return printJson(ctx, { name: app, destroyed: true });
-    ctx.out(`Destroyed app ${app}`);
+    const keep = ctx.flags['keep-data'] === true;
+    const done = await ctx.api.call<DestroyedJson | null>('DELETE', appPath(app, keep ? '?keepData=true' : ''));
+    if (ctx.json) return printJson(ctx, { name: app, destroyed: true, ...(done ?? {}) });
+    ctx.out(destroyedLines(app, done, keep).join('\n'));
   },
 };

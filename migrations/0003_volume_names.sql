@@ -1,0 +1,1 @@
+ALTER TABLE "release_services" ADD COLUMN "volume_names" jsonb;
