@@ -4,6 +4,7 @@ import { recordEvent } from '../db/events.ts';
 import type { Observation } from '../metrics/collect.ts';
 import { conditions, transitions, type Condition } from './evaluate.ts';
 import {
+  alertFields,
   alertSettingsByApp,
   dropOrphanAlerts,
   latestFinishedReleases,
@@ -25,21 +26,7 @@ export interface AlertDeps {
 }
 
 export function alertPayload(event: 'alert.opened' | 'alert.resolved', a: Alert) {
-  return {
-    event,
-    alert: {
-      id: a.id,
-      app: a.app,
-      service: a.service,
-      kind: a.kind,
-      severity: a.severity,
-      message: a.message,
-      value: a.value,
-      threshold: a.threshold,
-      openedAt: a.openedAt.toISOString(),
-      resolvedAt: a.resolvedAt?.toISOString() ?? null,
-    },
-  };
+  return { event, alert: alertFields(a) };
 }
 
 export class AlertEngine {

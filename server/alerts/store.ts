@@ -135,3 +135,17 @@ export async function latestFinishedReleases(db: Db): Promise<FinishedRelease[]>
     order by r.app_id, r.version desc`);
   return rows as unknown as FinishedRelease[];
 }
+
+/** The fields of an alert every outside view shares (webhook payloads, the alerts API). */
+export const alertFields = (a: Alert) => ({
+  id: a.id,
+  app: a.app,
+  service: a.service,
+  kind: a.kind,
+  severity: a.severity,
+  message: a.message,
+  value: a.value,
+  threshold: a.threshold,
+  openedAt: a.openedAt.toISOString(),
+  resolvedAt: a.resolvedAt?.toISOString() ?? null,
+});

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { Db } from '../db/client.ts';
 import { getApp, visibleAppIds } from '../db/apps.ts';
 import { recordEvent } from '../db/events.ts';
-import { appSettingsOf, listAlerts, saveAlertSettings, type Alert } from '../alerts/store.ts';
+import { alertFields, appSettingsOf, listAlerts, saveAlertSettings, type Alert } from '../alerts/store.ts';
 import {
   DEFAULT_THRESHOLDS,
   effectiveThresholds,
@@ -20,17 +20,8 @@ export interface AlertsHttpDeps {
 }
 
 export const alertJson = (a: Alert) => ({
-  id: a.id,
-  app: a.app,
-  service: a.service,
-  kind: a.kind,
-  severity: a.severity,
-  message: a.message,
-  value: a.value,
-  threshold: a.threshold,
+  ...alertFields(a),
   state: a.resolvedAt ? 'resolved' : 'open',
-  openedAt: a.openedAt.toISOString(),
-  resolvedAt: a.resolvedAt?.toISOString() ?? null,
   notifiedAt: a.notifiedAt?.toISOString() ?? null,
 });
 
